@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string_view>
+
+#include "runtime/auth/auth_error.h"
+
+namespace gw::auth {
+
+/// The credential in an `Authorization` header value.
+struct BearerToken {
+  AuthError error = AuthError::kOk;  ///< kMissingCredential or kInvalidRequest on failure
+  std::string_view token;            ///< view into the header value
+};
+
+/// Extracts the token of `Authorization: Bearer <token>` (RFC 6750 section 2.1): the scheme is
+/// case-insensitive, followed by one or more spaces and a b64token (RFC 6750's token68-like
+/// syntax, trailing '=' allowed). No header or another scheme is kMissingCredential (the
+/// challenge then carries no error code); a Bearer header with a malformed token is
+/// kInvalidRequest. No allocation; thread-safe.
+BearerToken extractBearerToken(std::string_view authorization) noexcept;
+
+}  // namespace gw::auth

@@ -1,0 +1,42 @@
+#include "runtime/auth/jwt_authenticator.h"
+
+namespace gw::auth {
+
+JwtAuthenticator::JwtAuthenticator(std::shared_ptr<const JwtVerifier> verifier,
+                                   std::shared_ptr<VerdictCache> cache, Clock clock)
+    : verifier_(std::move(verifier)), cache_(std::move(cache)), clock_(std::move(clock)) {}
+
+JwtVerdict JwtAuthenticator::authenticate(std::string_view token) const {
+  if (token.empty()) {
+    return JwtVerdict{AuthError::kMissingCredential, nullptr, {}};
+  }
+  // Refuse oversized tokens before hashing them: the size check is O(1), the hash is not.
+  if (token.size() > verifier_->config().limits.maxTokenBytes) {
+    return JwtVerdict{AuthError::kOversized, nullptr, {}};
+  }
+  const UnixSeconds now = clock_();
+  if (!cache_) {
+    return verifier_->verify(token, now);
+  }
+  const Sha256Digest digest = sha256(token);
+  if (auto hit = cache_->lookup(digest, now)) {
+    return JwtVerdict{hit->error, std::move(hit->identity), {}};
+  }
+  JwtVerdict verdict = verifier_->verify(token, now);
+  if (verdict.error == AuthError::kOk) {
+    cache_->storeSuccess(digest, verdict.identity, verdict.kid, now);
+  } else {
+    cache_->storeFailure(digest, verdict.error, verdict.kid, now);
+  }
+  return verdict;
+}
+
+std::vector<std::string> JwtAuthenticator::rotateKeys(std::shared_ptr<const KeySet> next) {
+  std::vector<std::string> removed = verifier_->keys().replace(std::move(next));
+  if (cache_) {
+    cache_->invalidateKids(removed);
+  }
+  return removed;
+}
+
+}  // namespace gw::auth
