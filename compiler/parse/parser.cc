@@ -1,0 +1,252 @@
+// The ANTLR wall: lexing, two-stage parsing (fast SLL, then full LL with error recovery), our
+// own error listener, a nesting pre-scan and a catch-all so no ANTLR exception escapes.
+#include "compiler/parse/parser.h"
+
+#include <exception>
+
+#include "GwLexer.h"
+#include "GwParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/parse/ast_builder.h"
+
+namespace gw {
+namespace {
+
+using gwparse::GwLexer;
+using gwparse::GwParser;
+
+// Friendly phrases for the rule a syntax error happened in.
+std::string ruleDescription(size_t ruleIndex) {
+  switch (ruleIndex) {
+    case GwParser::RuleFile:
+    case GwParser::RuleDecl: return "at the top level";
+    case GwParser::RuleGatewayItem: return "in the gateway block";
+    case GwParser::RuleTlsBlock:
+    case GwParser::RuleTlsItem: return "in a tls block";
+    case GwParser::RuleUpstreamItem:
+    case GwParser::RuleHealthOpt:
+    case GwParser::RuleBreakerOpt:
+    case GwParser::RuleRetryOpt: return "in an upstream";
+    case GwParser::RuleAuthItem:
+    case GwParser::RuleSource: return "in an auth block";
+    case GwParser::RuleLimitItem: return "in a limit";
+    case GwParser::RulePolicyRule: return "in a rule";
+    case GwParser::RuleRouteItem:
+    case GwParser::RuleForwardTarget:
+    case GwParser::RuleAggregatePart: return "in a route";
+    case GwParser::RuleMatchItem:
+    case GwParser::RuleFieldCondition: return "in a match block";
+    case GwParser::RuleTransform:
+    case GwParser::RuleJsonOp: return "in a transform block";
+    case GwParser::RuleTestItem:
+    case GwParser::RuleRequestOpt:
+    case GwParser::RuleExpectation: return "in a test";
+    case GwParser::RuleObject:
+    case GwParser::RuleObjectEntry:
+    case GwParser::RuleJsonValue: return "in an object";
+    case GwParser::RuleExpr:
+    case GwParser::RuleCompareOp:
+    case GwParser::RulePrimary: return "in an expression";
+    case GwParser::RuleList:
+    case GwParser::RuleListElem: return "in a list";
+    default: return "";
+  }
+}
+
+// What a user should type next: the expected tokens when there are few of them, or the
+// item keywords of the block for long sets.
+std::string expectedHint(antlr4::Parser* parser) {
+  antlr4::misc::IntervalSet expected;
+  try {
+    expected = parser->getExpectedTokens();
+  } catch (...) {
+    return "";
+  }
+  std::vector<std::string> names;
+  for (ssize_t t : expected.toList()) {
+    if (t == antlr4::Token::EOF) {
+      names.push_back("end of file");
+      continue;
+    }
+    if (t == GwParser::SEMI) {
+      continue;  // optional separators are never the useful suggestion
+    }
+    std::string n = parser->getVocabulary().getDisplayName(t);
+    if (n.size() > 2 && n.front() == '\'' && n.back() == '\'') {
+      n = "`" + n.substr(1, n.size() - 2) + "`";
+    } else {
+      // A token class: describe it.
+      static const std::pair<const char*, const char*> kinds[] = {
+          {"STRING", "a string"}, {"INT", "a number"}, {"DURATION", "a duration like `30s`"},
+          {"SIZE", "a size like `16kb`"}, {"RATE_LIT", "a rate like `100/s`"},
+          {"PERCENT", "a percentage like `5%`"}, {"IPV4", "an IP address"},
+          {"CIDR", "a CIDR like `10.0.0.0/8`"}, {"ADDRESS", "an address like `127.0.0.1:8080`"},
+          {"REGEX", "a regex like `/^v[0-9]+$/`"}, {"IDENT", "a name"}};
+      for (auto& [tok, desc] : kinds) {
+        if (n == tok) {
+          n = desc;
+        }
+      }
+    }
+    names.push_back(n);
+  }
+  if (names.empty() || names.size() > 8) {
+    return "";
+  }
+  std::string out = "expected ";
+  for (size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : (i + 1 == names.size() ? " or " : ", ")) + names[i];
+  }
+  return out;
+}
+
+class DiagErrorListener : public antlr4::BaseErrorListener {
+ public:
+  DiagErrorListener(const SourceManager& sources, uint32_t fileId, DiagnosticSink& diags,
+                    uint32_t maxErrors)
+      : sources_(sources), fileId_(fileId), diags_(diags), maxErrors_(maxErrors) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
+                   size_t charPositionInLine, const std::string& msg,
+                   std::exception_ptr) override {
+    if (++count_ > maxErrors_) {
+      return;
+    }
+    Span at;
+    std::string text;
+    bool eof = false;
+    if (offending && offending->getStartIndex() != INVALID_INDEX) {
+      eof = offending->getType() == antlr4::Token::EOF;
+      uint32_t begin = static_cast<uint32_t>(offending->getStartIndex());
+      uint32_t len = eof ? 1 : static_cast<uint32_t>(offending->getStopIndex() - begin + 1);
+      at = sources_.spanAt(fileId_, std::min<uint32_t>(begin, sources_.file(fileId_).text.size()),
+                           len);
+      text = offending->getText();
+    } else {
+      at = Span{fileId_, static_cast<uint32_t>(line), static_cast<uint32_t>(charPositionInLine + 1), 0, 1};
+    }
+    auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+    std::string where;
+    if (parser && parser->getContext()) {
+      where = ruleDescription(parser->getContext()->getRuleIndex());
+    }
+    std::string message;
+    std::string help;
+    if (offending && offending->getType() == GwLexer::UNTERMINATED_STRING) {
+      message = "unterminated string";
+      help = "close the string with `\"` on the same line";
+    } else if (eof) {
+      message = "unexpected end of file" + (where.empty() ? "" : " " + where);
+      help = "a closing `}` may be missing";
+    } else if (!parser) {
+      message = msg;
+    } else {
+      message = "unexpected `" + text + "`" + (where.empty() ? "" : " " + where);
+      help = expectedHint(parser);
+    }
+    Diagnostic& d = diags_.report(DiagCode::SyntaxError, at, message);
+    d.help = help;
+    if (count_ == maxErrors_) {
+      d.notes.push_back({"too many syntax errors; stopping here", {}});
+    }
+  }
+
+ private:
+  const SourceManager& sources_;
+  uint32_t fileId_;
+  DiagnosticSink& diags_;
+  uint32_t maxErrors_;
+  uint32_t count_ = 0;
+};
+
+// Rejects inputs whose bracket nesting would make the recursive-descent parser recurse too
+// deeply (a stack overflow is a crash, and crashes are never an answer).
+bool nestingWithinLimit(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
+                        uint32_t fileId, DiagnosticSink& diags, uint32_t limit) {
+  int depth = 0;
+  int notRun = 0;  // `not not not x` nests as deeply as brackets do
+  for (antlr4::Token* t : tokens.getTokens()) {
+    size_t type = t->getType();
+    bool deeper = false;
+    if (type == GwLexer::LPAREN || type == GwLexer::LBRACK || type == GwLexer::LBRACE) {
+      deeper = ++depth > static_cast<int>(limit);
+    } else if (type == GwLexer::RPAREN || type == GwLexer::RBRACK || type == GwLexer::RBRACE) {
+      depth = std::max(0, depth - 1);
+    }
+    notRun = type == GwLexer::NOT ? notRun + 1 : 0;
+    if (deeper || notRun > static_cast<int>(limit)) {
+      diags.report(DiagCode::NestingTooDeep,
+                   sources.spanAt(fileId, static_cast<uint32_t>(t->getStartIndex()), 1),
+                   "nesting is deeper than " + std::to_string(limit) + " levels")
+          .help = "flatten the expression or split the block";
+      return false;
+    }
+  }
+  return true;
+}
+
+void collectComments(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
+                     uint32_t fileId, ast::File& file) {
+  for (antlr4::Token* t : tokens.getTokens()) {
+    if (t->getType() == GwLexer::COMMENT) {
+      uint32_t begin = static_cast<uint32_t>(t->getStartIndex());
+      file.comments.push_back(
+          ast::Comment{t->getText(), sources.spanAt(fileId, begin, t->getText().size())});
+    }
+  }
+}
+
+}  // namespace
+
+ast::File parseFile(const SourceManager& sources, uint32_t fileId, DiagnosticSink& diags,
+                    const ParseLimits& limits) {
+  ast::File empty;
+  empty.fileId = fileId;
+  try {
+    const std::string& text = sources.file(fileId).text;
+    antlr4::ANTLRInputStream input(text);
+    GwLexer lexer(&input);
+    lexer.removeErrorListeners();  // the lexer cannot fail: UNKNOWN_CHAR catches everything
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+    if (!nestingWithinLimit(tokens, sources, fileId, diags, limits.maxNesting)) {
+      return empty;
+    }
+    GwParser parser(&tokens);
+    parser.removeErrorListeners();
+    GwParser::FileContext* tree = nullptr;
+    // Stage 1: SLL with bail-out is fast and right for almost every valid file.
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    try {
+      tree = parser.file();
+    } catch (const antlr4::ParseCancellationException&) {
+      tree = nullptr;
+    }
+    if (!tree) {
+      // Stage 2: full LL with recovery, reporting every error it can.
+      tokens.seek(0);
+      parser.reset();
+      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+          antlr4::atn::PredictionMode::LL);
+      parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+      DiagErrorListener listener(sources, fileId, diags, limits.maxSyntaxErrors);
+      parser.addErrorListener(&listener);
+      tree = parser.file();
+      parser.removeErrorListeners();
+    }
+    parse::AstBuilder builder(sources, fileId, diags, limits);
+    ast::File file = builder.build(tree);
+    collectComments(tokens, sources, fileId, file);
+    return file;
+  } catch (const std::exception& e) {
+    diags.report(DiagCode::SyntaxError, sources.spanAt(fileId, 0, 0),
+                 std::string("the parser gave up: ") + e.what());
+  } catch (...) {
+    diags.report(DiagCode::SyntaxError, sources.spanAt(fileId, 0, 0), "the parser gave up");
+  }
+  return empty;
+}
+
+}  // namespace gw
