@@ -17,7 +17,7 @@ AuthError parseCompactJws(std::string_view token, const JwtLimits& limits, Parse
   const std::string_view headerPart = token.substr(0, dot1);
   const std::string_view payloadPart = token.substr(dot1 + 1, dot2 - dot1 - 1);
   const std::string_view signaturePart = token.substr(dot2 + 1);
-  if (headerPart.empty() || signaturePart.empty()) {
+  if (headerPart.empty()) {
     return AuthError::kMalformed;
   }
   if (base64UrlDecodedSize(headerPart.size()) > limits.maxHeaderBytes ||
@@ -42,6 +42,11 @@ AuthError parseCompactJws(std::string_view token, const JwtLimits& limits, Parse
   const auto parsed = parseJwtAlg(alg->get_ref<const std::string&>());
   if (!parsed) {
     return AuthError::kAlgNotAllowed;
+  }
+  // Checked after `alg` so an unsecured token ("alg":"none", empty signature) is reported as
+  // the algorithm problem it is.
+  if (signaturePart.empty()) {
+    return AuthError::kMalformed;
   }
   out.alg = *parsed;
   out.kid.reset();
