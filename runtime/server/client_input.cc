@@ -1,0 +1,72 @@
+#include "runtime/server/client_input.h"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstring>
+
+namespace gw::server {
+
+namespace asio = boost::asio;
+
+ClientInput::ClientInput(asio::ip::tcp::socket& socket, std::size_t headCapacity,
+                         std::size_t bodyCapacity)
+    : socket_(socket), head_(new char[headCapacity]), headCap_(headCapacity),
+      bodyCap_(bodyCapacity) {}
+
+void ClientInput::consume(std::size_t n) {
+  if (headBegin_ != headEnd_ || !inBody_) {
+    headBegin_ += n;
+  } else {
+    bodyBegin_ += n;
+  }
+}
+
+asio::awaitable<boost::system::error_code> ClientInput::readHead() {
+  if (headEnd_ == headCap_ && headBegin_ > 0) {
+    std::memmove(head_.get(), head_.get() + headBegin_, headEnd_ - headBegin_);
+    headEnd_ -= headBegin_;
+    headBegin_ = 0;
+  }
+  if (headEnd_ == headCap_) {
+    co_return asio::error::message_size;
+  }
+  auto [ec, n] = co_await socket_.async_read_some(
+      asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_),
+      asio::as_tuple(asio::use_awaitable));
+  headEnd_ += n;
+  co_return ec;
+}
+
+asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t maxBytes) {
+  if (!body_) {
+    body_.reset(new char[bodyCap_]);
+  }
+  inBody_ = true;
+  // Never read more than the head buffer can take back in finishRequest().
+  std::size_t want = std::min({maxBytes, bodyCap_, headCap_});
+  auto [ec, n] = co_await socket_.async_read_some(asio::buffer(body_.get(), want),
+                                                  asio::as_tuple(asio::use_awaitable));
+  bodyBegin_ = 0;
+  bodyEnd_ = n;
+  co_return ec;
+}
+
+void ClientInput::finishRequest() {
+  std::size_t pending = headEnd_ - headBegin_;
+  if (pending > 0 && headBegin_ > 0) {
+    std::memmove(head_.get(), head_.get() + headBegin_, pending);
+  }
+  headBegin_ = 0;
+  headEnd_ = pending;
+  if (inBody_ && bodyEnd_ > bodyBegin_) {
+    // The head window is empty whenever the body buffer was read, so this always fits.
+    std::size_t carry = bodyEnd_ - bodyBegin_;
+    std::memcpy(head_.get() + headEnd_, body_.get() + bodyBegin_, carry);
+    headEnd_ += carry;
+  }
+  bodyBegin_ = bodyEnd_ = 0;
+  inBody_ = false;
+}
+
+}  // namespace gw::server

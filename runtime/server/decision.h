@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/http/header.h"
+#include "runtime/server/server_options.h"
+
+namespace gw::server {
+
+struct RequestContext;
+
+/// Header edits a decision applies to the forwarded request or to the response. Owned strings;
+/// `clear()` keeps capacity so a session-owned Decision is reused without allocating.
+struct HeaderEdits {
+  std::vector<std::pair<std::string, std::string>> set;  ///< replace (or add) these fields
+  std::vector<std::string> remove;                       ///< drop these fields
+
+  void clear() {
+    set.clear();
+    remove.clear();
+  }
+  /// True if a field named `name` must not be copied through (removed or replaced).
+  bool overrides(std::string_view name) const {
+    for (const auto& [n, v] : set) {
+      if (http::iequals(n, name)) {
+        return true;
+      }
+    }
+    for (const std::string& n : remove) {
+      if (http::iequals(n, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+/// Called by the forwarder when the upstream response head arrived, before it is written to
+/// the client: the policy may inspect the status and headers and add response edits. Owned by
+/// the handler; called on the worker thread of the request.
+class ResponseHook {
+ public:
+  virtual ~ResponseHook() = default;
+  virtual void onResponseHead(const RequestContext& req, int status,
+                              const http::HeaderList& upstreamHeaders, HeaderEdits& edits) = 0;
+};
+
+/// "Answer locally": status, extra headers, small body. A status >= 400 with an empty body gets
+/// the standard JSON error body `{"error":..,"status":..,"request_id":..}`.
+struct LocalResponse {
+  int status = 404;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< e.g. Allow for 405
+  std::string contentType = "application/json";
+  std::string body;
+  std::string error;  ///< message for the generated JSON body; empty: the status text
+};
+
+/// "Forward to an upstream".
+struct ForwardAction {
+  std::string host;  ///< IP literal (fast path) or name resolved per request
+  std::uint16_t port = 80;
+  std::string path;  ///< path to send; empty: the normalized request path
+  HeaderEdits requestHeaders;
+  HeaderEdits responseHeaders;
+  Millis timeout{0};         ///< response timeout (head, and each body read); 0: default
+  Millis connectTimeout{0};  ///< 0: default
+  std::uint64_t maxBody = 0;  ///< request body cap (413); 0: ServerOptions::defaultMaxBody
+  ResponseHook* hook = nullptr;  ///< optional; must outlive the request
+};
+
+/// The policy hook's answer. One per session, reused across its requests.
+struct Decision {
+  enum class Kind { kRespond, kForward };
+  Kind kind = Kind::kRespond;
+  LocalResponse respond;
+  ForwardAction forward;
+
+  void clear() {
+    kind = Kind::kRespond;
+    respond.status = 404;
+    respond.headers.clear();
+    respond.contentType = "application/json";
+    respond.body.clear();
+    respond.error.clear();
+    forward.host.clear();
+    forward.port = 80;
+    forward.path.clear();
+    forward.requestHeaders.clear();
+    forward.responseHeaders.clear();
+    forward.timeout = forward.connectTimeout = Millis{0};
+    forward.maxBody = 0;
+    forward.hook = nullptr;
+  }
+  /// Convenience: answer `status` locally with the standard JSON error body.
+  void respondError(int status, std::string_view message = {}) {
+    kind = Kind::kRespond;
+    respond.status = status;
+    respond.error.assign(message);
+  }
+};
+
+}  // namespace gw::server

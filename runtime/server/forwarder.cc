@@ -1,0 +1,262 @@
+#include "runtime/server/forwarder.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "runtime/server/message_writer.h"
+
+namespace gw::server {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+}
+
+asio::awaitable<bool> Forwarder::writeClient(Exchange& ex,
+                                             std::span<const asio::const_buffer> bufs) {
+  ex.watchdog.arm(options_.idleTimeout);
+  auto [ec, n] = co_await asio::async_write(ex.client, bufs, asio::as_tuple(asio::use_awaitable));
+  ex.watchdog.disarm();
+  co_return !ec;
+}
+
+asio::awaitable<boost::system::error_code> Forwarder::readUpstream(Exchange& ex,
+                                                                   UpstreamConnection& conn,
+                                                                   std::size_t maxBytes) {
+  std::size_t room = std::min(maxBytes, conn.capacity - conn.end);
+  ex.watchdog.arm(upstreamTimeout(ex));
+  auto [ec, n] = co_await conn.socket.async_read_some(
+      asio::buffer(conn.buffer.get() + conn.end, room), asio::as_tuple(asio::use_awaitable));
+  ex.watchdog.disarm();
+  conn.end += n;
+  co_return ec;
+}
+
+asio::awaitable<ForwardOutcome> Forwarder::respondError(Exchange& ex, int status,
+                                                        std::string_view message, bool close) {
+  scratch_.clear();
+  appendErrorResponse(scratch_, status, message, ex.ctx.requestId, close);
+  std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
+  bool ok = co_await writeClient(ex, bufs);
+  co_return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
+}
+
+asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
+  const http::RequestHead& head = ex.head;
+  maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
+  if (head.hasContentLength && head.contentLength > maxBody_) {
+    co_return co_await respondError(ex, 413, "request body too large", true);
+  }
+  requestBodyDone_ = !head.hasBody();
+  Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
+                                                               : options_.defaultConnectTimeout;
+  Step step = Step::kUpstreamFailed;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
+                                               ex.watchdog, attempt > 0);
+    if (!acq.conn) {
+      bool timeout = acq.error == ConnectError::kTimeout;
+      co_return co_await respondError(
+          ex, timeout ? 504 : 502, timeout ? "upstream connect timeout" : "upstream unreachable",
+          !requestBodyDone_ || !head.keepAlive);
+    }
+    UpstreamConnection& conn = *acq.conn;
+    ex.watchdog.watchUpstream(&conn.socket);
+    if (attempt == 0 && head.expectContinue && head.hasBody()) {
+      std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
+      if (!co_await writeClient(ex, cont)) {
+        co_return ForwardOutcome::kClose;
+      }
+    }
+    step = co_await sendRequest(ex, conn);
+    if (step == Step::kOk) {
+      step = co_await readResponseHead(ex, conn);
+    }
+    if (step == Step::kOk) {
+      co_return co_await relayResponse(ex, std::move(acq.conn));
+    }
+    ex.watchdog.watchUpstream(nullptr);
+    // The peer may close an idle keep-alive connection just as we reuse it: a bodyless request
+    // that got no response byte is retried once on a fresh connection.
+    bool staleReuse = conn.reused && !head.hasBody() && step == Step::kUpstreamFailed &&
+                      !sawResponseBytes_;
+    if (!staleReuse) {
+      break;
+    }
+  }
+  bool close = !requestBodyDone_ || !head.keepAlive;
+  switch (step) {
+    case Step::kClientGone:
+      co_return ForwardOutcome::kClose;
+    case Step::kUpstreamTimeout:
+      co_return co_await respondError(ex, 504, "upstream timeout", close);
+    case Step::kBadBody:
+      co_return co_await respondError(ex, 400, "malformed chunked request body", true);
+    case Step::kTooLarge:
+      co_return co_await respondError(ex, 413, "request body too large", true);
+    default:
+      co_return co_await respondError(ex, 502, badResponse_ ? "invalid upstream response"
+                                                            : "upstream connection failed",
+                                      close);
+  }
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::writeUpstream(
+    Exchange& ex, UpstreamConnection& conn, std::span<const asio::const_buffer> bufs) {
+  ex.watchdog.arm(upstreamTimeout(ex));
+  auto [ec, n] = co_await asio::async_write(conn.socket, bufs, asio::as_tuple(asio::use_awaitable));
+  ex.watchdog.disarm();
+  if (!ec) {
+    co_return Step::kOk;
+  }
+  co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamConnection& conn) {
+  const http::RequestHead& head = ex.head;
+  UpstreamBody kind = head.chunked             ? UpstreamBody::kChunked
+                      : head.hasContentLength ? UpstreamBody::kContentLength
+                                              : UpstreamBody::kNone;
+  scratch_.clear();
+  appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, kind, head.contentLength);
+  if (kind == UpstreamBody::kChunked) {
+    co_return co_await sendChunkedBody(ex, conn);
+  }
+  if (kind == UpstreamBody::kContentLength) {
+    co_return co_await sendContentLengthBody(ex, conn);
+  }
+  std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
+  co_return co_await writeUpstream(ex, conn, bufs);
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::sendContentLengthBody(Exchange& ex,
+                                                                  UpstreamConnection& conn) {
+  std::uint64_t remaining = ex.head.contentLength;
+  bool headSent = false;
+  while (!headSent || remaining > 0) {
+    std::string_view avail = ex.input.buffered();
+    if (avail.empty() && remaining > 0 && headSent) {
+      ex.watchdog.arm(options_.bodyIdleTimeout);
+      boost::system::error_code ec = co_await ex.input.readBody(
+          static_cast<std::size_t>(std::min<std::uint64_t>(remaining, SIZE_MAX)));
+      ex.watchdog.disarm();
+      if (ec) {
+        co_return Step::kClientGone;
+      }
+      continue;
+    }
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(avail.size(), remaining));
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(avail.data(), n)};
+    std::span<const asio::const_buffer> seq(headSent ? bufs.data() + 1 : bufs.data(),
+                                            headSent ? 1 : 2);
+    Step s = co_await writeUpstream(ex, conn, seq);
+    if (s != Step::kOk) {
+      co_return s;
+    }
+    ex.input.consume(n);
+    remaining -= n;
+    headSent = true;
+  }
+  requestBodyDone_ = true;
+  co_return Step::kOk;
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::sendChunkedBody(Exchange& ex,
+                                                            UpstreamConnection& conn) {
+  decoder_.reset();
+  batch_.clear();
+  batch_.addRaw(scratch_);
+  while (true) {
+    std::string_view avail = ex.input.buffered();
+    if (avail.empty()) {
+      // Flush before reading: the next read reuses the buffer the batch points into.
+      if (!batch_.empty()) {
+        Step s = co_await writeUpstream(ex, conn, batch_.buffers());
+        if (s != Step::kOk) {
+          co_return s;
+        }
+        batch_.clear();
+      }
+      ex.watchdog.arm(options_.bodyIdleTimeout);
+      boost::system::error_code ec = co_await ex.input.readBody(SIZE_MAX);
+      ex.watchdog.disarm();
+      if (ec) {
+        co_return Step::kClientGone;
+      }
+      continue;
+    }
+    http::ChunkResult r = decoder_.decode(avail);
+    if (r.status == http::ChunkStatus::kError) {
+      co_return Step::kBadBody;
+    }
+    if (decoder_.bodyBytes() > maxBody_) {
+      co_return Step::kTooLarge;
+    }
+    batch_.addChunk(r.data);
+    ex.input.consume(r.consumed);
+    if (r.status == http::ChunkStatus::kDone) {
+      batch_.addLast();
+      Step s = co_await writeUpstream(ex, conn, batch_.buffers());
+      requestBodyDone_ = s == Step::kOk;
+      co_return s;
+    }
+    if (batch_.full()) {
+      Step s = co_await writeUpstream(ex, conn, batch_.buffers());
+      if (s != Step::kOk) {
+        co_return s;
+      }
+      batch_.clear();
+    }
+  }
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::readResponseHead(Exchange& ex,
+                                                             UpstreamConnection& conn) {
+  sawResponseBytes_ = false;
+  badResponse_ = false;
+  conn.begin = conn.end = 0;
+  responseParser_.reset();
+  bool isHead = ex.head.method == "HEAD";
+  while (true) {
+    http::ParseResult r = responseParser_.parse(conn.buffered(), isHead, response_);
+    if (r.status == http::ParseStatus::kError) {
+      badResponse_ = true;
+      co_return Step::kUpstreamFailed;
+    }
+    if (r.status == http::ParseStatus::kComplete) {
+      if (!response_.interim()) {
+        responseHeadLength_ = r.consumed;
+        co_return Step::kOk;
+      }
+      if (response_.status == 101) {
+        badResponse_ = true;  // no protocol upgrades through this proxy
+        co_return Step::kUpstreamFailed;
+      }
+      conn.begin += r.consumed;  // drop interim responses: the client got our own 100
+      responseParser_.reset();
+      continue;
+    }
+    if (conn.end == conn.capacity && conn.begin > 0) {
+      std::size_t pending = conn.end - conn.begin;
+      std::memmove(conn.buffer.get(), conn.buffer.get() + conn.begin, pending);
+      conn.begin = 0;
+      conn.end = pending;
+    }
+    if (conn.end == conn.capacity) {
+      badResponse_ = true;
+      co_return Step::kUpstreamFailed;
+    }
+    boost::system::error_code ec = co_await readUpstream(ex, conn, conn.capacity);
+    if (ec) {
+      co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
+    }
+    sawResponseBytes_ = true;
+  }
+}
+
+}  // namespace gw::server

@@ -1,0 +1,170 @@
+// The response half of Forwarder: streams the upstream response to the client.
+#include <algorithm>
+#include <array>
+#include <boost/asio/buffer.hpp>
+
+#include "runtime/server/forwarder.h"
+#include "runtime/server/message_writer.h"
+
+namespace gw::server {
+
+namespace asio = boost::asio;
+
+asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
+    Exchange& ex, std::unique_ptr<UpstreamConnection> connPtr) {
+  UpstreamConnection& conn = *connPtr;
+  bool clientHttp10 = ex.head.versionMinor == 0;
+  bool close = !ex.head.keepAlive;
+  ClientBody body = ClientBody::kNone;
+  switch (response_.body) {
+    case http::BodyKind::kNone:
+      break;
+    case http::BodyKind::kContentLength:
+      body = ClientBody::kContentLength;
+      break;
+    case http::BodyKind::kChunked:
+    case http::BodyKind::kUntilClose:
+      // HTTP/1.0 clients cannot read chunked: they get a close-delimited body instead.
+      body = clientHttp10 ? ClientBody::kUntilClose : ClientBody::kChunked;
+      break;
+  }
+  close = close || body == ClientBody::kUntilClose;
+  if (ex.action.hook != nullptr) {
+    ex.action.hook->onResponseHead(ex.ctx, response_.status, response_.headers,
+                                   ex.action.responseHeaders);
+  }
+  scratch_.clear();
+  appendClientResponseHead(scratch_, response_, ex.action.responseHeaders, ex.ctx.requestId, body,
+                           close);
+  conn.begin += responseHeadLength_;  // the head views are not used past this point
+  bool ok = false;
+  switch (response_.body) {
+    case http::BodyKind::kNone: {
+      std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
+      ok = co_await writeClient(ex, bufs);
+      break;
+    }
+    case http::BodyKind::kContentLength:
+      ok = co_await relayLengthBody(ex, conn);
+      break;
+    case http::BodyKind::kChunked:
+      ok = co_await relayChunkedBody(ex, conn, body == ClientBody::kChunked);
+      break;
+    case http::BodyKind::kUntilClose:
+      ok = co_await relayUntilClose(ex, conn, body == ClientBody::kChunked);
+      break;
+  }
+  ex.watchdog.watchUpstream(nullptr);
+  bool reusable = ok && response_.keepAlive && conn.begin == conn.end &&
+                  response_.body != http::BodyKind::kUntilClose;
+  if (reusable) {
+    pool_.release(std::move(connPtr));
+  }
+  co_return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
+}
+
+asio::awaitable<bool> Forwarder::relayLengthBody(Exchange& ex, UpstreamConnection& conn) {
+  std::uint64_t remaining = response_.contentLength;
+  bool headSent = false;
+  while (!headSent || remaining > 0) {
+    std::string_view avail = conn.buffered();
+    if (avail.empty() && remaining > 0 && headSent) {
+      conn.begin = conn.end = 0;
+      boost::system::error_code ec = co_await readUpstream(
+          ex, conn, static_cast<std::size_t>(std::min<std::uint64_t>(remaining, conn.capacity)));
+      if (ec) {
+        co_return false;  // truncated response: the client sees the connection close
+      }
+      continue;
+    }
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(avail.size(), remaining));
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(avail.data(), n)};
+    std::span<const asio::const_buffer> seq(headSent ? bufs.data() + 1 : bufs.data(),
+                                            headSent ? 1 : 2);
+    if (!co_await writeClient(ex, seq)) {
+      co_return false;
+    }
+    conn.begin += n;
+    remaining -= n;
+    headSent = true;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Forwarder::relayChunkedBody(Exchange& ex, UpstreamConnection& conn,
+                                                  bool toChunked) {
+  decoder_.reset();
+  batch_.clear();
+  batch_.addRaw(scratch_);
+  while (true) {
+    std::string_view avail = conn.buffered();
+    if (avail.empty()) {
+      if (!batch_.empty()) {
+        if (!co_await writeClient(ex, batch_.buffers())) {
+          co_return false;
+        }
+        batch_.clear();
+      }
+      conn.begin = conn.end = 0;
+      if (co_await readUpstream(ex, conn, conn.capacity)) {
+        co_return false;
+      }
+      continue;
+    }
+    http::ChunkResult r = decoder_.decode(avail);
+    if (r.status == http::ChunkStatus::kError) {
+      co_return false;
+    }
+    if (toChunked) {
+      batch_.addChunk(r.data);
+    } else {
+      batch_.addRaw(r.data);
+    }
+    conn.begin += r.consumed;
+    if (r.status == http::ChunkStatus::kDone) {
+      if (toChunked) {
+        batch_.addLast();
+      }
+      co_return co_await writeClient(ex, batch_.buffers());
+    }
+    if (batch_.full()) {
+      if (!co_await writeClient(ex, batch_.buffers())) {
+        co_return false;
+      }
+      batch_.clear();
+    }
+  }
+}
+
+asio::awaitable<bool> Forwarder::relayUntilClose(Exchange& ex, UpstreamConnection& conn,
+                                                 bool toChunked) {
+  batch_.clear();
+  batch_.addRaw(scratch_);
+  while (true) {
+    std::string_view avail = conn.buffered();
+    if (toChunked) {
+      batch_.addChunk(avail);
+    } else {
+      batch_.addRaw(avail);
+    }
+    conn.begin = conn.end;
+    if (!batch_.empty() && !co_await writeClient(ex, batch_.buffers())) {
+      co_return false;
+    }
+    batch_.clear();
+    conn.begin = conn.end = 0;
+    boost::system::error_code ec = co_await readUpstream(ex, conn, conn.capacity);
+    if (ec == asio::error::eof) {
+      if (toChunked) {
+        batch_.addLast();
+        co_return co_await writeClient(ex, batch_.buffers());
+      }
+      co_return true;
+    }
+    if (ec) {
+      co_return false;
+    }
+  }
+}
+
+}  // namespace gw::server

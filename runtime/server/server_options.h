@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "runtime/http/request_parser.h"
+
+namespace gw::server {
+
+using Millis = std::chrono::milliseconds;
+
+/// Upstream connection-pool settings (one pool per worker thread).
+struct PoolOptions {
+  std::size_t maxIdlePerUpstream = 64;  ///< idle keep-alive connections kept per host:port
+  Millis maxIdleTime{30000};            ///< an idle connection older than this is not reused
+  std::size_t bufferBytes = 65536;      ///< per-connection response buffer
+};
+
+/// Everything the serving core needs; immutable once the Server is constructed.
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  ///< 0: the kernel picks one; Server::port() tells which
+  std::size_t threads = 0;  ///< 0: std::thread::hardware_concurrency()
+  int backlog = 1024;
+  bool tls = false;  ///< reported to the handler; TLS itself is another component's job
+
+  http::RequestLimits limits;
+  std::size_t bodyBufferBytes = 65536;  ///< per-session request-body buffer (allocated lazily)
+
+  Millis headerTimeout{10000};  ///< whole request head, from its first byte (408)
+  Millis idleTimeout{60000};    ///< keep-alive wait for the next request, and client writes
+  Millis bodyIdleTimeout{30000};  ///< longest gap between request-body reads
+  Millis drainTimeout{10000};   ///< graceful shutdown: in-flight requests get this long
+
+  std::uint64_t defaultMaxBody = 1ull << 40;  ///< used when a decision leaves max_body at 0
+  Millis defaultUpstreamTimeout{30000};
+  Millis defaultConnectTimeout{3000};
+  PoolOptions pool;
+};
+
+}  // namespace gw::server

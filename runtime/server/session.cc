@@ -1,0 +1,166 @@
+#include "runtime/server/session.h"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "runtime/http/path_normalizer.h"
+#include "runtime/server/message_writer.h"
+#include "runtime/server/request_id.h"
+#include "runtime/server/worker.h"
+
+namespace gw::server {
+
+namespace asio = boost::asio;
+
+Session::Session(Worker& worker, asio::ip::tcp::socket socket)
+    : worker_(worker),
+      socket_(std::move(socket)),
+      watchdog_(socket_.get_executor()),
+      input_(socket_, worker.options().limits.maxHeaderBytes + 4096,
+             worker.options().bodyBufferBytes),
+      parser_(worker.options().limits),
+      forwarder_(worker.pool(), worker.options()) {
+  watchdog_.watch(&socket_, nullptr);
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) {
+    clientIp_ = remote.address().to_string();
+    clientPort_ = remote.port();
+  }
+  worker_.add(this);
+}
+
+Session::~Session() { worker_.remove(this); }
+
+void Session::onDrain() {
+  if (idle_) {
+    boost::system::error_code ec;
+    socket_.cancel(ec);
+  }
+}
+
+void Session::abort() {
+  watchdog_.fireNow();
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
+  asio::co_spawn(
+      self->socket_.get_executor(),
+      [self]() -> asio::awaitable<void> { co_await self->watchdog_.run(); }, asio::detached);
+  while (!self->worker_.draining() || self->input_.hasBuffered()) {
+    if (co_await self->readHead() != HeadStatus::kOk) {
+      break;
+    }
+    bool keepAlive = co_await self->handleRequest();
+    self->input_.finishRequest();
+    self->parser_.reset();
+    if (!keepAlive || self->worker_.draining()) {
+      break;
+    }
+  }
+  self->watchdog_.stop();
+  boost::system::error_code ec;
+  self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  self->socket_.close(ec);
+}
+
+asio::awaitable<Session::HeadStatus> Session::readHead() {
+  idle_ = !input_.hasBuffered();
+  watchdog_.arm(idle_ ? worker_.options().idleTimeout : worker_.options().headerTimeout);
+  while (true) {
+    http::ParseResult r = parser_.parse(input_.buffered(), head_);
+    if (r.status == http::ParseStatus::kComplete) {
+      watchdog_.disarm();
+      input_.consume(r.consumed);
+      co_return HeadStatus::kOk;
+    }
+    if (r.status == http::ParseStatus::kError) {
+      co_await respondError(r.httpStatus, r.reason);
+      co_return HeadStatus::kClose;
+    }
+    boost::system::error_code ec = co_await input_.readHead();
+    if (idle_ && input_.hasBuffered()) {
+      idle_ = false;  // the header deadline starts with the first byte of the request
+      watchdog_.arm(worker_.options().headerTimeout);
+    }
+    if (ec) {
+      if (!idle_ && watchdog_.fired()) {
+        co_await respondError(408, "request header timeout");
+      }
+      co_return HeadStatus::kClose;
+    }
+  }
+}
+
+void Session::prepareContext() {
+  Worker& w = worker_;
+  const http::Header* rid = http::findHeader(head_.headers, "x-request-id");
+  if (rid != nullptr && isValidRequestId(rid->value)) {
+    requestId_.assign(rid->value);
+  } else {
+    generateRequestId(w.random(), requestId_);
+  }
+  const http::Header* tp = http::findHeader(head_.headers, "traceparent");
+  makeTraceparent(tp != nullptr ? tp->value : std::string_view(), w.random(), traceparent_);
+  ctx_.method = head_.method;
+  ctx_.path = path_;
+  ctx_.rawPath = head_.path;
+  ctx_.query = head_.query;
+  ctx_.hasQuery = head_.hasQuery;
+  ctx_.host = head_.host;
+  ctx_.head = &head_;
+  ctx_.clientIp = clientIp_;
+  ctx_.clientPort = clientPort_;
+  ctx_.tls = w.options().tls;
+  ctx_.requestId = requestId_;
+  ctx_.traceparent = traceparent_;
+  ctx_.workerIndex = w.index();
+  ctx_.start = std::chrono::steady_clock::now();
+}
+
+asio::awaitable<bool> Session::handleRequest() {
+  http::NormalizeResult norm = http::normalizePath(head_.path, path_);
+  prepareContext();
+  // An unread body would be parsed as the next request: close instead.
+  bool mustClose = !head_.keepAlive || head_.hasBody() || worker_.draining();
+  if (!norm.ok) {
+    decision_.clear();
+    decision_.respondError(norm.httpStatus, norm.reason);
+    co_return co_await respondLocal(mustClose);
+  }
+  decision_.clear();
+  co_await worker_.handler().decide(ctx_, decision_);
+  if (decision_.kind == Decision::Kind::kRespond) {
+    co_return co_await respondLocal(mustClose);
+  }
+  Exchange ex{socket_, input_, watchdog_, ctx_, head_, decision_.forward};
+  ForwardOutcome outcome = co_await forwarder_.forward(ex);
+  co_return outcome == ForwardOutcome::kKeepAlive && head_.keepAlive;
+}
+
+asio::awaitable<bool> Session::respondLocal(bool close) {
+  out_.clear();
+  appendLocalResponse(out_, decision_.respond, requestId_, close);
+  watchdog_.arm(worker_.options().idleTimeout);
+  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_),
+                                            asio::as_tuple(asio::use_awaitable));
+  watchdog_.disarm();
+  co_return !ec && !close;
+}
+
+asio::awaitable<void> Session::respondError(int status, std::string_view reason) {
+  generateRequestId(worker_.random(), requestId_);
+  out_.clear();
+  appendErrorResponse(out_, status, reason, requestId_, true);
+  watchdog_.arm(worker_.options().idleTimeout);
+  co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
+  watchdog_.disarm();
+}
+
+}  // namespace gw::server

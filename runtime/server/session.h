@@ -1,0 +1,69 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+
+#include "runtime/http/request_parser.h"
+#include "runtime/server/client_input.h"
+#include "runtime/server/decision.h"
+#include "runtime/server/forwarder.h"
+#include "runtime/server/request_context.h"
+#include "runtime/server/watchdog.h"
+
+namespace gw::server {
+
+class Worker;
+
+/// One client connection: reads request heads (with the header deadline against slowloris),
+/// rejects malformed ones with the right status before anything else sees them, normalizes the
+/// path once, asks the Handler, then answers locally or forwards. Requests are served one at a
+/// time in arrival order, so pipelined responses are always in order; pipelined requests wait
+/// as bytes in the bounded head buffer (TCP backpressure does the rest). Every buffer and string
+/// is reused across the connection's requests. Lives on one worker thread; owned by shared_ptr
+/// held by its coroutines; registered with the Worker for graceful shutdown.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Worker& worker, boost::asio::ip::tcp::socket socket);
+  ~Session();
+
+  /// The connection's main loop; co_spawn with the owning shared_ptr.
+  static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
+
+  /// Graceful shutdown: an idle connection closes now, a busy one after its current response.
+  void onDrain();
+  /// Forced shutdown: cancels everything the session waits for.
+  void abort();
+
+  Session* prev = nullptr;  ///< intrusive list of the worker's sessions
+  Session* next = nullptr;
+
+ private:
+  enum class HeadStatus { kOk, kClose };
+
+  boost::asio::awaitable<HeadStatus> readHead();
+  boost::asio::awaitable<bool> handleRequest();
+  boost::asio::awaitable<bool> respondLocal(bool close);
+  boost::asio::awaitable<void> respondError(int status, std::string_view reason);
+  void prepareContext();
+
+  Worker& worker_;
+  boost::asio::ip::tcp::socket socket_;
+  Watchdog watchdog_;
+  ClientInput input_;
+  http::RequestParser parser_;
+  http::RequestHead head_;
+  std::string path_;
+  std::string requestId_;
+  std::string traceparent_;
+  std::string clientIp_;
+  std::uint16_t clientPort_ = 0;
+  RequestContext ctx_;
+  Decision decision_;
+  Forwarder forwarder_;
+  std::string out_;
+  bool idle_ = true;
+};
+
+}  // namespace gw::server

@@ -1,0 +1,109 @@
+#include "runtime/server/upstream_pool.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+
+namespace gw::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+/// An idle keep-alive connection is only reusable if the peer has neither closed it nor sent
+/// unsolicited bytes: both show up as "readable" on a zero-timeout poll.
+bool looksAlive(tcp::socket& s) {
+  pollfd pfd{s.native_handle(), POLLIN, 0};
+  return ::poll(&pfd, 1, 0) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& key) {
+  auto it = idle_.find(key);
+  if (it == idle_.end()) {
+    return nullptr;
+  }
+  auto now = std::chrono::steady_clock::now();
+  auto& list = it->second;
+  while (!list.empty()) {
+    std::unique_ptr<UpstreamConnection> c = std::move(list.back());
+    list.pop_back();
+    if (now - c->idleSince < options_.maxIdleTime && looksAlive(c->socket)) {
+      c->reused = true;
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+asio::awaitable<AcquireResult> UpstreamPool::acquire(std::string_view host, std::uint16_t port,
+                                                     Millis connectTimeout, Watchdog& watchdog,
+                                                     bool fresh) {
+  keyScratch_.assign(host);
+  keyScratch_.push_back(':');
+  char digits[8];
+  auto res = std::to_chars(digits, digits + sizeof digits, port);
+  keyScratch_.append(digits, res.ptr);
+  if (!fresh) {
+    if (auto c = takeIdle(keyScratch_)) {
+      co_return AcquireResult{std::move(c), ConnectError::kNone};
+    }
+  }
+  auto conn = std::make_unique<UpstreamConnection>(ex_, options_.bufferBytes);
+  conn->key = keyScratch_;
+  boost::system::error_code ec;
+  tcp::endpoint endpoint;
+  asio::ip::address addr = asio::ip::make_address(std::string(host), ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(addr, port);
+  } else {
+    tcp::resolver resolver(ex_);
+    watchdog.arm(connectTimeout);
+    auto [rec, results] = co_await resolver.async_resolve(
+        std::string(host), std::to_string(port), asio::as_tuple(asio::use_awaitable));
+    watchdog.disarm();
+    if (rec || results.empty()) {
+      co_return AcquireResult{nullptr, ConnectError::kResolve};
+    }
+    endpoint = *results.begin();
+  }
+  watchdog.watchUpstream(&conn->socket);
+  watchdog.arm(connectTimeout);
+  auto [cec] = co_await conn->socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+  watchdog.disarm();
+  if (cec) {
+    bool timedOut = watchdog.fired();
+    watchdog.watchUpstream(nullptr);
+    co_return AcquireResult{nullptr, timedOut ? ConnectError::kTimeout : ConnectError::kRefused};
+  }
+  conn->socket.set_option(tcp::no_delay(true), ec);
+  co_return AcquireResult{std::move(conn), ConnectError::kNone};
+}
+
+void UpstreamPool::release(std::unique_ptr<UpstreamConnection> conn) {
+  auto& list = idle_[conn->key];
+  if (list.size() >= options_.maxIdlePerUpstream || conn->begin != conn->end) {
+    return;  // over the bound, or leftover bytes: the connection is closed by its destructor
+  }
+  conn->begin = conn->end = 0;
+  conn->idleSince = std::chrono::steady_clock::now();
+  list.push_back(std::move(conn));
+}
+
+void UpstreamPool::closeAll() { idle_.clear(); }
+
+std::size_t UpstreamPool::idleCount() const {
+  std::size_t n = 0;
+  for (const auto& [key, list] : idle_) {
+    n += list.size();
+  }
+  return n;
+}
+
+}  // namespace gw::server
