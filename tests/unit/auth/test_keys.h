@@ -3,11 +3,17 @@
 // Keys generated once per test binary with the openssl CLI, and a verifier set up for them.
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "runtime/auth/jwt_verifier.h"
 #include "tests/unit/auth/openssl_cli.h"
+
+namespace gw::auth {
+/// gtest printer: show "expired" rather than a byte dump.
+inline void PrintTo(AuthError error, std::ostream* os) { *os << authErrorReason(error); }
+}  // namespace gw::auth
 
 namespace gw::auth::testing {
 
