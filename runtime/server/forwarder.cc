@@ -89,7 +89,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
       break;
     }
   }
-  bool close = !requestBodyDone_ || !head.keepAlive;
+  bool close = !requestBodyDone_ || !head.keepAlive || ex.draining;
   switch (step) {
     case Step::kClientGone:
       co_return ForwardOutcome::kClose;
@@ -100,9 +100,11 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     case Step::kTooLarge:
       co_return co_await respondError(ex, 413, "request body too large", true);
     default:
-      co_return co_await respondError(ex, 502, badResponse_ ? "invalid upstream response"
-                                                            : "upstream connection failed",
-                                      close);
+    {
+      std::string_view why = badResponse_ ? "invalid upstream response"
+                                          : "upstream connection failed";
+      co_return co_await respondError(ex, 502, why, close);
+    }
   }
 }
 

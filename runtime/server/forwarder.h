@@ -24,6 +24,7 @@ struct Exchange {
   RequestContext& ctx;
   const http::RequestHead& head;
   ForwardAction& action;
+  const bool& draining;  ///< the worker is shutting down: responses carry Connection: close
 };
 
 /// Outcome of a forwarded exchange for the client connection.

@@ -14,7 +14,7 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
     Exchange& ex, std::unique_ptr<UpstreamConnection> connPtr) {
   UpstreamConnection& conn = *connPtr;
   bool clientHttp10 = ex.head.versionMinor == 0;
-  bool close = !ex.head.keepAlive;
+  bool close = !ex.head.keepAlive || ex.draining;
   ClientBody body = ClientBody::kNone;
   switch (response_.body) {
     case http::BodyKind::kNone:
@@ -148,8 +148,12 @@ asio::awaitable<bool> Forwarder::relayUntilClose(Exchange& ex, UpstreamConnectio
       batch_.addRaw(avail);
     }
     conn.begin = conn.end;
-    if (!batch_.empty() && !co_await writeClient(ex, batch_.buffers())) {
-      co_return false;
+    if (!batch_.empty()) {
+      // Kept out of the && on purpose: GCC 12 miscompiles co_await inside && / ||.
+      bool written = co_await writeClient(ex, batch_.buffers());
+      if (!written) {
+        co_return false;
+      }
     }
     batch_.clear();
     conn.begin = conn.end = 0;

@@ -139,7 +139,7 @@ asio::awaitable<bool> Session::handleRequest() {
   if (decision_.kind == Decision::Kind::kRespond) {
     co_return co_await respondLocal(mustClose);
   }
-  Exchange ex{socket_, input_, watchdog_, ctx_, head_, decision_.forward};
+  Exchange ex{socket_, input_, watchdog_, ctx_, head_, decision_.forward, worker_.drainingFlag()};
   ForwardOutcome outcome = co_await forwarder_.forward(ex);
   co_return outcome == ForwardOutcome::kKeepAlive && head_.keepAlive;
 }

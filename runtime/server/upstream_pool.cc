@@ -64,9 +64,12 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(std::string_view host, std:
     endpoint = tcp::endpoint(addr, port);
   } else {
     tcp::resolver resolver(ex_);
+    // Named locals: GCC 12 mishandles non-trivial temporaries inside co_await expressions.
+    std::string hostName(host);
+    std::string service = std::to_string(port);
     watchdog.arm(connectTimeout);
-    auto [rec, results] = co_await resolver.async_resolve(
-        std::string(host), std::to_string(port), asio::as_tuple(asio::use_awaitable));
+    auto [rec, results] = co_await resolver.async_resolve(hostName, service,
+                                                          asio::as_tuple(asio::use_awaitable));
     watchdog.disarm();
     if (rec || results.empty()) {
       co_return AcquireResult{nullptr, ConnectError::kResolve};

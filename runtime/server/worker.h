@@ -44,6 +44,7 @@ class Worker {
   Random& random() { return random_; }
   std::size_t index() const { return index_; }
   bool draining() const { return draining_; }
+  const bool& drainingFlag() const { return draining_; }
   void add(Session* s);
   void remove(Session* s);
 

@@ -1,0 +1,233 @@
+// gw-echo-upstream: a test upstream built on Boost.Beast (an independent HTTP implementation, so
+// it checks what the gateway really sends). Echoes method, target, path, query, headers, body
+// size and SHA-256 as JSON. Knobs by path:
+//   /__count          {"count": N}: requests received so far (excluding /__count)
+//   /status/N         answer with status N
+//   /sleep/MS         wait MS milliseconds before answering
+//   /bytes/N          N bytes body with Content-Length
+//   /chunked/N        N bytes body, chunked (4 KiB chunks)
+//   /closedelim/N     N bytes, no length, connection closed at the end
+//   /close            echo, then close the connection
+//   /garbage          an invalid status line
+//   /hangup           close without answering
+// Prints the bound port on stdout. Options: --port P, --threads are not needed (one thread).
+#include <openssl/evp.h>
+
+#include <array>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::uint64_t gRequests = 0;
+
+std::uint64_t numberAfter(std::string_view path, std::string_view prefix) {
+  std::uint64_t n = 0;
+  std::string_view rest = path.substr(prefix.size());
+  std::from_chars(rest.data(), rest.data() + rest.size(), n);
+  return n;
+}
+
+std::string hex(const unsigned char* d, unsigned n) {
+  static const char* k = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < n; ++i) {
+    s.push_back(k[d[i] >> 4]);
+    s.push_back(k[d[i] & 15]);
+  }
+  return s;
+}
+
+std::string head(int status, std::string_view extra) {
+  std::string h = "HTTP/1.1 " + std::to_string(status) + " X\r\n";
+  h += extra;
+  return h;
+}
+
+asio::awaitable<bool> writeAll(tcp::socket& s, std::string_view data) {
+  auto [ec, n] = co_await asio::async_write(s, asio::buffer(data.data(), data.size()),
+                                            asio::as_tuple(asio::use_awaitable));
+  co_return !ec;
+}
+
+asio::awaitable<bool> sendBytes(tcp::socket& s, std::uint64_t n, bool chunked) {
+  std::string block(chunked ? 4096 : 65536, 'x');
+  while (n > 0) {
+    std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(n, block.size()));
+    std::string_view piece(block.data(), k);
+    if (chunked) {
+      char line[32];
+      int len = std::snprintf(line, sizeof line, "%zx\r\n", k);
+      // GCC 12 evaluates co_await inside || and && wrongly: one statement per await.
+      std::array<asio::const_buffer, 3> bufs{asio::buffer(line, len), asio::buffer(piece),
+                                             asio::buffer("\r\n", 2)};
+      auto [ec, w] = co_await asio::async_write(s, bufs, asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        co_return false;
+      }
+    } else if (!co_await writeAll(s, piece)) {
+      co_return false;
+    }
+    n -= k;
+  }
+  if (!chunked) {
+    co_return true;
+  }
+  bool ok = co_await writeAll(s, "0\r\n\r\n");
+  co_return ok;
+}
+
+/// Reads one request; returns false when the connection should end.
+asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
+  http::request_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  parser.header_limit(65536);
+  auto [ec, n] = co_await http::async_read_header(s, buf, parser,
+                                                  asio::as_tuple(asio::use_awaitable));
+  if (ec) {
+    co_return false;
+  }
+  auto& req = parser.get();
+  std::string target(req.target());
+  std::string path = target.substr(0, target.find('?'));
+  std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  std::uint64_t bodySize = 0;
+  std::string chunk(65536, '\0');
+  while (!parser.is_done()) {
+    req.body().data = chunk.data();
+    req.body().size = chunk.size();
+    auto [rec, rn] = co_await http::async_read(s, buf, parser, asio::as_tuple(asio::use_awaitable));
+    if (rec == http::error::need_buffer) {
+      rec = {};
+    }
+    std::size_t got = chunk.size() - req.body().size;
+    EVP_DigestUpdate(md, chunk.data(), got);
+    bodySize += got;
+    if (rec) {
+      EVP_MD_CTX_free(md);
+      co_return false;
+    }
+  }
+  unsigned char digest[32];
+  unsigned dlen = 0;
+  EVP_DigestFinal_ex(md, digest, &dlen);
+  EVP_MD_CTX_free(md);
+  if (path == "/__count") {
+    std::string body = "{\"count\":" + std::to_string(gRequests) + "}";
+    // GCC 12 mishandles non-trivial temporaries inside co_await expressions: use named locals.
+    std::string out = head(200, "Content-Type: application/json\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n") + body;
+    co_return co_await writeAll(s, out);
+  }
+  ++gRequests;
+  if (path.starts_with("/sleep/")) {
+    asio::steady_timer t(s.get_executor(), std::chrono::milliseconds(numberAfter(path, "/sleep/")));
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (path == "/hangup") {
+    co_return false;
+  }
+  if (path == "/garbage") {
+    co_await writeAll(s, "HTTP/1.1 abc\r\n\r\n");
+    co_return false;
+  }
+  if (path.starts_with("/bytes/")) {
+    std::uint64_t k = numberAfter(path, "/bytes/");
+    std::string out = head(200, "Content-Length: " + std::to_string(k) + "\r\n\r\n");
+    if (!co_await writeAll(s, out)) {
+      co_return false;
+    }
+    bool ok = co_await sendBytes(s, k, false);
+    co_return ok;
+  }
+  if (path.starts_with("/chunked/")) {
+    std::string out = head(200, "Transfer-Encoding: chunked\r\n\r\n");
+    if (!co_await writeAll(s, out)) {
+      co_return false;
+    }
+    bool ok = co_await sendBytes(s, numberAfter(path, "/chunked/"), true);
+    co_return ok;
+  }
+  if (path.starts_with("/closedelim/")) {
+    std::string out = head(200, "Connection: close\r\n\r\n");
+    if (co_await writeAll(s, out)) {
+      co_await sendBytes(s, numberAfter(path, "/closedelim/"), false);
+    }
+    co_return false;
+  }
+  nlohmann::json j;
+  j["method"] = std::string(req.method_string());
+  j["target"] = target;
+  j["path"] = path;
+  j["query"] = query;
+  j["version"] = req.version();
+  j["chunked"] = req.chunked();
+  j["headers"] = nlohmann::json::array();
+  for (const auto& f : req) {
+    j["headers"].push_back({std::string(f.name_string()), std::string(f.value())});
+  }
+  j["body_size"] = bodySize;
+  j["body_sha256"] = hex(digest, dlen);
+  j["count"] = gRequests;
+  std::string body = j.dump();
+  int status = path.starts_with("/status/") ? static_cast<int>(numberAfter(path, "/status/")) : 200;
+  bool close = path == "/close";
+  std::string h = head(status, "Content-Type: application/json\r\nContent-Length: " +
+                                   std::to_string(body.size()) + "\r\n" +
+                                   (close ? "Connection: close\r\n" : "") + "\r\n");
+  bool isHead = req.method() == http::verb::head;
+  std::string out = isHead ? h : h + body;
+  if (!co_await writeAll(s, out)) {
+    co_return false;
+  }
+  co_return !close && req.keep_alive();
+}
+
+asio::awaitable<void> serve(tcp::socket s) {
+  beast::flat_buffer buf;
+  while (co_await serveOne(s, buf)) {
+  }
+  boost::system::error_code ec;
+  s.shutdown(tcp::socket::shutdown_send, ec);
+  s.close(ec);
+}
+
+asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor) {
+  while (true) {
+    auto [ec, s] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      co_return;
+    }
+    asio::co_spawn(acceptor.get_executor(), serve(std::move(s)), asio::detached);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  unsigned short port = 0;
+  if (argc == 3 && std::string_view(argv[1]) == "--port") {
+    port = static_cast<unsigned short>(std::atoi(argv[2]));
+  }
+  asio::io_context ioc(1);
+  tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  std::printf("%u\n", static_cast<unsigned>(acceptor.local_endpoint().port()));
+  std::fflush(stdout);
+  asio::signal_set signals(ioc, SIGTERM, SIGINT);
+  signals.async_wait([&](boost::system::error_code, int) { ioc.stop(); });
+  asio::co_spawn(ioc, acceptLoop(acceptor), asio::detached);
+  ioc.run();
+  return 0;
+}
