@@ -158,7 +158,9 @@ CounterState& KeyTable::Stripe::findOrInsert(std::string_view key, std::uint64_t
   e.hash = hash;
   assignKey(e, key);
   e.state = CounterState{};
-  e.referenced = true;
+  // Inserted unreferenced: only a second request earns a second chance, so a flood of one-off
+  // keys evicts itself (FIFO) instead of wiping the reference bits of the keys in use.
+  e.referenced = false;
   insertSlot(hash, target);
   return e.state;
 }

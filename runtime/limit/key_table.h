@@ -17,7 +17,9 @@ namespace gw::limit {
 /// and a stripe's lock serializes every decision for its keys, so counting is exact no matter
 /// which thread (core) asks. When a stripe is full, the CLOCK hand evicts the first entry that
 /// is idle (fully refilled / expired) or not referenced since the hand last passed (approximate
-/// LRU). Memory is bounded by maxKeys entries plus their keys (callers cap key length).
+/// LRU). New entries start unreferenced, so a flood of one-off keys recycles its own slots
+/// (oldest first) while keys seen again keep theirs. Memory is bounded by maxKeys entries plus
+/// their keys (callers cap key length).
 /// Thread-safe.
 class KeyTable {
  public:
