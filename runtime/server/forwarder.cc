@@ -69,7 +69,9 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     ex.watchdog.watchUpstream(&conn.socket);
     if (attempt == 0 && head.expectContinue && head.hasBody()) {
       std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
-      if (!co_await writeClient(ex, cont)) {
+      bool sent = co_await writeClient(ex, cont);
+      if (!sent) {
+        ex.watchdog.watchUpstream(nullptr);  // `conn` dies with this frame
         co_return ForwardOutcome::kClose;
       }
     }

@@ -16,6 +16,11 @@ namespace gw::server {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr Millis kLingerTime{500};
+constexpr std::size_t kLingerBytes = 1 << 20;
+}  // namespace
+
 Session::Session(Worker& worker, asio::ip::tcp::socket socket)
     : worker_(worker),
       socket_(std::move(socket)),
@@ -64,10 +69,30 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
       break;
     }
   }
-  self->watchdog_.stop();
+  co_await self->lingeringClose();
+}
+
+asio::awaitable<void> Session::lingeringClose() {
+  // Closing with unread input makes the kernel send RST, which can destroy the response we
+  // just wrote (a 413 or 431 sent while the client is still sending). So: half-close, then
+  // drain and discard for a bounded time and amount, as nginx's lingering_close does.
   boost::system::error_code ec;
-  self->socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  self->socket_.close(ec);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (!peerClosed_ && !ec) {
+    watchdog_.arm(kLingerTime);
+    std::size_t drained = 0;
+    char sink[4096];
+    while (drained < kLingerBytes) {
+      auto [rec, n] = co_await socket_.async_read_some(asio::buffer(sink),
+                                                       asio::as_tuple(asio::use_awaitable));
+      if (rec) {
+        break;
+      }
+      drained += n;
+    }
+  }
+  watchdog_.stop();
+  socket_.close(ec);
 }
 
 asio::awaitable<Session::HeadStatus> Session::readHead() {
@@ -90,6 +115,7 @@ asio::awaitable<Session::HeadStatus> Session::readHead() {
       watchdog_.arm(worker_.options().headerTimeout);
     }
     if (ec) {
+      peerClosed_ = ec == asio::error::eof || ec == asio::error::connection_reset;
       if (!idle_ && watchdog_.fired()) {
         co_await respondError(408, "request header timeout");
       }

@@ -47,6 +47,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<bool> respondLocal(bool close);
   boost::asio::awaitable<void> respondError(int status, std::string_view reason);
   void prepareContext();
+  boost::asio::awaitable<void> lingeringClose();
 
   Worker& worker_;
   boost::asio::ip::tcp::socket socket_;
@@ -64,6 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Forwarder forwarder_;
   std::string out_;
   bool idle_ = true;
+  bool peerClosed_ = false;
 };
 
 }  // namespace gw::server
