@@ -321,7 +321,9 @@ KeyLoadResult loadHmacSecretFile(const std::string& path, std::string kid) {
   if (!data) {
     return KeyLoadResult{nullptr, error, {}};
   }
-  while (!data->empty() && (data->back() == '\n' || data->back() == '\r' || data->back() == ' ')) {
+  if (data->ends_with("\r\n")) {
+    data->resize(data->size() - 2);
+  } else if (data->ends_with('\n')) {
     data->pop_back();
   }
   auto key = VerificationKey::fromHmacSecret(std::move(kid), *data, std::nullopt, error);

@@ -44,8 +44,9 @@ KeyLoadResult loadJwksFile(const std::string& path);
 /// Loads a PEM public key file into a one-key set.
 KeyLoadResult loadPemFile(const std::string& path, std::string kid, std::optional<JwtAlg> alg);
 
-/// Loads an HMAC secret file: the raw bytes, with trailing CR/LF/space removed because editors
-/// add a final newline that would silently become part of the secret.
+/// Loads an HMAC secret file: its bytes as they are, minus ONE final line ending ("\n" or
+/// "\r\n") because editors add one that would silently become part of the secret. A binary
+/// secret that itself ends in a newline byte belongs in a JWKS `oct` key instead.
 KeyLoadResult loadHmacSecretFile(const std::string& path, std::string kid);
 
 /// Concatenates several sets (e.g. JWKS + hmac_secret) into one.

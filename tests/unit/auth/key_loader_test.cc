@@ -57,10 +57,16 @@ TEST(KeyLoader, JwksFileAndPemFilesLoad) {
   writeFile(dir.file("junk.pem"), "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
   EXPECT_FALSE(loadPemFile(dir.file("junk.pem"), "", {}).error.empty());
   // HMAC secret file: the trailing newline is not part of the secret.
-  writeFile(dir.file("hs.key"), keys.hmacSecret + "\n");
+  const std::string secret = toHex(keys.hmacSecret);
+  writeFile(dir.file("hs.key"), secret + "\n");
   const auto hs = loadHmacSecretFile(dir.file("hs.key"), "hs");
   ASSERT_TRUE(hs.error.empty()) << hs.error;
-  EXPECT_EQ(hs.keySet->keys()[0]->fingerprint(), sha256(keys.hmacSecret));
+  EXPECT_EQ(hs.keySet->keys()[0]->fingerprint(), sha256(secret));
+  writeFile(dir.file("hs2.key"), secret + " \r\n");  // only the line ending goes
+  EXPECT_EQ(loadHmacSecretFile(dir.file("hs2.key"), "hs").keySet->keys()[0]->fingerprint(),
+            sha256(secret + " "));
+  writeFile(dir.file("short.key"), "too-short\n");
+  EXPECT_FALSE(loadHmacSecretFile(dir.file("short.key"), "hs").error.empty());
 }
 
 TEST(KeyLoader, UnusableKeysAreSkippedWithWarnings) {

@@ -1,0 +1,108 @@
+// base64url, strict JSON, ECDSA signature encoding, Bearer extraction, error taxonomy.
+
+#include <gtest/gtest.h>
+
+#include "runtime/auth/auth_error.h"
+#include "runtime/auth/base64url.h"
+#include "runtime/auth/bearer.h"
+#include "runtime/auth/ecdsa_der.h"
+#include "runtime/auth/strict_json.h"
+#include "tests/unit/auth/openssl_cli.h"
+
+namespace gw::auth::testing {
+namespace {
+
+TEST(Base64Url, Rfc4648Vectors) {
+  const std::pair<const char*, const char*> vectors[] = {
+      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
+      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(base64UrlEncode(plain), encoded);
+    EXPECT_EQ(base64UrlDecode(encoded), std::optional<std::string>(plain));
+  }
+  EXPECT_EQ(base64Encode("\xfb\xff"), "+/8=");
+  EXPECT_EQ(base64Encode("fo"), "Zm8=");
+}
+
+TEST(Base64Url, RejectsPaddingForeignCharsAndNonCanonicalForms) {
+  for (const char* bad : {"Zg==", "Zm8=", "Zm9v+", "Zm9/", "Zm 9v", "Z", "Zm9vY", "Zh", "Zm9",
+                          "Zm\n8"}) {
+    EXPECT_FALSE(base64UrlDecode(bad)) << bad;
+  }
+  EXPECT_FALSE(base64UrlDecode(std::string("Zm8\0", 4)));
+  // "Zh" decodes to 'f' with non-zero leftover bits; "Zg" is the canonical form.
+  EXPECT_TRUE(base64UrlDecode("Zg"));
+}
+
+TEST(StrictJson, RejectsDuplicatesDepthAndGarbage) {
+  EXPECT_TRUE(parseStrictJson(R"({"a":{"b":[1,2,{"c":null}]},"d":1.5})"));
+  EXPECT_FALSE(parseStrictJson(R"({"a":1,"a":2})"));
+  EXPECT_FALSE(parseStrictJson(R"({"x":{"a":1,"a":1}})"));
+  EXPECT_TRUE(parseStrictJson(R"([{"a":1},{"a":1}])"));  // same name in sibling objects is fine
+  EXPECT_FALSE(parseStrictJson(R"({"a":1} trailing)"));
+  EXPECT_FALSE(parseStrictJson("{\"a\":\"\xff\"}"));
+  EXPECT_FALSE(parseStrictJson(""));
+  EXPECT_TRUE(parseStrictJson(std::string(16, '[') + std::string(16, ']'), 16));
+  EXPECT_FALSE(parseStrictJson(std::string(17, '[') + std::string(17, ']'), 16));
+  EXPECT_FALSE(parseStrictJson(std::string(100000, '[')));
+  const auto parsed = parseStrictJson(R"({"n":18446744073709551615,"m":-5,"s":"\u00e9"})");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ((*parsed)["n"].get<std::uint64_t>(), 18446744073709551615ull);
+  EXPECT_EQ((*parsed)["s"], "\xc3\xa9");
+}
+
+TEST(EcdsaDer, MatchesOpensslAndRoundTrips) {
+  // Sign with the openssl CLI, convert DER -> JOSE -> DER, expect the original DER back.
+  TempDir dir;
+  const auto key = generateKey(dir, "ec", "P-521");
+  for (int i = 0; i < 8; ++i) {
+    writeFile(dir.file("msg"), "message " + std::to_string(i));
+    run("openssl dgst -sha512 -sign " + key.privatePem + " -out " + dir.file("sig") + " " +
+        dir.file("msg"));
+    const std::string der = readFile(dir.file("sig"));
+    const std::string jose = ecdsaDerToJose(der, 66);
+    ASSERT_EQ(jose.size(), 132u);
+    std::uint8_t back[kMaxEcdsaDerSize];
+    const std::size_t len = ecdsaJoseToDer(jose, back, sizeof(back));
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(back), len), der);
+  }
+  std::uint8_t out[kMaxEcdsaDerSize];
+  EXPECT_EQ(ecdsaJoseToDer("odd", out, sizeof(out)), 0u);
+  EXPECT_EQ(ecdsaJoseToDer(std::string(200, 'x'), out, sizeof(out)), 0u);
+  EXPECT_EQ(ecdsaDerToJose("\x30\x03\x02\x01", 32), "");
+  // Zero-valued halves still encode as valid (if mathematically invalid) DER integers.
+  EXPECT_EQ(ecdsaJoseToDer(std::string(64, '\0'), out, sizeof(out)), 8u);
+}
+
+TEST(Bearer, ExtractsTokenPerRfc6750) {
+  EXPECT_EQ(extractBearerToken("Bearer abc.def-ghi_jkl").token, "abc.def-ghi_jkl");
+  EXPECT_EQ(extractBearerToken("bEaReR   mF_9.B5f-4.1JqM==  ").token, "mF_9.B5f-4.1JqM==");
+  EXPECT_EQ(extractBearerToken("").error, AuthError::kMissingCredential);
+  EXPECT_EQ(extractBearerToken("Basic dXNlcjpwYXNz").error, AuthError::kMissingCredential);
+  EXPECT_EQ(extractBearerToken("Bearerish abc").error, AuthError::kMissingCredential);
+  EXPECT_EQ(extractBearerToken("Bearer").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(extractBearerToken("Bearer ").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(extractBearerToken("Bearer a b").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(extractBearerToken("Bearer a=b").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(extractBearerToken("Bearer a\"b").error, AuthError::kInvalidRequest);
+}
+
+TEST(AuthErrors, MapToRfc6750) {
+  EXPECT_EQ(authErrorReason(AuthError::kExpired), "expired");
+  EXPECT_EQ(authErrorReason(AuthError::kBadSignature), "bad_signature");
+  EXPECT_EQ(authErrorReason(AuthError::kUnknownKid), "unknown_kid");
+  EXPECT_EQ(authErrorReason(AuthError::kAlgNotAllowed), "alg_not_allowed");
+  EXPECT_EQ(authErrorReason(AuthError::kWrongIssuer), "wrong_issuer");
+  EXPECT_EQ(authErrorReason(AuthError::kWrongAudience), "wrong_audience");
+  EXPECT_EQ(authErrorReason(AuthError::kMalformed), "malformed");
+  EXPECT_EQ(rfc6750Text(rfc6750Code(AuthError::kExpired)), "invalid_token");
+  EXPECT_EQ(rfc6750Text(rfc6750Code(AuthError::kMissingCredential)), "");
+  EXPECT_EQ(rfc6750Text(rfc6750Code(AuthError::kInvalidRequest)), "invalid_request");
+  EXPECT_EQ(rfc6750Text(rfc6750Code(AuthError::kInsufficientScope)), "insufficient_scope");
+  EXPECT_EQ(httpStatus(AuthError::kMissingCredential), 401);
+  EXPECT_EQ(httpStatus(AuthError::kInvalidRequest), 400);
+  EXPECT_EQ(httpStatus(AuthError::kInsufficientScope), 403);
+}
+
+}  // namespace
+}  // namespace gw::auth::testing
