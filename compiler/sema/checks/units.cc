@@ -1,0 +1,141 @@
+// E0207: numeric settings are in range (durations > 0, burst >= 1, percents in (0, 100],
+// weights 1..1000, retry attempts 0..10, ports 1..65535, ...).
+#include <optional>
+
+#include "compiler/sema/check_context.h"
+
+namespace gw::sema {
+
+using namespace gw::ast;
+
+namespace {
+
+class Ranges {
+ public:
+  explicit Ranges(CheckContext& ctx) : ctx_(ctx) {}
+
+  void positive(const std::optional<Lit>& l, const char* setting) {
+    if (l && l->span.valid() && l->i <= 0) {
+      ctx_.report(DiagCode::OutOfRange, l->span,
+                  std::string("`") + setting + "` must be greater than zero")
+          .help = "give a positive duration, e.g. `" + std::string(setting) + " 30s`";
+    }
+  }
+  void atLeastOne(const std::optional<Lit>& l, const char* setting) {
+    if (l && l->span.valid() && l->i < 1) {
+      ctx_.report(DiagCode::OutOfRange, l->span,
+                  std::string("`") + setting + "` must be at least 1, found " + l->raw);
+    }
+  }
+  void between(const Lit& l, const char* setting, int64_t lo, int64_t hi) {
+    if (l.span.valid() && (l.i < lo || l.i > hi)) {
+      ctx_.report(DiagCode::OutOfRange, l.span,
+                  std::string("`") + setting + "` must be between " + std::to_string(lo) +
+                      " and " + std::to_string(hi) + ", found " + l.raw);
+    }
+  }
+  void percent(const std::optional<Lit>& l, const char* setting) {
+    if (l && l->span.valid() && (l->f <= 0 || l->f > 100)) {
+      ctx_.report(DiagCode::OutOfRange, l->span,
+                  std::string("`") + setting + "` must be a percentage above 0% and at most "
+                  "100%, found " + l->raw);
+    }
+  }
+  void port(const Lit& l, const char* setting) {
+    if (!l.span.valid()) {
+      return;
+    }
+    int64_t p = l.kind == LitKind::Int ? l.i : l.kind == LitKind::Address ? l.port : 1;
+    if (p < 1 || p > 65535) {
+      ctx_.report(DiagCode::OutOfRange, l.span,
+                  std::string("port of `") + setting + "` must be between 1 and 65535, found " +
+                      std::to_string(p));
+    }
+  }
+  void rate(const std::optional<Lit>& l) {
+    if (!l || !l->span.valid()) {
+      return;
+    }
+    if (l->i <= 0) {
+      ctx_.report(DiagCode::OutOfRange, l->span, "`rate` must allow at least one request, found " +
+                                                     l->raw)
+          .help = "a limit of zero requests blocks the route; remove the route instead";
+    } else if (l->period <= 0) {
+      ctx_.report(DiagCode::OutOfRange, l->span,
+                  "the period of `rate` must be greater than zero, found " + l->raw);
+    }
+  }
+
+ private:
+  CheckContext& ctx_;
+};
+
+void gateway(Ranges& r, const Gateway& g) {
+  for (const Listen& l : g.listens) r.port(l.address, "listen");
+  if (g.admin) r.port(*g.admin, "admin");
+  if (g.threads) r.between(*g.threads, "threads", 1, 1024);
+}
+
+void upstream(Ranges& r, CheckContext& ctx, const Upstream& u) {
+  for (const Server& s : u.servers) {
+    r.port(s.address, "server");
+    if (s.weight) r.between(*s.weight, "weight", 1, 1000);
+  }
+  if (u.health) {
+    r.positive(u.health->every, "every");
+    r.positive(u.health->timeout, "timeout");
+    r.atLeastOne(u.health->healthy, "healthy");
+    r.atLeastOne(u.health->unhealthy, "unhealthy");
+  }
+  if (u.breaker) {
+    r.atLeastOne(u.breaker->failures, "failures");
+    r.positive(u.breaker->open, "open");
+    r.atLeastOne(u.breaker->closeAfter, "close_after");
+    r.atLeastOne(u.breaker->probes, "probes");
+  }
+  r.positive(u.timeout, "timeout");
+  r.positive(u.connectTimeout, "connect_timeout");
+  r.positive(u.idleTimeout, "idle_timeout");
+  if (u.retry) {
+    r.between(u.retry->attempts, "retry", 0, 10);
+    r.positive(u.retry->backoffMin, "backoff");
+    r.positive(u.retry->backoffMax, "backoff");
+    if (u.retry->backoffMin && u.retry->backoffMax &&
+        u.retry->backoffMin->i > u.retry->backoffMax->i) {
+      ctx.report(DiagCode::OutOfRange, u.retry->backoffMin->span,
+                 "the backoff range is reversed: " + u.retry->backoffMin->raw + " is more than " +
+                     u.retry->backoffMax->raw)
+          .help = "write the shortest wait first: `backoff " + u.retry->backoffMax->raw + ".." +
+                  u.retry->backoffMin->raw + "`";
+    }
+    r.percent(u.retry->budget, "budget");
+  }
+}
+
+}  // namespace
+
+void checkUnits(CheckContext& ctx) {
+  Ranges r(ctx);
+  for (const File& f : ctx.program.files) {
+    for (const Gateway& g : f.gateways) gateway(r, g);
+    for (const Upstream& u : f.upstreams) upstream(r, ctx, u);
+    for (const Auth& a : f.auths) {
+      r.positive(a.refresh, "refresh");
+      r.positive(a.leeway, "leeway");
+      r.positive(a.cache, "cache");
+    }
+    for (const Limit& l : f.limits) {
+      r.rate(l.rate);
+      r.atLeastOne(l.burst, "burst");
+      r.percent(l.warn, "warn");
+    }
+    for (const Route& rt : f.routes) {
+      r.positive(rt.timeout, "timeout");
+      if (rt.maxBody && rt.maxBody->i <= 0) {
+        ctx.report(DiagCode::OutOfRange, rt.maxBody->span, "`max_body` must be greater than zero");
+      }
+    }
+  }
+}
+
+}  // namespace gw::sema
