@@ -1,0 +1,220 @@
+#include "compiler/aot/gwo_format.h"
+
+#include <cstring>
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/SHA256.h"
+
+namespace gw::aot {
+
+namespace {
+
+constexpr char kMagic[8] = {'\x7f', 'G', 'W', 'O', '\r', '\n', '\x1a', '\n'};
+
+enum class Tag : uint32_t { Target = 1, Symbols = 2, Tables = 3, Object = 4 };
+
+void putU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) {
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+}
+
+void putU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+}
+
+void putString(std::string& out, std::string_view s) {
+  putU32(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+uint64_t getLe(std::string_view bytes, size_t at, int width) {
+  uint64_t v = 0;
+  for (int i = 0; i < width; ++i) {
+    v |= uint64_t(static_cast<uint8_t>(bytes[at + i])) << (8 * i);
+  }
+  return v;
+}
+
+/// A bounds-checked reader over one section's payload.
+struct Cursor {
+  std::string_view data;
+  size_t pos = 0;
+  bool ok = true;
+
+  uint32_t u32() {
+    if (!ok || data.size() - pos < 4) {
+      ok = false;
+      return 0;
+    }
+    auto v = static_cast<uint32_t>(getLe(data, pos, 4));
+    pos += 4;
+    return v;
+  }
+  std::string str() {
+    uint32_t n = u32();
+    if (!ok || data.size() - pos < n) {
+      ok = false;
+      return {};
+    }
+    std::string s(data.substr(pos, n));
+    pos += n;
+    return s;
+  }
+};
+
+void addSection(std::string& out, Tag tag, std::string_view payload) {
+  putU32(out, static_cast<uint32_t>(tag));
+  putU32(out, 0);
+  putU64(out, payload.size());
+  out.append(payload);
+}
+
+bool fail(GwoError* error, GwoError::Kind kind, std::string message) {
+  if (error) {
+    error->kind = kind;
+    error->message = std::move(message);
+  }
+  return false;
+}
+
+bool decodeTarget(std::string_view payload, GwoContents& out) {
+  Cursor c{payload};
+  out.triple = c.str();
+  out.cpu = c.str();
+  out.features = c.str();
+  return c.ok && c.pos == payload.size();
+}
+
+bool decodeSymbols(std::string_view payload, GwoContents& out) {
+  Cursor c{payload};
+  uint32_t n = c.u32();
+  // Each name needs at least its 4-byte length: bound the count before reserving.
+  if (!c.ok || n > payload.size() / 4) {
+    return false;
+  }
+  for (uint32_t i = 0; i < n && c.ok; ++i) {
+    out.symbols.push_back(c.str());
+  }
+  return c.ok && c.pos == payload.size();
+}
+
+bool decodeSections(std::string_view body, uint32_t count, GwoContents& out, GwoError* error) {
+  size_t pos = 0;
+  bool seen[5] = {false, false, false, false, false};
+  for (uint32_t i = 0; i < count; ++i) {
+    if (body.size() - pos < 16) {
+      return fail(error, GwoError::Kind::Corrupt, "the compiled policy is truncated (section header)");
+    }
+    uint32_t tag = static_cast<uint32_t>(getLe(body, pos, 4));
+    uint64_t size = getLe(body, pos + 8, 8);
+    pos += 16;
+    if (size > body.size() - pos) {
+      return fail(error, GwoError::Kind::Corrupt, "a section of the compiled policy runs past its end");
+    }
+    std::string_view payload = body.substr(pos, size);
+    pos += size;
+    if (tag < 1 || tag > 4 || seen[tag]) {
+      return fail(error, GwoError::Kind::Corrupt, "the compiled policy has an unknown or repeated section");
+    }
+    seen[tag] = true;
+    bool ok = true;
+    switch (static_cast<Tag>(tag)) {
+      case Tag::Target: ok = decodeTarget(payload, out); break;
+      case Tag::Symbols: ok = decodeSymbols(payload, out); break;
+      case Tag::Tables: out.tables.assign(payload); break;
+      case Tag::Object: out.object.assign(payload); break;
+    }
+    if (!ok) {
+      return fail(error, GwoError::Kind::Corrupt, "a section of the compiled policy is malformed");
+    }
+  }
+  if (pos != body.size() || !seen[1] || !seen[2] || !seen[3] || !seen[4]) {
+    return fail(error, GwoError::Kind::Corrupt, "the compiled policy is missing a section");
+  }
+  return true;
+}
+
+}  // namespace
+
+Sha256 sha256(std::string_view text) {
+  return llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+}
+
+std::string toHex(const Sha256& hash) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : hash) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+std::string encodeGwo(const GwoContents& contents) {
+  std::string out(kMagic, sizeof(kMagic));
+  putU32(out, kGwoFormatVersion);
+  putU32(out, contents.abiVersion);
+  out.append(reinterpret_cast<const char*>(contents.sourceHash.data()), contents.sourceHash.size());
+  putU32(out, 4);
+  putU32(out, 0);
+  std::string target;
+  putString(target, contents.triple);
+  putString(target, contents.cpu);
+  putString(target, contents.features);
+  std::string symbols;
+  putU32(symbols, static_cast<uint32_t>(contents.symbols.size()));
+  for (const std::string& s : contents.symbols) {
+    putString(symbols, s);
+  }
+  addSection(out, Tag::Target, target);
+  addSection(out, Tag::Symbols, symbols);
+  addSection(out, Tag::Tables, contents.tables);
+  addSection(out, Tag::Object, contents.object);
+  Sha256 sum = sha256(out);
+  out.append(reinterpret_cast<const char*>(sum.data()), sum.size());
+  return out;
+}
+
+std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAbi, GwoError* error) {
+  if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    fail(error, GwoError::Kind::NotGwo, "not a compiled gw policy (bad magic number)");
+    return std::nullopt;
+  }
+  if (bytes.size() < kGwoHeaderSize + kGwoChecksumSize) {
+    fail(error, GwoError::Kind::Corrupt, "the compiled policy is truncated");
+    return std::nullopt;
+  }
+  auto format = static_cast<uint32_t>(getLe(bytes, 8, 4));
+  if (format != kGwoFormatVersion) {
+    fail(error, GwoError::Kind::FormatVersion,
+         "compiled policy format version " + std::to_string(format) + " is not supported (expected " +
+             std::to_string(kGwoFormatVersion) + "); recompile it with this gwc");
+    return std::nullopt;
+  }
+  std::string_view covered = bytes.substr(0, bytes.size() - kGwoChecksumSize);
+  Sha256 sum = sha256(covered);
+  if (std::memcmp(sum.data(), bytes.data() + covered.size(), kGwoChecksumSize) != 0) {
+    fail(error, GwoError::Kind::Corrupt, "the compiled policy is corrupt (checksum mismatch)");
+    return std::nullopt;
+  }
+  GwoContents out;
+  out.abiVersion = static_cast<uint32_t>(getLe(bytes, 12, 4));
+  std::memcpy(out.sourceHash.data(), bytes.data() + 16, out.sourceHash.size());
+  auto count = static_cast<uint32_t>(getLe(bytes, 48, 4));
+  if (!decodeSections(covered.substr(kGwoHeaderSize), count, out, error)) {
+    return std::nullopt;
+  }
+  if (out.abiVersion != expectedAbi) {
+    fail(error, GwoError::Kind::AbiMismatch,
+         "compiled policy was built for ABI version " + std::to_string(out.abiVersion) +
+             " but this gw uses ABI version " + std::to_string(expectedAbi) + "; recompile it with `gwc compile`");
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace gw::aot

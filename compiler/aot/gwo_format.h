@@ -1,0 +1,64 @@
+#pragma once
+// The .gwo container: an ahead-of-time compiled policy.
+//
+//   offset  size  field
+//   0       8     magic "\x7fGWO\r\n\x1a\n" (binary-safe: catches text-mode and truncating copies)
+//   8       4     format version (kGwoFormatVersion), little-endian
+//   12      4     GW_ABI_VERSION the object was generated against
+//   16      32    SHA-256 of the policy source text(s)
+//   48      4     section count N
+//   52      4     reserved (0)
+//   56      ...   N sections: u32 tag, u32 reserved (0), u64 size, `size` bytes
+//   end-32  32    SHA-256 of every byte before it (corruption check)
+//
+// Sections: TARGET (triple, cpu, features), SYMBOLS (the native functions to resolve), TABLES
+// (everything CompiledPolicy needs besides code), OBJECT (the ELF relocatable object).
+// Readers reject unknown format versions, a wrong checksum, a missing section and any size that
+// runs past the end; they never trust a length before checking it against the buffer.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gw::aot {
+
+inline constexpr uint32_t kGwoFormatVersion = 1;
+inline constexpr size_t kGwoHeaderSize = 56;
+inline constexpr size_t kGwoChecksumSize = 32;
+
+using Sha256 = std::array<uint8_t, 32>;
+
+/// The decoded contents of a .gwo; plain data, owned by value.
+struct GwoContents {
+  uint32_t abiVersion = 0;
+  Sha256 sourceHash{};
+  std::string triple;
+  std::string cpu;
+  std::string features;
+  std::vector<std::string> symbols;
+  std::string tables;  // serialized policy tables (see policy_tables_codec.h)
+  std::string object;  // ELF relocatable object
+};
+
+/// Why a .gwo was refused; `message` is a complete sentence for the user.
+struct GwoError {
+  enum class Kind : uint8_t { NotGwo, FormatVersion, Corrupt, AbiMismatch, TargetMismatch, Link };
+  Kind kind = Kind::Corrupt;
+  std::string message;
+};
+
+/// Serializes `contents` into the container format (checksum included).
+std::string encodeGwo(const GwoContents& contents);
+
+/// Parses and verifies a container. Checks, in order: magic, format version, checksum,
+/// section bounds, required sections, ABI version (against `expectedAbi`).
+std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAbi, GwoError* error);
+
+/// SHA-256 of `text`.
+Sha256 sha256(std::string_view text);
+/// Lower-case hex of a hash, for messages and `gwc compile` output.
+std::string toHex(const Sha256& hash);
+
+}  // namespace gw::aot
