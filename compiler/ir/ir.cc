@@ -22,13 +22,14 @@ const char* valueKindName(ValueKind k) {
 }
 
 uint32_t Program::intern(const std::string& s) {
-  for (uint32_t i = 0; i < strings.size(); ++i) {
-    if (strings[i] == s) {
-      return i;
-    }
+  auto it = internIndex_.find(s);
+  if (it != internIndex_.end() && it->second < strings.size() && strings[it->second] == s) {
+    return it->second;
   }
   strings.push_back(s);
-  return static_cast<uint32_t>(strings.size() - 1);
+  uint32_t id = static_cast<uint32_t>(strings.size() - 1);
+  internIndex_[s] = id;
+  return id;
 }
 
 namespace {

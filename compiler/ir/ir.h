@@ -11,6 +11,7 @@
 // Plain data: no pointers into the AST; a Program can outlive the AST it came from.
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/ir/match_tree.h"
@@ -102,6 +103,12 @@ struct RegexDef {
 struct RouteInfo {
   std::string name;
   std::vector<std::string> paramNames;  // template params, in slot order
+  PathKind pathKind = PathKind::Prefix;  // a route without a path is prefix "/"
+  std::vector<PathSegment> segments;
+  std::vector<HostPattern> hosts;        // empty: any host
+  uint32_t methodMask = 0;               // 0: any method
+  int32_t cond = -1;                     // Function (Bool) of its header/query/when conditions
+  uint32_t condCount = 0;
   Span span;
 };
 
@@ -115,6 +122,9 @@ struct Program {
 
   /// Interns a constant string and returns its pool index.
   uint32_t intern(const std::string& s);
+
+ private:
+  std::unordered_map<std::string, uint32_t> internIndex_;  // build-time only
 };
 
 /// Static description of an intrinsic, expanded from intrinsics.def: its C name, result kind and

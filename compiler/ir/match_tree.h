@@ -2,7 +2,7 @@
 // The route matcher as a decision tree (plain data, indices only).
 //
 // A trie over the normalized path's segments ("/v1/users/7" -> "v1", "users", "7"; a trailing
-// '/' yields a final empty segment; "/" is the single empty segment). Each node switches on the
+// '/' yields a final empty segment; "/" is zero segments). Each node switches on the
 // next segment: literal children grouped by length (then compared bytewise), and at most one
 // `{param}` child (matches a non-empty segment and captures it in the next param slot).
 //
@@ -17,6 +17,7 @@
 // Function. No full match: 405 with the union of the method masks of path+host matches if any
 // matched path+host, else 404.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace gw::ir {
@@ -58,6 +59,21 @@ struct MatchNode {
   uint32_t depth = 0;
   CandRange terminal;  // into MatchTree::candidates
   CandRange prefix;
+};
+
+/// How a route's path pattern matches (RouteInfo keeps it for the linear reference matcher and
+/// `gwc explain`).
+enum class PathKind : uint8_t { Exact, Template, Prefix };
+
+struct PathSegment {
+  std::string text;  // literal text, or the parameter name
+  bool param = false;
+};
+
+/// One host pattern of a route (a route with several hosts has several candidates).
+struct HostPattern {
+  HostKind kind = HostKind::Any;
+  std::string text;  // Exact: the lower-case host; Wildcard: the suffix with its dot
 };
 
 struct MatchTree {
