@@ -366,6 +366,8 @@ Type ExprTyper::membership(Expr& e, Type lhs, Type rhs) {
            "to test a list, write `list contains value`";
   } else if (lhs.kind == TypeKind::String && rhs.kind == TypeKind::String) {
     help = "test for a substring with `contains`";
+  } else if (lhs.kind == TypeKind::Ip && rhs.kind == TypeKind::String) {
+    help = "write the network without quotes: `client.ip in 10.0.0.0/8`";
   } else if (lhs.kind == TypeKind::Ip && rhs == Type::list(TypeKind::Ip)) {
     help = "write single addresses as networks: `10.0.0.1/32`";
   } else if (lhs.kind == TypeKind::Method && rhs == Type::list(TypeKind::String)) {

@@ -139,8 +139,8 @@ void checkAuthSettings(CheckContext& ctx) {
       for (const SettingUse& s : settingsOf(a)) {
         if (s.span.valid() && !(s.kinds & bit)) {
           ctx.report(DiagCode::SettingNotAllowed, s.span,
-                     std::string("`") + s.name + "` is not a setting of a `" + a.kind.text +
-                         "` provider")
+                     std::string("`") + s.name + "` is not a setting of `" + a.kind.text +
+                         "` providers")
               .help = std::string("`") + s.name + "` belongs to " + kindsText(s.kinds) +
                       " providers";
         }

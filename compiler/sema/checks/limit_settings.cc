@@ -53,7 +53,7 @@ void checkLimit(CheckContext& ctx, const Limit& l) {
   }
   if (*kind == "sliding_window" && l.burst) {
     ctx.report(DiagCode::SettingNotAllowed, l.burst->span,
-               "`burst` is not a setting of a `sliding_window` limit")
+               "`burst` is not a setting of `sliding_window` limits")
         .help = "`burst` belongs to `token_bucket` limits";
   }
   bool storeOk = option(ctx, l.store, "store", {"local", "redis"});

@@ -96,12 +96,25 @@ void rules(CheckContext& ctx, const std::vector<Rule>& rs, const std::string& ow
 
 }  // namespace
 
+// An unresolved reference probably meant one of the declarations that now look unused.
+bool hasUnresolvedNames(const DiagnosticSink& diags) {
+  for (const Diagnostic& d : diags.all()) {
+    if (d.code == DiagCode::UnknownUpstream || d.code == DiagCode::UnknownAuth ||
+        d.code == DiagCode::UnknownLimit || d.code == DiagCode::UnknownPolicy) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void checkLints(CheckContext& ctx) {
-  Used used = collectUses(ctx.program);
-  unused(ctx, ctx.symbols.upstreams, used.upstreams, "upstream", "forward");
-  unused(ctx, ctx.symbols.auths, used.auths, "auth provider", "authenticate");
-  unused(ctx, ctx.symbols.limits, used.limits, "limit", "limit");
-  unused(ctx, ctx.symbols.policies, used.policies, "policy", "authorize");
+  if (!hasUnresolvedNames(ctx.diags)) {
+    Used used = collectUses(ctx.program);
+    unused(ctx, ctx.symbols.upstreams, used.upstreams, "upstream", "forward");
+    unused(ctx, ctx.symbols.auths, used.auths, "auth provider", "authenticate");
+    unused(ctx, ctx.symbols.limits, used.limits, "limit", "limit");
+    unused(ctx, ctx.symbols.policies, used.policies, "policy", "authorize");
+  }
   for (const Policy* p : ctx.symbols.policies.list) {
     rules(ctx, p->rules, "policy `" + p->name.text + "`");
   }
