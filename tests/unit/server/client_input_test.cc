@@ -1,0 +1,77 @@
+#include "runtime/server/client_input.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <string>
+
+namespace gw::server {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+/// A connected loopback pair: `client` writes, `server` is what ClientInput reads.
+struct Loopback {
+  asio::io_context ioc;
+  tcp::socket client{ioc};
+  tcp::socket server{ioc};
+
+  Loopback() {
+    tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    client.connect(acceptor.local_endpoint());
+    acceptor.accept(server);
+  }
+};
+
+template <typename T>
+T runAwaitable(asio::io_context& ioc, asio::awaitable<T> a) {
+  auto fut = asio::co_spawn(ioc, std::move(a), asio::use_future);
+  ioc.restart();
+  ioc.run();
+  return fut.get();
+}
+
+TEST(ClientInput, CarriesPipelinedBytesFromBodyBufferBackToHeadBuffer) {
+  Loopback lb;
+  ClientInput input(lb.server, 64, 32);
+  asio::write(lb.client, asio::buffer(std::string("HEAD")));
+  ASSERT_FALSE(runAwaitable(lb.ioc, input.readHead()));
+  EXPECT_EQ(input.buffered(), "HEAD");
+  input.consume(4);  // the head is parsed; the body comes next
+  asio::write(lb.client, asio::buffer(std::string("bodyNEXT REQUEST")));
+  ASSERT_FALSE(runAwaitable(lb.ioc, input.readBody(SIZE_MAX)));
+  EXPECT_EQ(input.buffered(), "bodyNEXT REQUEST");
+  input.consume(4);
+  input.finishRequest();
+  EXPECT_EQ(input.buffered(), "NEXT REQUEST");
+}
+
+TEST(ClientInput, ContentLengthReadsNeverOvershoot) {
+  Loopback lb;
+  ClientInput input(lb.server, 64, 32);
+  asio::write(lb.client, asio::buffer(std::string("0123456789")));
+  ASSERT_FALSE(runAwaitable(lb.ioc, input.readBody(3)));
+  EXPECT_EQ(input.buffered(), "012");
+}
+
+TEST(ClientInput, HeadBufferFullIsAnError) {
+  Loopback lb;
+  ClientInput input(lb.server, 8, 8);
+  asio::write(lb.client, asio::buffer(std::string("0123456789")));
+  ASSERT_FALSE(runAwaitable(lb.ioc, input.readHead()));
+  if (input.buffered().size() < 8) {
+    ASSERT_FALSE(runAwaitable(lb.ioc, input.readHead()));
+  }
+  EXPECT_EQ(input.buffered(), "01234567");
+  EXPECT_EQ(runAwaitable(lb.ioc, input.readHead()), asio::error::message_size);
+  input.consume(5);
+  ASSERT_FALSE(runAwaitable(lb.ioc, input.readHead()));  // compacts, then reads the rest
+  EXPECT_EQ(input.buffered(), "56789");
+}
+
+}  // namespace
+}  // namespace gw::server
