@@ -81,7 +81,9 @@ std::shared_ptr<ActiveHealthChecker> ActiveHealthChecker::create(
 ActiveHealthChecker::ActiveHealthChecker(asio::any_io_executor executor, HealthTracker& tracker,
                                          std::vector<HealthCheckTarget> targets,
                                          ActiveCheckConfig config)
-    : strand_(asio::make_strand(std::move(executor))), tracker_(tracker), config_(std::move(config)) {
+    : strand_(asio::make_strand(std::move(executor))),
+      tracker_(tracker),
+      config_(std::move(config)) {
   for (auto& t : targets) {
     targets_.push_back(std::make_unique<TargetState>(std::move(t), config_.path, strand_));
   }
@@ -89,8 +91,8 @@ ActiveHealthChecker::ActiveHealthChecker(asio::any_io_executor executor, HealthT
 
 void ActiveHealthChecker::start() {
   for (std::size_t i = 0; i < targets_.size(); ++i) {
-    asio::co_spawn(strand_, [self = shared_from_this(), i]() { return self->runTarget(i); },
-                   asio::detached);
+    asio::co_spawn(
+        strand_, [self = shared_from_this(), i]() { return self->runTarget(i); }, asio::detached);
   }
 }
 

@@ -19,17 +19,17 @@ const char* breakerStateName(BreakerState state);
 
 /// Per-upstream-server breaker settings; defaults follow the gateway's documented defaults.
 struct BreakerConfig {
-  std::uint32_t failure_threshold = 5;           ///< consecutive failures that open the breaker
-  std::chrono::milliseconds cool_down{30000};    ///< open -> half_open after this long
-  std::uint32_t half_open_max_probes = 1;        ///< concurrent probes allowed while half_open
-  std::uint32_t close_after = 3;                 ///< probe successes that close it again
+  std::uint32_t failure_threshold = 5;         ///< consecutive failures that open the breaker
+  std::chrono::milliseconds cool_down{30000};  ///< open -> half_open after this long
+  std::uint32_t half_open_max_probes = 1;      ///< concurrent probes allowed while half_open
+  std::uint32_t close_after = 3;               ///< probe successes that close it again
 };
 
 /// One state change, handed to the transition callback (for the log line and the metrics).
 struct BreakerTransition {
   BreakerState from;
   BreakerState to;
-  const char* reason;                 ///< static string, e.g. "consecutive failures"
+  const char* reason;                  ///< static string, e.g. "consecutive failures"
   std::uint32_t consecutive_failures;  ///< at the time of the transition
 };
 

@@ -87,7 +87,8 @@ void HealthTracker::eject(std::size_t server, HealthReason reason) {
     return;  // another thread ejected it first
   }
   s.ejected_until_ns.store(
-      nowNs() + std::chrono::duration_cast<std::chrono::nanoseconds>(passive_.ejection_time).count());
+      nowNs() +
+      std::chrono::duration_cast<std::chrono::nanoseconds>(passive_.ejection_time).count());
   s.consecutive_5xx.store(0, std::memory_order_relaxed);
   s.consecutive_connect.store(0, std::memory_order_relaxed);
   s.last_reason.store(static_cast<std::uint8_t>(reason));

@@ -8,7 +8,9 @@ namespace {
 constexpr std::uint64_t pack(std::uint32_t second, std::uint32_t count) {
   return (static_cast<std::uint64_t>(second) << 32) | count;
 }
-constexpr std::uint32_t secondOf(std::uint64_t word) { return static_cast<std::uint32_t>(word >> 32); }
+constexpr std::uint32_t secondOf(std::uint64_t word) {
+  return static_cast<std::uint32_t>(word >> 32);
+}
 constexpr std::uint32_t countOf(std::uint64_t word) { return static_cast<std::uint32_t>(word); }
 
 }  // namespace

@@ -13,9 +13,9 @@ namespace gw::resilience {
 /// `window`, retries may add at most `ratio` x requests, plus a floor of min_retries_per_second
 /// so a quiet upstream can still retry.
 struct RetryBudgetConfig {
-  double ratio = 0.2;                         ///< 20% extra load at most
+  double ratio = 0.2;  ///< 20% extra load at most
   std::uint32_t min_retries_per_second = 10;
-  std::chrono::seconds window{10};            ///< 1..kMaxWindowSeconds
+  std::chrono::seconds window{10};  ///< 1..kMaxWindowSeconds
 };
 
 /// Counters for metrics.

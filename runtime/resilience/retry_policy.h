@@ -31,22 +31,23 @@ enum RetryOn : std::uint32_t {
   kRetryOnConnectFailure = 1u << 3,
   kRetryOnReset = 1u << 4,
   kRetryOnTimeout = 1u << 5,
-  kRetryOnDefault = kRetryOn502 | kRetryOn503 | kRetryOn504 | kRetryOnConnectFailure | kRetryOnReset,
+  kRetryOnDefault =
+      kRetryOn502 | kRetryOn503 | kRetryOn504 | kRetryOnConnectFailure | kRetryOnReset,
 };
 
 /// A route's retry settings; immutable once the policy is published.
 struct RetryConfig {
-  std::uint32_t max_attempts = 3;                  ///< first attempt included; 1 = no retries
-  std::uint32_t retry_on = kRetryOnDefault;        ///< RetryOn bits
-  bool retry_non_idempotent = false;               ///< route override for POST/PATCH/...
-  std::uint64_t max_buffered_body = 64 * 1024;     ///< body kept for replay; beyond it, no retry
+  std::uint32_t max_attempts = 3;               ///< first attempt included; 1 = no retries
+  std::uint32_t retry_on = kRetryOnDefault;     ///< RetryOn bits
+  bool retry_non_idempotent = false;            ///< route override for POST/PATCH/...
+  std::uint64_t max_buffered_body = 64 * 1024;  ///< body kept for replay; beyond it, no retry
   std::chrono::milliseconds base_backoff{25};
   std::chrono::milliseconds max_backoff{1000};
 };
 
 /// Facts about the request being retried.
 struct RetryRequest {
-  std::string_view method;           ///< e.g. "GET"
+  std::string_view method;            ///< e.g. "GET"
   std::uint64_t body_bytes_read = 0;  ///< request body bytes consumed from the client so far
   bool body_complete = true;          ///< the whole body was read (and so is buffered)
   std::uint32_t attempts_made = 1;    ///< attempts already sent, including the failed one
@@ -60,7 +61,7 @@ enum class RetryDecision : std::uint8_t {
   kNonIdempotent,      ///< method may have had effects and the route did not allow it
   kBodyNotReplayable,  ///< body streamed past max_buffered_body or not fully read
   kAttemptsExhausted,
-  kBudgetExhausted,    ///< the upstream's retry budget said no
+  kBudgetExhausted,  ///< the upstream's retry budget said no
 };
 
 /// Metric label / log word for a decision.

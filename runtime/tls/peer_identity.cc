@@ -92,8 +92,8 @@ const char* sanTypeName(SubjectAltName::Type type) {
 
 std::vector<SubjectAltName> subjectAltNames(X509* cert) {
   std::vector<SubjectAltName> out;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) {
     return out;
   }

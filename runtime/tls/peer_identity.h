@@ -23,12 +23,12 @@ const char* sanTypeName(SubjectAltName::Type type);
 /// A client (or upstream) certificate's identity as policies see it (`client.cert.*`). Plain
 /// owned data, built once per connection after the handshake.
 struct PeerIdentity {
-  bool present = false;    ///< a certificate was presented
-  bool verified = false;   ///< it chained to the configured CA and was in its validity period
-  std::string subject;     ///< RFC 2253 DN, e.g. "CN=client-1,O=Acme Corp"
-  std::string issuer;      ///< RFC 2253 DN
-  std::string common_name; ///< subject CN (first), empty if none
-  std::string serial_hex;  ///< uppercase hex
+  bool present = false;     ///< a certificate was presented
+  bool verified = false;    ///< it chained to the configured CA and was in its validity period
+  std::string subject;      ///< RFC 2253 DN, e.g. "CN=client-1,O=Acme Corp"
+  std::string issuer;       ///< RFC 2253 DN
+  std::string common_name;  ///< subject CN (first), empty if none
+  std::string serial_hex;   ///< uppercase hex, whole bytes (as `openssl x509 -serial`)
   std::string sha256_fingerprint;  ///< lowercase hex of SHA-256 over the DER, no separators
   std::vector<SubjectAltName> sans;
 };

@@ -27,9 +27,9 @@ struct ServerTlsConfig {
 
 /// TLS to one upstream (optional per upstream).
 struct UpstreamTlsConfig {
-  std::string ca_file;          ///< PEM bundle the upstream's chain must verify against
-  bool verify = true;           ///< false only for tests/labs: no chain or name check
-  std::string server_name;      ///< SNI and name to verify; empty = the upstream host
+  std::string ca_file;                  ///< PEM bundle the upstream's chain must verify against
+  bool verify = true;                   ///< false only for tests/labs: no chain or name check
+  std::string server_name;              ///< SNI and name to verify; empty = the upstream host
   CertificateFiles client_certificate;  ///< optional mTLS to the upstream
 };
 

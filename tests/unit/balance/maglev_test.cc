@@ -82,8 +82,8 @@ TEST(Maglev, StableAcrossRebuilds) {
   Fixture a(serverNames(7));
   Fixture b(serverNames(7));
   ASSERT_EQ(a.table.tableSize(), b.table.tableSize());
-  EXPECT_TRUE(std::equal(a.table.entries().begin(), a.table.entries().end(),
-                         b.table.entries().begin()));
+  EXPECT_TRUE(
+      std::equal(a.table.entries().begin(), a.table.entries().end(), b.table.entries().begin()));
   // Member order does not matter for who owns a key: only names do.
   auto reversed = serverNames(7);
   std::reverse(reversed.begin(), reversed.end());

@@ -59,8 +59,8 @@ class TinyHttpServer {
   }
   asio::awaitable<void> serve(tcp::socket socket) {
     std::string buf;
-    auto [ec, n] = co_await asio::async_read_until(socket, asio::dynamic_buffer(buf), "\r\n\r\n",
-                                                   kNoThrow);
+    auto [ec, n] =
+        co_await asio::async_read_until(socket, asio::dynamic_buffer(buf), "\r\n\r\n", kNoThrow);
     if (ec) {
       co_return;
     }
@@ -105,8 +105,7 @@ struct CheckerFixture {
   TinyHttpServer server;
   std::mutex mutex;
   std::vector<std::string> transitions;
-  HealthTracker tracker{1, {2, 2}, {}, SteadyClock::instance(),
-                        [this](const HealthTransition& t) {
+  HealthTracker tracker{1, {2, 2}, {}, SteadyClock::instance(), [this](const HealthTransition& t) {
                           std::lock_guard<std::mutex> lock(mutex);
                           transitions.push_back(std::string(t.available ? "up " : "down ") +
                                                 healthReasonName(t.reason));

@@ -113,7 +113,7 @@ TEST(CircuitBreaker, ProbeFailureReopensAndStaleProbesAreIgnored) {
   b.onFailure(p1);
   EXPECT_EQ(b.state(), BreakerState::kOpen);
   EXPECT_EQ(b.tryAcquire().retry_after, 30s);  // a fresh cool-down
-  b.onSuccess(p2);  // from the previous half-open epoch: must not close
+  b.onSuccess(p2);                             // from the previous half-open epoch: must not close
   EXPECT_EQ(b.state(), BreakerState::kOpen);
   clock.advance(30s);
   Admission p3 = b.tryAcquire();

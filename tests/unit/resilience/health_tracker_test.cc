@@ -48,8 +48,8 @@ TEST(HealthTracker, ActiveThresholds) {
   EXPECT_FALSE(h.available(0));
   h.reportActive(0, true);
   EXPECT_TRUE(h.available(0));
-  EXPECT_EQ(rec.log, (std::vector<std::string>{"0 down active_check_failed",
-                                               "0 up active_check_passed"}));
+  EXPECT_EQ(rec.log,
+            (std::vector<std::string>{"0 down active_check_failed", "0 up active_check_passed"}));
   EXPECT_TRUE(h.available(1));
 }
 
@@ -77,8 +77,7 @@ TEST(HealthTracker, PassiveConsecutive5xxEjectsUntilEjectionTimeEnds) {
   EXPECT_TRUE(h.available(1));  // honoured even before tick()
   h.tick();
   EXPECT_FALSE(h.snapshot(1).ejected);
-  EXPECT_EQ(rec.log,
-            (std::vector<std::string>{"1 down consecutive_5xx", "1 up ejection_expired"}));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"1 down consecutive_5xx", "1 up ejection_expired"}));
 }
 
 TEST(HealthTracker, PassiveConnectFailures) {

@@ -1,6 +1,7 @@
+#include "runtime/tls/server_context.h"
+
 #include <gtest/gtest.h>
 
-#include "runtime/tls/server_context.h"
 #include "tests/unit/tls/tls_fixture.h"
 #include "tests/unit/tls/tls_harness.h"
 
@@ -9,10 +10,8 @@ namespace {
 
 ServerTlsConfig twoCertificates() {
   ServerTlsConfig c;
-  c.certificates.push_back({TlsTest::path("server-a.crt"),
-                            TlsTest::path("server-a.key")});
-  c.certificates.push_back({TlsTest::path("server-b.crt"),
-                            TlsTest::path("server-b.key")});
+  c.certificates.push_back({TlsTest::path("server-a.crt"), TlsTest::path("server-a.key")});
+  c.certificates.push_back({TlsTest::path("server-b.crt"), TlsTest::path("server-b.key")});
   return c;
 }
 
@@ -37,7 +36,8 @@ TEST_F(ServerContext, RejectsBadFiles) {
 TEST_F(ServerContext, NamesFromSans) {
   auto r = ServerTlsContext::create(twoCertificates());
   ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_EQ(r.value->namesOf(0), (std::vector<std::string>{"a.example.test", "*.apps.example.test"}));
+  EXPECT_EQ(r.value->namesOf(0),
+            (std::vector<std::string>{"a.example.test", "*.apps.example.test"}));
   EXPECT_EQ(r.value->namesOf(1), (std::vector<std::string>{"b.example.test"}));
   EXPECT_EQ(r.value->certificateFor("B.Example.Test"), 1u);
   EXPECT_EQ(r.value->certificateFor("x.apps.example.test"), 0u);
@@ -98,13 +98,12 @@ TEST_F(ServerContext, SniSelectsCertificate) {
     std::string sni;
     std::string expected_cn;
   };
-  for (const Case& c : {Case{"a.example.test", "a.example.test"},
-                        Case{"b.example.test", "b.example.test"},
-                        Case{"B.EXAMPLE.TEST", "b.example.test"},
-                        Case{"shop.apps.example.test", "a.example.test"},
-                        Case{"deep.shop.apps.example.test", "a.example.test"},  // default
-                        Case{"", "a.example.test"},                             // no SNI
-                        Case{"nobody.test", "a.example.test"}}) {
+  for (const Case& c :
+       {Case{"a.example.test", "a.example.test"}, Case{"b.example.test", "b.example.test"},
+        Case{"B.EXAMPLE.TEST", "b.example.test"}, Case{"shop.apps.example.test", "a.example.test"},
+        Case{"deep.shop.apps.example.test", "a.example.test"},  // default
+        Case{"", "a.example.test"},                             // no SNI
+        Case{"nobody.test", "a.example.test"}}) {
     ClientOptions o;
     o.sni = c.sni;
     o.ca_file = path("ca.crt");

@@ -96,7 +96,8 @@ HandshakeOutcome connectOnce(const ServerTlsContext& server, const ClientOptions
     client.handshake(ssl::stream_base::client, ec);
   }
   if (!ec) {
-    out.server_identity = identityFromCertificate(SSL_get0_peer_certificate(client.native_handle()));
+    out.server_identity =
+        identityFromCertificate(SSL_get0_peer_certificate(client.native_handle()));
     // TLS 1.3 clients finish before the server has judged their certificate: the verdict shows
     // up on the first read, so a round trip is part of "the client got through".
     asio::write(client, asio::buffer("ping\n", 5), ec);

@@ -12,10 +12,10 @@ namespace gw::tls::testing {
 
 /// How the test client connects.
 struct ClientOptions {
-  std::string sni;          ///< empty: send no SNI
-  std::string ca_file;      ///< empty: do not verify the server
-  int max_version = 0;      ///< e.g. TLS1_2_VERSION; 0 = library maximum
-  std::string cert_file;    ///< client certificate (mTLS), optional
+  std::string sni;        ///< empty: send no SNI
+  std::string ca_file;    ///< empty: do not verify the server
+  int max_version = 0;    ///< e.g. TLS1_2_VERSION; 0 = library maximum
+  std::string cert_file;  ///< client certificate (mTLS), optional
   std::string key_file;
   std::vector<std::string> alpn{"http/1.1"};
 };
@@ -25,7 +25,7 @@ struct HandshakeOutcome {
   bool server_ok = false;
   std::string server_error;
   std::string server_verify_result;  ///< verifyResultText() on the server side
-  bool client_ok = false;   ///< client handshake and one request/response round trip worked
+  bool client_ok = false;  ///< client handshake and one request/response round trip worked
   std::string client_error;
   PeerIdentity client_identity;  ///< as the server extracted it
   PeerIdentity server_identity;  ///< the certificate the client received
