@@ -125,6 +125,14 @@ void VerdictCache::storeFailure(const Sha256Digest& key, AuthError error, std::s
   store(key, CachedVerdict{error, nullptr}, std::move(kid), now + config_.negativeTtlSeconds);
 }
 
+void VerdictCache::storeUntil(const Sha256Digest& key, CachedVerdict verdict, std::string kid,
+                              UnixSeconds expires, UnixSeconds now) {
+  if (expires <= now) {
+    return;
+  }
+  store(key, std::move(verdict), std::move(kid), expires);
+}
+
 std::size_t VerdictCache::invalidateKids(const std::vector<std::string>& kids) {
   if (kids.empty()) {
     return 0;

@@ -63,6 +63,12 @@ class VerdictCache {
   /// wrong_audience, alg_not_allowed, unsupported_crit).
   void storeFailure(const Sha256Digest& key, AuthError error, std::string kid, UnixSeconds now);
 
+  /// Caches `verdict` until the absolute time `expires`, outside the ttl settings, for callers
+  /// with their own lifetime rules (introspection keeps inactive answers only briefly). Does
+  /// nothing if `expires <= now`.
+  void storeUntil(const Sha256Digest& key, CachedVerdict verdict, std::string kid,
+                  UnixSeconds expires, UnixSeconds now);
+
   /// Drops every entry verified by (or failed against) a key with one of `kids`; returns how many.
   std::size_t invalidateKids(const std::vector<std::string>& kids);
 

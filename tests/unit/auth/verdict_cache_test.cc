@@ -194,3 +194,42 @@ TEST_F(JwtAuthenticatorTest, MissingAndOversizedAreDecidedBeforeHashing) {
 
 }  // namespace
 }  // namespace gw::auth::testing
+
+namespace gw::auth::testing {
+namespace {
+
+TEST(ConcurrentVerification, PreparedKeysAreSharedSafelyAcrossThreads) {
+  const auto& keys = TestKeys::get();
+  const auto verifier = makeVerifier(defaultConfig(), keys.pemKeySet());
+  std::vector<std::string> tokens;
+  for (const char* alg : {"HS256", "HS512", "RS256", "PS256", "ES256", "EdDSA"}) {
+    tokens.push_back(makeJwt(keys.dir, {{"alg", alg}, {"kid", TestKeys::kidFor(alg)}},
+                             validClaims(), keys.signerFor(alg)));
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 150; ++i) {
+        const std::string& token = tokens[(i + t) % tokens.size()];
+        if (verifier->verify(token, kNow).error != AuthError::kOk) {
+          failures.fetch_add(1);
+        }
+        // Interleave rejections so the OpenSSL error queue of each thread is exercised.
+        std::string forged = token;
+        char& c = forged[forged.size() - 10];  // inside the signature, whole-byte bits
+        c = c == 'A' ? 'B' : 'A';
+        if (verifier->verify(forged, kNow).error == AuthError::kOk) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace gw::auth::testing
