@@ -41,8 +41,13 @@ class Proc:
             except subprocess.TimeoutExpired:
                 os.kill(self.pid, signal.SIGKILL)
                 self.popen.wait()
+        self.stderr = self.popen.stderr.read().decode(errors="replace")
         self.popen.stdout.close()
         self.popen.stderr.close()
+        # Sanitizer builds report leaks and UB at exit on stderr: make them fail the test.
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in self.stderr:
+                raise AssertionError(f"{self.popen.args[0]}: {self.stderr}")
 
 
 class Env:
