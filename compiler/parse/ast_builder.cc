@@ -16,9 +16,12 @@ Span AstBuilder::span(antlr4::Token* tok) const {
   if (!tok || tok->getStartIndex() == INVALID_INDEX) {
     return {};
   }
-  uint32_t begin = static_cast<uint32_t>(tok->getStartIndex());
-  uint32_t end = static_cast<uint32_t>(tok->getStopIndex());
-  return sources_.spanAt(fileId_, begin, end >= begin ? end - begin + 1 : 0);
+  // Token indexes count code points; spans are byte offsets (see offset_map.h).
+  uint32_t begin = offsets_.byteOffset(tok->getStartIndex());
+  uint32_t end = tok->getStopIndex() == INVALID_INDEX || tok->getStopIndex() < tok->getStartIndex()
+                     ? begin
+                     : offsets_.byteOffset(tok->getStopIndex() + 1);
+  return sources_.spanAt(fileId_, begin, end - begin);
 }
 
 Span AstBuilder::span(antlr4::ParserRuleContext* ctx) const {
@@ -27,10 +30,12 @@ Span AstBuilder::span(antlr4::ParserRuleContext* ctx) const {
   }
   Span s = span(ctx->getStart());
   antlr4::Token* stop = ctx->getStop();
-  if (stop && stop->getStopIndex() != INVALID_INDEX && stop->getStopIndex() >= s.offset) {
-    uint32_t end = static_cast<uint32_t>(stop->getStopIndex());
+  if (stop && stop->getStopIndex() != INVALID_INDEX) {
+    uint32_t end = offsets_.byteOffset(stop->getStopIndex() + 1);
     // Multi-line nodes underline only their first line in diagnostics; keep the full length.
-    s.length = end - s.offset + 1;
+    if (end > s.offset) {
+      s.length = end - s.offset;
+    }
   }
   return s;
 }

@@ -4,6 +4,7 @@
 #include "GwParser.h"
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/parse/offset_map.h"
 #include "compiler/parse/parser.h"
 #include "compiler/source/source_manager.h"
 
@@ -13,7 +14,8 @@ class AstBuilder {
  public:
   AstBuilder(const SourceManager& sources, uint32_t fileId, DiagnosticSink& diags,
              const ParseLimits& limits)
-      : sources_(sources), fileId_(fileId), diags_(diags), limits_(limits) {}
+      : sources_(sources), fileId_(fileId), diags_(diags), limits_(limits),
+        offsets_(sources.file(fileId).text) {}
 
   ast::File build(gwparse::GwParser::FileContext* file);
 
@@ -62,6 +64,7 @@ class AstBuilder {
   DiagnosticSink& diags_;
   ParseLimits limits_;
   bool depthReported_ = false;
+  OffsetMap offsets_;
 };
 
 template <class T>

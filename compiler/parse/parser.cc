@@ -8,6 +8,7 @@
 #include "GwParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/parse/ast_builder.h"
+#include "compiler/parse/offset_map.h"
 
 namespace gw {
 namespace {
@@ -104,7 +105,8 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
  public:
   DiagErrorListener(const SourceManager& sources, uint32_t fileId, DiagnosticSink& diags,
                     uint32_t maxErrors)
-      : sources_(sources), fileId_(fileId), diags_(diags), maxErrors_(maxErrors) {}
+      : sources_(sources), fileId_(fileId), diags_(diags), maxErrors_(maxErrors),
+        offsets_(sources.file(fileId).text) {}
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line,
                    size_t charPositionInLine, const std::string& msg,
@@ -117,10 +119,10 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
     bool eof = false;
     if (offending && offending->getStartIndex() != INVALID_INDEX) {
       eof = offending->getType() == antlr4::Token::EOF;
-      uint32_t begin = static_cast<uint32_t>(offending->getStartIndex());
-      uint32_t len = eof ? 1 : static_cast<uint32_t>(offending->getStopIndex() - begin + 1);
-      at = sources_.spanAt(fileId_, std::min<uint32_t>(begin, sources_.file(fileId_).text.size()),
-                           len);
+      uint32_t begin = offsets_.byteOffset(offending->getStartIndex());
+      uint32_t end = offsets_.byteOffset(offending->getStopIndex() + 1);
+      uint32_t len = eof || end <= begin ? 1 : end - begin;
+      at = sources_.spanAt(fileId_, begin, len);
       text = offending->getText();
     } else {
       at = Span{fileId_, static_cast<uint32_t>(line), static_cast<uint32_t>(charPositionInLine + 1), 0, 1};
@@ -157,6 +159,7 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
   DiagnosticSink& diags_;
   uint32_t maxErrors_;
   uint32_t count_ = 0;
+  parse::OffsetMap offsets_;  // token indexes are code points; spans are bytes
 };
 
 // Rejects inputs whose bracket nesting would make the recursive-descent parser recurse too
@@ -176,7 +179,8 @@ bool nestingWithinLimit(antlr4::CommonTokenStream& tokens, const SourceManager& 
     notRun = type == GwLexer::NOT ? notRun + 1 : 0;
     if (deeper || notRun > static_cast<int>(limit)) {
       diags.report(DiagCode::NestingTooDeep,
-                   sources.spanAt(fileId, static_cast<uint32_t>(t->getStartIndex()), 1),
+                   sources.spanAt(fileId, parse::OffsetMap(sources.file(fileId).text)
+                                              .byteOffset(t->getStartIndex()), 1),
                    "nesting is deeper than " + std::to_string(limit) + " levels")
           .help = "flatten the expression or split the block";
       return false;
@@ -187,9 +191,10 @@ bool nestingWithinLimit(antlr4::CommonTokenStream& tokens, const SourceManager& 
 
 void collectComments(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
                      uint32_t fileId, ast::File& file) {
+  parse::OffsetMap offsets(sources.file(fileId).text);
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getType() == GwLexer::COMMENT) {
-      uint32_t begin = static_cast<uint32_t>(t->getStartIndex());
+      uint32_t begin = offsets.byteOffset(t->getStartIndex());
       file.comments.push_back(
           ast::Comment{t->getText(), sources.spanAt(fileId, begin, t->getText().size())});
     }
