@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/jit/target_info.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/Error.h"
@@ -50,12 +51,6 @@ class LoadedCode {
   size_t objectSize_ = 0;
 };
 
-/// What an object file was compiled for; an AOT object records it and the loader compares it.
-struct TargetInfo {
-  std::string triple;
-  std::string cpu;
-  std::string features;  // "+sse4.2,+avx2,..." as given to the TargetMachine
-};
 
 /// The process-wide JIT. Thread-safe: LLJIT serialises its own session; `load` may be called
 /// from several threads (reload threads, tests).

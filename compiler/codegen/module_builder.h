@@ -1,0 +1,23 @@
+#pragma once
+// A whole policy -> one LLVM module: every IR Function (gw_fn_<i>), the matcher (gw_match) and
+// the per-route authorization functions (gw_authz_<r>).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/policy/compiled_policy.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+
+namespace gw::codegen {
+
+/// The entry points a policy's module defines, in a fixed order: gw_match, gw_fn_0.., then
+/// gw_authz_<r> for each route with `authorize` in route order.
+std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy);
+
+/// Builds (does not optimize) the module. Errors name the IR function that failed.
+llvm::Expected<std::unique_ptr<llvm::Module>> buildModule(llvm::LLVMContext& llvm,
+                                                          const policy::CompiledPolicy& policy);
+
+}  // namespace gw::codegen

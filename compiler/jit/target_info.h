@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+
+namespace gw::jit {
+
+/// What an object file was compiled for; an AOT object records it and the loader compares it
+/// with the host before linking (code for another CPU must not run).
+struct TargetInfo {
+  std::string triple;
+  std::string cpu;
+  std::string features;  // "+sse4.2,+avx2,-avx512f,..." as given to the TargetMachine
+};
+
+}  // namespace gw::jit
