@@ -1,6 +1,7 @@
 // E0207: numeric settings are in range (durations > 0, burst >= 1, percents in (0, 100],
 // weights 1..1000, retry attempts 0..10, ports 1..65535, ...).
 #include <optional>
+#include <string>
 
 #include "compiler/sema/check_context.h"
 
@@ -45,7 +46,17 @@ class Ranges {
     if (!l.span.valid()) {
       return;
     }
-    int64_t p = l.kind == LitKind::Int ? l.i : l.kind == LitKind::Address ? l.port : 1;
+    int64_t p = 1;
+    if (l.kind == LitKind::Int) {
+      p = l.i;
+    } else if (l.kind == LitKind::Address) {
+      // The decoder rejects ports above 65535 itself (E0002); port 0 is ours to report.
+      std::string digits = l.raw.substr(l.raw.rfind(':') + 1);
+      if (digits.size() > 5 || std::stol(digits) > 65535) {
+        return;
+      }
+      p = l.port;
+    }
     if (p < 1 || p > 65535) {
       ctx_.report(DiagCode::OutOfRange, l.span,
                   std::string("port of `") + setting + "` must be between 1 and 65535, found " +
