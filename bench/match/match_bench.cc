@@ -1,0 +1,96 @@
+// Match latency for 10 .. 100 000 routes: the decision tree walked by the interpreter, and a
+// naive linear scan of the same routes in specificity order (the "Envoy-like" baseline).
+// Add a back end: extend Backend and matchOnce(), and register it in the loop at the bottom.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <memory>
+
+#include "bench/match/route_gen.h"
+#include "compiler/interp/interpreter.h"
+#include "compiler/interp/linear_matcher.h"
+#include "compiler/parse/loader.h"
+#include "compiler/policy/build.h"
+#include "compiler/policy/request_builder.h"
+
+namespace {
+
+enum class Backend { Interpreter, Linear };
+
+struct Fixture {
+  std::shared_ptr<gw::policy::CompiledPolicy> policy;
+  std::unique_ptr<gw::interp::LinearMatcher> linear;
+};
+
+Fixture& fixture(uint32_t routes) {
+  static std::map<uint32_t, Fixture> cache;
+  auto it = cache.find(routes);
+  if (it != cache.end()) {
+    return it->second;
+  }
+  gw::SourceManager sources;
+  gw::DiagnosticSink diags;
+  gw::ast::Program program =
+      gw::loadProgramFromText(sources, "bench.gw", gw::bench::restPolicy(routes), diags);
+  Fixture f;
+  f.policy = gw::policy::buildPolicy(program, sources, diags);
+  if (!f.policy) {
+    std::abort();
+  }
+  f.linear = std::make_unique<gw::interp::LinearMatcher>(f.policy->ir());
+  return cache.emplace(routes, std::move(f)).first->second;
+}
+
+void runMatch(benchmark::State& state, Backend backend, bool templated) {
+  uint32_t routes = static_cast<uint32_t>(state.range(0));
+  Fixture& f = fixture(routes);
+  gw::policy::RequestBuilder b;
+  b.setTarget("GET", "https://" + gw::bench::hostFor(routes) +
+                         (templated ? gw::bench::templatedPath(routes)
+                                    : gw::bench::staticPath(routes)));
+  const gw_request& req = b.request();
+  char scratch[256];
+  gw_eval_ctx ctx = f.policy->makeContext(scratch, sizeof scratch);
+  gw_match_result out{};
+  for (auto _ : state) {
+    if (backend == Backend::Interpreter) {
+      gw::interp::matchTree(f.policy->ir(), req, ctx, out);
+    } else {
+      f.linear->match(req, ctx, out);
+    }
+    benchmark::DoNotOptimize(out);
+  }
+  if (out.status != 0) {
+    state.SkipWithError("the benchmark request did not match a route");
+  }
+}
+
+void registerAll() {
+  struct Named { const char* name; Backend backend; };
+  const Named backends[] = {{"interp", Backend::Interpreter}, {"linear", Backend::Linear}};
+  for (const Named& nb : backends) {
+    for (bool templated : {false, true}) {
+      std::string name = std::string("match/") + nb.name + (templated ? "/templated" : "/static");
+      auto* b = benchmark::RegisterBenchmark(name.c_str(), [nb, templated](benchmark::State& s) {
+        runMatch(s, nb.backend, templated);
+      });
+      for (int n : {10, 100, 1000, 10000, 100000}) {
+        if (nb.backend == Backend::Linear && n == 100000) {
+          b->Arg(n)->Iterations(200);  // a full scan per request: keep the run short
+        } else {
+          b->Arg(n);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  registerAll();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
