@@ -21,7 +21,8 @@ const std::string kBrowserGet =
     "Accept-Language: en-US,en;q=0.5\r\n"
     "Accept-Encoding: gzip, deflate, br\r\n"
     "Referer: https://shop.example.com/catalog\r\n"
-    "Authorization: Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl\r\n"
+    "Authorization: Bearer "
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl\r\n"
     "Cookie: session=4f1c2a9b8e7d6c5b4a39281706f5e4d3; theme=dark\r\n"
     "X-Request-ID: 7f3e2a1b-9c8d-4e5f-a6b7-c8d9e0f1a2b3\r\n"
     "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n"
@@ -36,12 +37,11 @@ const std::string kApiPost =
     "X-Api-Key: k_live_0123456789abcdef\r\n"
     "\r\n";
 
-const std::string kCurlGet = "GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.88.1\r\n"
-                             "Accept: */*\r\n\r\n";
+const std::string kCurlGet =
+    "GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.88.1\r\n"
+    "Accept: */*\r\n\r\n";
 
-const std::string& requestFor(int i) {
-  return i == 0 ? kBrowserGet : i == 1 ? kApiPost : kCurlGet;
-}
+const std::string& requestFor(int i) { return i == 0 ? kBrowserGet : i == 1 ? kApiPost : kCurlGet; }
 
 void BM_GwParser(benchmark::State& state) {
   const std::string& req = requestFor(static_cast<int>(state.range(0)));

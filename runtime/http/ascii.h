@@ -30,9 +30,7 @@ inline constexpr std::array<bool, 256> kTchar = makeTcharTable();
 constexpr bool isTchar(unsigned char c) { return detail::kTchar[c]; }
 
 /// A byte allowed inside a field value: VCHAR, obs-text, SP or HTAB (no CTL, no DEL).
-constexpr bool isFieldValueByte(unsigned char c) {
-  return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
+constexpr bool isFieldValueByte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
 /// A byte allowed in a request-target: visible ASCII only (RFC 3986 chars are a subset).
 constexpr bool isTargetByte(unsigned char c) { return c > 0x20 && c < 0x7f; }

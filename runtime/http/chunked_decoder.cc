@@ -120,8 +120,8 @@ ChunkResult ChunkedDecoder::decode(std::string_view in) {
         ++i;
         break;
       case State::kData: {
-        std::size_t n = static_cast<std::size_t>(
-            std::min<std::uint64_t>(remaining_, in.size() - i));
+        std::size_t n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - i));
         remaining_ -= n;
         bodyBytes_ += n;
         if (remaining_ == 0) {

@@ -45,7 +45,16 @@ class ChunkedDecoder {
 
  private:
   enum class State {
-    kSize, kExt, kSizeLf, kData, kDataCr, kDataLf, kTrailerLine, kTrailerLf, kDone, kError
+    kSize,
+    kExt,
+    kSizeLf,
+    kData,
+    kDataCr,
+    kDataLf,
+    kTrailerLine,
+    kTrailerLf,
+    kDone,
+    kError
   };
   ChunkResult fail(std::size_t consumed, const char* why);
   bool stepSizeLine(char c, const char*& why);

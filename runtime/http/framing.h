@@ -13,8 +13,8 @@ namespace gw::http {
 struct Framing {
   bool hasContentLength = false;
   std::uint64_t contentLength = 0;
-  bool chunked = false;          ///< Transfer-Encoding is exactly `chunked`
-  bool connectionClose = false;  ///< Connection lists `close`
+  bool chunked = false;              ///< Transfer-Encoding is exactly `chunked`
+  bool connectionClose = false;      ///< Connection lists `close`
   bool connectionKeepAlive = false;  ///< Connection lists `keep-alive`
 };
 

@@ -88,8 +88,8 @@ ParseResult parseFieldLines(std::string_view block, std::size_t maxCount, Header
     if (out.size() >= maxCount) {
       return ParseResult::error(431, "too many header fields");
     }
-    out.push_back(Header{name, std::string_view(valueStart,
-                                                static_cast<std::size_t>(valueEnd - valueStart))});
+    out.push_back(Header{
+        name, std::string_view(valueStart, static_cast<std::size_t>(valueEnd - valueStart))});
   }
   return ParseResult::complete(0);
 }

@@ -19,7 +19,9 @@ struct ParseResult {
   int httpStatus = 0;
   const char* reason = "";
 
-  static constexpr ParseResult complete(std::size_t n) { return {ParseStatus::kComplete, n, 0, ""}; }
+  static constexpr ParseResult complete(std::size_t n) {
+    return {ParseStatus::kComplete, n, 0, ""};
+  }
   static constexpr ParseResult needMore() { return {}; }
   static constexpr ParseResult error(int status, const char* why) {
     return {ParseStatus::kError, 0, status, why};

@@ -64,9 +64,8 @@ ParseResult ResponseParser::parse(std::string_view buf, bool requestMethodHead,
   if (!r.ok()) {
     return ParseResult::error(502, r.reason);
   }
-  head.keepAlive = head.versionMinor == 1
-                       ? !framing.connectionClose
-                       : framing.connectionKeepAlive && !framing.connectionClose;
+  head.keepAlive = head.versionMinor == 1 ? !framing.connectionClose
+                                          : framing.connectionKeepAlive && !framing.connectionClose;
   if (head.interim() || head.status == 204 || head.status == 304 || requestMethodHead) {
     head.body = BodyKind::kNone;
   } else if (framing.chunked) {

@@ -92,15 +92,16 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
   http::request_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
   parser.header_limit(65536);
-  auto [ec, n] = co_await http::async_read_header(s, buf, parser,
-                                                  asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] =
+      co_await http::async_read_header(s, buf, parser, asio::as_tuple(asio::use_awaitable));
   if (ec) {
     co_return false;
   }
   auto& req = parser.get();
   std::string target(req.target());
   std::string path = target.substr(0, target.find('?'));
-  std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
+  std::string query =
+      target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
   std::uint64_t bodySize = 0;
@@ -128,7 +129,8 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
     std::string body = "{\"count\":" + std::to_string(gRequests) + "}";
     // GCC 12 mishandles non-trivial temporaries inside co_await expressions: use named locals.
     std::string out = head(200, "Content-Type: application/json\r\nContent-Length: " +
-                                    std::to_string(body.size()) + "\r\n\r\n") + body;
+                                    std::to_string(body.size()) + "\r\n\r\n") +
+                      body;
     co_return co_await writeAll(s, out);
   }
   ++gRequests;
@@ -184,9 +186,9 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
   std::string body = j.dump();
   int status = path.starts_with("/status/") ? static_cast<int>(numberAfter(path, "/status/")) : 200;
   bool close = path == "/close";
-  std::string h = head(status, "Content-Type: application/json\r\nContent-Length: " +
-                                   std::to_string(body.size()) + "\r\n" +
-                                   (close ? "Connection: close\r\n" : "") + "\r\n");
+  std::string h = head(
+      status, "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                  "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
   bool isHead = req.method() == http::verb::head;
   std::string out = isHead ? h : h + body;
   if (!co_await writeAll(s, out)) {

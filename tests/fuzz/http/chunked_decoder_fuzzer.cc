@@ -27,8 +27,8 @@ Outcome run(std::string_view in, std::size_t step) {
     if (r.consumed > piece.size()) {
       std::abort();
     }
-    if (!r.data.empty() &&
-        (r.data.data() < piece.data() || r.data.data() + r.data.size() > piece.data() + piece.size())) {
+    if (!r.data.empty() && (r.data.data() < piece.data() ||
+                            r.data.data() + r.data.size() > piece.data() + piece.size())) {
       std::abort();
     }
     o.body.append(r.data);

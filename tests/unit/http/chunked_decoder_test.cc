@@ -54,15 +54,13 @@ struct BadChunk {
 class ChunkedRejectTest : public ::testing::TestWithParam<BadChunk> {};
 
 TEST_P(ChunkedRejectTest, Rejects) {
-  EXPECT_EQ(decodeAll(GetParam().input, 3, nullptr, ChunkLimits{16, 32}), "ERR")
-      << GetParam().name;
+  EXPECT_EQ(decodeAll(GetParam().input, 3, nullptr, ChunkLimits{16, 32}), "ERR") << GetParam().name;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Framing, ChunkedRejectTest,
-    ::testing::Values(BadChunk{"no_size", "\r\nabc\r\n0\r\n\r\n"},
-                      BadChunk{"non_hex", "g\r\n"}, BadChunk{"negative", "-1\r\n"},
-                      BadChunk{"plus", "+1\r\n"},
+    ::testing::Values(BadChunk{"no_size", "\r\nabc\r\n0\r\n\r\n"}, BadChunk{"non_hex", "g\r\n"},
+                      BadChunk{"negative", "-1\r\n"}, BadChunk{"plus", "+1\r\n"},
                       BadChunk{"overflow", "10000000000000000\r\n"},
                       BadChunk{"too_many_digits", "00000000000000001\r\n"},
                       BadChunk{"bare_lf", "1\nA\r\n0\r\n\r\n"},

@@ -30,14 +30,16 @@ const std::string kH = "Host: a\r\n";
 INSTANTIATE_TEST_SUITE_P(
     Smuggling, RequestRejectTest,
     ::testing::Values(
-        RejectCase{"cl_and_te", "POST / HTTP/1.1\r\n" + kH +
-                                    "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-                   400},
-        RejectCase{"te_and_cl", "POST / HTTP/1.1\r\n" + kH +
-                                    "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
-                   400},
-        RejectCase{"differing_cl", "POST / HTTP/1.1\r\n" + kH +
-                                       "Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
+        RejectCase{
+            "cl_and_te",
+            "POST / HTTP/1.1\r\n" + kH + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+            400},
+        RejectCase{
+            "te_and_cl",
+            "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
+            400},
+        RejectCase{"differing_cl",
+                   "POST / HTTP/1.1\r\n" + kH + "Content-Length: 5\r\nContent-Length: 6\r\n\r\n",
                    400},
         RejectCase{"cl_list_differs", "POST / HTTP/1.1\r\n" + kH + "Content-Length: 5, 6\r\n\r\n",
                    400},
@@ -52,16 +54,16 @@ INSTANTIATE_TEST_SUITE_P(
                    400},
         RejectCase{"te_not_final_chunked",
                    "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},
-        RejectCase{"te_identity", "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: identity\r\n\r\n",
-                   400},
+        RejectCase{"te_identity",
+                   "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: identity\r\n\r\n", 400},
         RejectCase{"te_chunked_twice",
                    "POST / HTTP/1.1\r\n" + kH +
                        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
                    400},
         RejectCase{"te_unknown_before_chunked",
                    "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501},
-        RejectCase{"te_quoted", "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: \"chunked\"\r\n\r\n",
-                   400},
+        RejectCase{"te_quoted",
+                   "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: \"chunked\"\r\n\r\n", 400},
         RejectCase{"te_http10", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
         RejectCase{"te_empty", "POST / HTTP/1.1\r\n" + kH + "Transfer-Encoding: \r\n\r\n", 400},
         RejectCase{"obs_fold", "GET / HTTP/1.1\r\n" + kH + "X-A: b\r\n c\r\n\r\n", 400},
@@ -69,8 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"space_before_colon",
                    "GET / HTTP/1.1\r\n" + kH + "Transfer-Encoding : chunked\r\n\r\n", 400},
         RejectCase{"tab_before_colon", "GET / HTTP/1.1\r\n" + kH + "X-A\t: b\r\n\r\n", 400},
-        RejectCase{"nul_in_value", std::string("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\0c\r\n\r\n", 37),
-                   400},
+        RejectCase{"nul_in_value",
+                   std::string("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\0c\r\n\r\n", 37), 400},
         RejectCase{"bare_cr_in_value", "GET / HTTP/1.1\r\n" + kH + "X-A: b\rc\r\n\r\n", 400},
         RejectCase{"bare_lf", "GET / HTTP/1.1\r\n" + kH + "X-A: b\nX-B: c\r\n\r\n", 400},
         RejectCase{"bare_lf_head_end", "GET / HTTP/1.1\n\n", 400},
@@ -109,17 +111,17 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     Limits, RequestRejectTest,
     ::testing::Values(
-        RejectCase{"uri_too_long_complete", "GET /" + std::string(64, 'a') + " HTTP/1.1\r\n" + kH +
-                                                 "\r\n",
-                   414},
+        RejectCase{"uri_too_long_complete",
+                   "GET /" + std::string(64, 'a') + " HTTP/1.1\r\n" + kH + "\r\n", 414},
         RejectCase{"uri_too_long_partial", "GET /" + std::string(200, 'a'), 414},
         RejectCase{"headers_too_large_partial",
                    "GET / HTTP/1.1\r\n" + kH + "X-A: " + std::string(600, 'b'), 431},
         RejectCase{"headers_too_large_complete",
                    "GET / HTTP/1.1\r\n" + kH + "X-A: " + std::string(500, 'b') + "\r\n\r\n", 431},
-        RejectCase{"too_many_headers", "GET / HTTP/1.1\r\n" + kH +
-                                           "A: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n"
-                                           "G: 1\r\nH: 1\r\n\r\n",
+        RejectCase{"too_many_headers",
+                   "GET / HTTP/1.1\r\n" + kH +
+                       "A: 1\r\nB: 1\r\nC: 1\r\nD: 1\r\nE: 1\r\nF: 1\r\n"
+                       "G: 1\r\nH: 1\r\n\r\n",
                    431}));
 
 TEST(RequestParser, ParsesOriginFormZeroCopy) {
@@ -149,8 +151,9 @@ TEST(RequestParser, ParsesOriginFormZeroCopy) {
 }
 
 TEST(RequestParser, IncrementalByteByByte) {
-  std::string buf = "\r\nGET /p?q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
-                    "Expect: 100-continue\r\nConnection: close\r\n\r\n";
+  std::string buf =
+      "\r\nGET /p?q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+      "Expect: 100-continue\r\nConnection: close\r\n\r\n";
   RequestParser parser;
   RequestHead head;
   for (std::size_t n = 1; n < buf.size(); ++n) {

@@ -40,8 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
                  true},
         RespCase{"not_modified", "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n", false,
                  304, BodyKind::kNone, true},
-        RespCase{"head", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", true, 200,
-                 BodyKind::kNone, true},
+        RespCase{"head", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", true, 200, BodyKind::kNone,
+                 true},
         RespCase{"continue", "HTTP/1.1 100 Continue\r\n\r\n", false, 100, BodyKind::kNone, true},
         RespCase{"http10", "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n", false, 200,
                  BodyKind::kContentLength, false},
@@ -70,7 +70,8 @@ TEST(ResponseParser, RejectsWith502) {
 }
 
 TEST(ResponseParser, InterimThenFinal) {
-  std::string buf = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
+  std::string buf =
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n";
   ResponseParser parser;
   ResponseHead head;
   ParseResult r = parser.parse(buf, false, head);

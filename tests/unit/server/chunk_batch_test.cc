@@ -26,7 +26,8 @@ TEST(ChunkBatch, EncodesHeadChunksAndLast) {
   b.addChunk("");
   b.addChunk(big);
   b.addLast();
-  EXPECT_EQ(flatten(b), "HEAD\r\n\r\n5\r\nhello\r\n12c\r\n" + std::string(300, 'x') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(flatten(b),
+            "HEAD\r\n\r\n5\r\nhello\r\n12c\r\n" + std::string(300, 'x') + "\r\n0\r\n\r\n");
 }
 
 TEST(ChunkBatch, FillsUpToItsSliceBound) {

@@ -79,9 +79,10 @@ TEST(MessageWriter, ClientResponseHeadReframes) {
   edits.set.emplace_back("X-Added", "v");
   std::string out;
   appendClientResponseHead(out, up, edits, "rid", ClientBody::kContentLength, true);
-  EXPECT_EQ(out,
-            "HTTP/1.1 200 OK\r\nServer: up\r\nSet-Cookie: a=1\r\nX-Added: v\r\nX-Request-ID: rid\r\n"
-            "Content-Length: 10\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(
+      out,
+      "HTTP/1.1 200 OK\r\nServer: up\r\nSet-Cookie: a=1\r\nX-Added: v\r\nX-Request-ID: rid\r\n"
+      "Content-Length: 10\r\nConnection: close\r\n\r\n");
 }
 
 TEST(MessageWriter, HeadResponseKeepsContentLength) {
@@ -98,7 +99,8 @@ TEST(MessageWriter, LocalErrorBodyIsJsonWithRequestId) {
   std::string out;
   appendErrorResponse(out, 404, "no route for `/x\"`", "rid-9", false);
   std::string body = out.substr(out.find("\r\n\r\n") + 4);
-  EXPECT_EQ(body, "{\"error\":\"no route for `/x\\\"`\",\"status\":404,\"request_id\":\"rid-9\"}\n");
+  EXPECT_EQ(body,
+            "{\"error\":\"no route for `/x\\\"`\",\"status\":404,\"request_id\":\"rid-9\"}\n");
   EXPECT_NE(out.find("Content-Length: " + std::to_string(body.size()) + "\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Connection: close"), std::string::npos);
   LocalResponse r;
