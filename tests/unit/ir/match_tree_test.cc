@@ -128,3 +128,32 @@ TEST_F(Specificity, CapturesParams) {
 
 }  // namespace
 }  // namespace gw
+
+#include "compiler/ir/printer.h"
+
+namespace gw {
+namespace {
+
+TEST(IrVerifier, AcceptsLoweredRandomPolicies) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    auto policy = testing::buildFromText(testgen::randomPolicy(seed));
+    ASSERT_TRUE(policy);
+    EXPECT_EQ(ir::verify(policy->ir()), std::vector<std::string>{}) << "seed " << seed;
+  }
+}
+
+TEST(IrPrinter, PrintsFunctionsRoutesAndTree) {
+  auto policy = testing::buildFromText(R"(
+upstream u { server 127.0.0.1:1 }
+route a { match { path "/users/{id}" header "X" == "1" } forward u }
+)");
+  ASSERT_TRUE(policy);
+  std::string text = ir::printIr(policy->ir());
+  EXPECT_NE(text.find("route #0 a path template \"/users/{id}\""), std::string::npos) << text;
+  EXPECT_NE(text.find("call gw_header_get(%"), std::string::npos) << text;
+  EXPECT_NE(text.find("len5[users->#1]"), std::string::npos) << text;
+  EXPECT_NE(text.find("terminal[a]"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace gw
