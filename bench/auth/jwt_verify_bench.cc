@@ -44,7 +44,8 @@ EVP_PKEY* generate(const std::string& alg) {
 
 std::string sign(const std::string& alg, const Signer& signer, const std::string& input) {
   const JwtAlg parsed = *parseJwtAlg(alg);
-  const EVP_MD* md = parsed == JwtAlg::kEdDSA ? nullptr : EVP_get_digestbyname(algDigestName(parsed));
+  const EVP_MD* md =
+      parsed == JwtAlg::kEdDSA ? nullptr : EVP_get_digestbyname(algDigestName(parsed));
   if (algFamily(parsed) == AlgFamily::kHmac) {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -106,15 +107,19 @@ Fixture& fixtureFor(const std::string& alg) {
   config.algorithms = {*parseJwtAlg(alg)};
   config.issuers = {"https://issuer.bench"};
   config.audiences = {"gw"};
-  auto keys = std::make_shared<const KeySet>(std::vector<std::shared_ptr<const VerificationKey>>{key});
+  auto keys =
+      std::make_shared<const KeySet>(std::vector<std::shared_ptr<const VerificationKey>>{key});
   Fixture fixture;
   fixture.verifier = std::make_shared<JwtVerifier>(config, std::make_shared<KeySetHolder>(keys));
   fixture.authenticator = std::make_unique<JwtAuthenticator>(
       fixture.verifier, std::make_shared<VerdictCache>(VerdictCacheConfig{}), [] { return kNow; });
   const nlohmann::json header = {{"alg", alg}, {"typ", "JWT"}, {"kid", "k"}};
-  const nlohmann::json claims = {{"iss", "https://issuer.bench"}, {"aud", "gw"},
-                                 {"sub", "user-1234"},            {"scope", "read write admin"},
-                                 {"roles", {"a", "b"}},           {"iat", kNow - 10},
+  const nlohmann::json claims = {{"iss", "https://issuer.bench"},
+                                 {"aud", "gw"},
+                                 {"sub", "user-1234"},
+                                 {"scope", "read write admin"},
+                                 {"roles", {"a", "b"}},
+                                 {"iat", kNow - 10},
                                  {"exp", kNow + 3600}};
   const std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(claims.dump());
   fixture.token = input + "." + base64UrlEncode(sign(alg, signer, input));

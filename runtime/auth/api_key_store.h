@@ -8,6 +8,7 @@
 //   sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08,ci-bot,deployer admin
 //
 // - One key per line: three comma-separated fields; whitespace around fields is trimmed.
+//   Fields are not quoted, so no field may contain a comma.
 // - `key` is the secret the client sends, or `sha256:` + 64 hex digits of its SHA-256 so the
 //   file need not hold the secret itself. Keys must be unique.
 // - `subject` becomes auth.subject (non-empty).

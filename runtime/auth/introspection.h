@@ -29,8 +29,7 @@ struct IntrospectionVerdict {
 /// object is kIntrospectionFailed (the authorization server misbehaved: 503, not 401).
 /// Thread-safe; called by the network layer after its HTTP exchange.
 IntrospectionVerdict parseIntrospectionResponse(std::string_view body,
-                                                const IntrospectionConfig& config,
-                                                UnixSeconds now);
+                                                const IntrospectionConfig& config, UnixSeconds now);
 
 /// The HTTP request an introspection call sends (RFC 7662 section 2.1), minus the transport.
 struct IntrospectionRequest {

@@ -10,10 +10,18 @@ namespace gw::auth {
 /// JWS signature algorithms the gateway verifies (RFC 7518 section 3, RFC 8037 section 3.1).
 /// `none` is deliberately absent: it can never be represented, let alone allowed.
 enum class JwtAlg : std::uint8_t {
-  kHS256, kHS384, kHS512,
-  kRS256, kRS384, kRS512,
-  kPS256, kPS384, kPS512,
-  kES256, kES384, kES512,
+  kHS256,
+  kHS384,
+  kHS512,
+  kRS256,
+  kRS384,
+  kRS512,
+  kPS256,
+  kPS384,
+  kPS512,
+  kES256,
+  kES384,
+  kES512,
   kEdDSA,
 };
 

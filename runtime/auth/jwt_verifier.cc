@@ -27,8 +27,9 @@ DateStatus readDate(const Json& claims, const char* name, std::int64_t& out) {
     out = std::clamp<std::int64_t>(it->get<std::int64_t>(), -kDateLimit, kDateLimit);
   } else if (it->is_number_float()) {
     const double v = std::floor(it->get<double>());
-    out = v >= double(kDateLimit) ? kDateLimit : v <= -double(kDateLimit) ? -kDateLimit
-                                                                          : std::int64_t(v);
+    out = v >= double(kDateLimit)    ? kDateLimit
+          : v <= -double(kDateLimit) ? -kDateLimit
+                                     : std::int64_t(v);
   } else {
     return DateStatus::kInvalid;
   }

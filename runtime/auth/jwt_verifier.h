@@ -15,14 +15,14 @@ namespace gw::auth {
 
 /// One `auth <name> jwt { ... }` block, immutable once built.
 struct JwtVerifierConfig {
-  std::string provider;                   ///< the auth block's name, copied into Identity
-  std::vector<JwtAlg> algorithms;         ///< allowed `alg` values; empty allows nothing
-  std::vector<std::string> issuers;       ///< accepted `iss`; empty: `iss` is not checked
-  std::vector<std::string> audiences;     ///< one must appear in `aud`; empty: not checked
-  std::int64_t leewaySeconds = 0;         ///< clock skew tolerated on exp, nbf and iat
-  bool requireExp = true;                 ///< a token without `exp` is rejected
-  std::string rolesClaim = "roles";       ///< dotted path of the roles claim
-  std::vector<std::string> understoodCrit;///< `crit` names the caller processes; others fail
+  std::string provider;                     ///< the auth block's name, copied into Identity
+  std::vector<JwtAlg> algorithms;           ///< allowed `alg` values; empty allows nothing
+  std::vector<std::string> issuers;         ///< accepted `iss`; empty: `iss` is not checked
+  std::vector<std::string> audiences;       ///< one must appear in `aud`; empty: not checked
+  std::int64_t leewaySeconds = 0;           ///< clock skew tolerated on exp, nbf and iat
+  bool requireExp = true;                   ///< a token without `exp` is rejected
+  std::string rolesClaim = "roles";         ///< dotted path of the roles claim
+  std::vector<std::string> understoodCrit;  ///< `crit` names the caller processes; others fail
   JwtLimits limits;
 };
 

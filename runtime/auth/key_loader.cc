@@ -56,8 +56,10 @@ EVP_PKEY* rsaFromJwk(const Json& jwk, std::string& error) {
   if (!e) {
     return nullptr;
   }
-  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), int(n->size()), nullptr);
-  BIGNUM* be = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), int(e->size()), nullptr);
+  BIGNUM* bn =
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), int(n->size()), nullptr);
+  BIGNUM* be =
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), int(e->size()), nullptr);
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
   EVP_PKEY* pkey = nullptr;
   if (bn != nullptr && be != nullptr && bld != nullptr && BN_is_odd(be) && !BN_is_one(be) &&
@@ -81,11 +83,14 @@ EVP_PKEY* ecFromJwk(const Json& jwk, std::string& error) {
   if (crv != jwk.end() && crv->is_string()) {
     const auto& name = crv->get_ref<const std::string&>();
     if (name == "P-256") {
-      size = 32, group = "prime256v1";
+      size = 32;
+      group = "prime256v1";
     } else if (name == "P-384") {
-      size = 48, group = "secp384r1";
+      size = 48;
+      group = "secp384r1";
     } else if (name == "P-521") {
-      size = 66, group = "secp521r1";
+      size = 66;
+      group = "secp521r1";
     }
   }
   if (group == nullptr) {
@@ -106,8 +111,8 @@ EVP_PKEY* ecFromJwk(const Json& jwk, std::string& error) {
   EVP_PKEY* pkey = nullptr;
   if (bld != nullptr &&
       OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
-      OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                       point.size()) == 1) {
+      OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) ==
+          1) {
     pkey = fromData("EC", bld);
   }
   OSSL_PARAM_BLD_free(bld);

@@ -50,8 +50,9 @@ bool KeySet::containsKey(std::string_view kid, const Sha256Digest& fingerprint) 
 }
 
 KeySetHolder::KeySetHolder(std::shared_ptr<const KeySet> initial)
-    : current_(initial ? std::move(initial) : std::make_shared<const KeySet>(
-                                                  std::vector<std::shared_ptr<const VerificationKey>>{})) {}
+    : current_(initial ? std::move(initial)
+                       : std::make_shared<const KeySet>(
+                             std::vector<std::shared_ptr<const VerificationKey>>{})) {}
 
 std::vector<std::string> KeySetHolder::replace(std::shared_ptr<const KeySet> next) {
   if (!next) {

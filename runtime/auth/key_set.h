@@ -32,9 +32,7 @@ class KeySet {
   ///   than one (guessing among several keys would multiply the verification cost).
   KeySelection select(std::optional<std::string_view> kid, JwtAlg alg) const noexcept;
 
-  const std::vector<std::shared_ptr<const VerificationKey>>& keys() const noexcept {
-    return keys_;
-  }
+  const std::vector<std::shared_ptr<const VerificationKey>>& keys() const noexcept { return keys_; }
   bool containsKid(std::string_view kid) const noexcept;
   /// True if a key with this kid and exactly this key material is in the set.
   bool containsKey(std::string_view kid, const Sha256Digest& fingerprint) const noexcept;

@@ -18,10 +18,10 @@ namespace gw::auth {
 
 /// Sizing and lifetimes of a VerdictCache.
 struct VerdictCacheConfig {
-  std::size_t capacity = 10000;          ///< total entries across shards (LRU-evicted beyond)
-  std::size_t shards = 16;               ///< independent locks; rounded up to a power of two
-  std::int64_t ttlSeconds = 60;          ///< the `cache` setting; never beyond the token's exp
-  std::int64_t negativeTtlSeconds = 0;   ///< how long time-invariant failures are kept; 0: off
+  std::size_t capacity = 10000;         ///< total entries across shards (LRU-evicted beyond)
+  std::size_t shards = 16;              ///< independent locks; rounded up to a power of two
+  std::int64_t ttlSeconds = 60;         ///< the `cache` setting; never beyond the token's exp
+  std::int64_t negativeTtlSeconds = 0;  ///< how long time-invariant failures are kept; 0: off
 };
 
 /// Counters, summed over shards.
@@ -29,9 +29,9 @@ struct VerdictCacheStats {
   std::uint64_t hits = 0;
   std::uint64_t misses = 0;
   std::uint64_t inserts = 0;
-  std::uint64_t evictions = 0;     ///< removed for capacity
-  std::uint64_t expirations = 0;   ///< found past their TTL
-  std::uint64_t invalidations = 0; ///< removed because their key left the key set
+  std::uint64_t evictions = 0;      ///< removed for capacity
+  std::uint64_t expirations = 0;    ///< found past their TTL
+  std::uint64_t invalidations = 0;  ///< removed because their key left the key set
   std::size_t size = 0;
 };
 

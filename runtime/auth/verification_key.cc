@@ -136,9 +136,8 @@ std::shared_ptr<const VerificationKey> VerificationKey::fromHmacSecret(
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digestName, 0),
         OSSL_PARAM_construct_end()};
-    if (ctx == nullptr ||
-        EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
-                     params) != 1) {
+    if (ctx == nullptr || EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret.data()),
+                                       secret.size(), params) != 1) {
       EVP_MAC_CTX_free(ctx);
       EVP_MAC_free(mac);
       error = "cannot key HMAC";
@@ -197,10 +196,9 @@ bool VerificationKey::verifyHmac(JwtAlg alg, std::string_view input,
   }
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t macLen = 0;
-  const bool ok =
-      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) ==
-          1 &&
-      EVP_MAC_final(ctx, mac, &macLen, sizeof(mac)) == 1 && macLen == signature.size();
+  const bool ok = EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()),
+                                 input.size()) == 1 &&
+                  EVP_MAC_final(ctx, mac, &macLen, sizeof(mac)) == 1 && macLen == signature.size();
   EVP_MAC_CTX_free(ctx);
   if (!ok) {
     ERR_clear_error();

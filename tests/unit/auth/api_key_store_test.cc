@@ -1,6 +1,7 @@
+#include "runtime/auth/api_key_store.h"
+
 #include <gtest/gtest.h>
 
-#include "runtime/auth/api_key_store.h"
 #include "tests/unit/auth/openssl_cli.h"
 
 namespace gw::auth::testing {
@@ -17,8 +18,10 @@ TEST(ApiKeyStore, LoadsFileAndLooksUpKeys) {
             "key,subject,roles\n"
             "\n"
             "  k3y-partner-one , partner-one , reader|writer \r\n"
-            "sha256:" + hex + ",ci-bot,deployer admin\n"
-            "k3y-no-roles,lonely,\n");
+            "sha256:" +
+                hex +
+                ",ci-bot,deployer admin\n"
+                "k3y-no-roles,lonely,\n");
   const auto loaded = ApiKeyStore::loadFile(dir.file("partners.csv"), "partners");
   ASSERT_TRUE(loaded.store) << loaded.error;
   EXPECT_EQ(loaded.store->size(), 3u);
@@ -44,7 +47,8 @@ TEST(ApiKeyStore, LoadsFileAndLooksUpKeys) {
 
 TEST(ApiKeyStore, RejectsBadFilesWithLineNumbers) {
   auto bad = [](std::string_view csv) { return ApiKeyStore::parse(csv, "keys.csv", "p").error; };
-  EXPECT_EQ(bad("a,b,c\nonly-two,fields\n"), "keys.csv:2: expected three fields `key,subject,roles`");
+  EXPECT_EQ(bad("a,b,c\nonly-two,fields\n"),
+            "keys.csv:2: expected three fields `key,subject,roles`");
   EXPECT_EQ(bad("a,b,c,d\n"), "keys.csv:1: expected three fields `key,subject,roles`");
   EXPECT_EQ(bad("# c\n,subject,r\n"), "keys.csv:2: key and subject must not be empty");
   EXPECT_EQ(bad("k,,r\n"), "keys.csv:1: key and subject must not be empty");

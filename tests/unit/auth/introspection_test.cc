@@ -1,6 +1,7 @@
+#include "runtime/auth/introspection.h"
+
 #include <gtest/gtest.h>
 
-#include "runtime/auth/introspection.h"
 #include "tests/unit/auth/openssl_cli.h"
 
 namespace gw::auth::testing {

@@ -31,8 +31,7 @@ TEST_F(JwtAttacks, AlgNoneIsNeverAcceptedInAnyCasing) {
     SCOPED_TRACE(none);
     EXPECT_EQ(verify(header + "." + payload + "."), AuthError::kAlgNotAllowed);
     EXPECT_EQ(verify(header + "." + payload + "." + b64url("sig")), AuthError::kAlgNotAllowed);
-    const std::string withKid =
-        b64url(nlohmann::json{{"alg", none}, {"kid", "hs"}}.dump());
+    const std::string withKid = b64url(nlohmann::json{{"alg", none}, {"kid", "hs"}}.dump());
     EXPECT_EQ(verify(withKid + "." + payload + "."), AuthError::kAlgNotAllowed);
   }
 }
@@ -57,16 +56,16 @@ TEST_F(JwtAttacks, Hs256SignedWithRsaPublicKeyPemFails) {
   auto config = defaultConfig();
   config.algorithms = {JwtAlg::kHS256, JwtAlg::kRS256};
   const auto rsaOnly = makeVerifier(config, loadPemFile(keys_->rsa.publicPem, "rsa", {}).keySet);
-  const std::string input = b64url(nlohmann::json{{"alg", "HS256"}}.dump()) + "." +
-                            b64url(claims.dump());
+  const std::string input =
+      b64url(nlohmann::json{{"alg", "HS256"}}.dump()) + "." + b64url(claims.dump());
   const std::string token = input + "." + b64url(signJws(keys_->dir, "HS256", pem, input));
   EXPECT_EQ(rsaOnly->verify(token, kNow).error, AuthError::kNoMatchingKey);
-  const std::string withKid = b64url(nlohmann::json{{"alg", "HS256"}, {"kid", "rsa"}}.dump()) +
-                              "." + b64url(claims.dump());
-  EXPECT_EQ(rsaOnly->verify(withKid + "." + b64url(signJws(keys_->dir, "HS256", pem, withKid)),
-                            kNow)
-                .error,
-            AuthError::kAlgNotAllowed);
+  const std::string withKid =
+      b64url(nlohmann::json{{"alg", "HS256"}, {"kid", "rsa"}}.dump()) + "." + b64url(claims.dump());
+  EXPECT_EQ(
+      rsaOnly->verify(withKid + "." + b64url(signJws(keys_->dir, "HS256", pem, withKid)), kNow)
+          .error,
+      AuthError::kAlgNotAllowed);
 }
 
 TEST_F(JwtAttacks, HeaderAlgMustMatchTheKeyType) {
@@ -84,8 +83,7 @@ TEST_F(JwtAttacks, UnknownAlgorithmsAreNotAllowed) {
   const std::string payload = b64url(validClaims().dump());
   for (const char* alg : {"hs256", "RS1", "ES256K", "HS128", ""}) {
     const std::string header = b64url(nlohmann::json{{"alg", alg}}.dump());
-    EXPECT_EQ(verify(header + "." + payload + "." + b64url("x")), AuthError::kAlgNotAllowed)
-        << alg;
+    EXPECT_EQ(verify(header + "." + payload + "." + b64url("x")), AuthError::kAlgNotAllowed) << alg;
   }
 }
 
@@ -93,12 +91,11 @@ TEST_F(JwtAttacks, CritUnderstoodByConfigurationIsAccepted) {
   auto config = defaultConfig();
   config.understoodCrit = {"urn:example:policy"};
   const auto verifier = makeVerifier(config, keys_->pemKeySet());
-  nlohmann::json header = {{"alg", "HS256"}, {"kid", "hs"}, {"crit", {"urn:example:policy"}},
-                           {"urn:example:policy", 1}};
+  nlohmann::json header = {
+      {"alg", "HS256"}, {"kid", "hs"}, {"crit", {"urn:example:policy"}}, {"urn:example:policy", 1}};
   EXPECT_EQ(verifier->verify(sign(header, validClaims()), kNow).error, AuthError::kOk);
   header.erase("urn:example:policy");  // listed in crit but absent: invalid (RFC 7515 4.1.11)
-  EXPECT_EQ(verifier->verify(sign(header, validClaims()), kNow).error,
-            AuthError::kUnsupportedCrit);
+  EXPECT_EQ(verifier->verify(sign(header, validClaims()), kNow).error, AuthError::kUnsupportedCrit);
   header["crit"] = nlohmann::json::array();
   EXPECT_EQ(verifier->verify(sign(header, validClaims()), kNow).error, AuthError::kMalformed);
 }
@@ -177,8 +174,8 @@ TEST_F(JwtAttacks, MalformedJsonIsRejected) {
 }
 
 TEST_F(JwtAttacks, OversizedHeaderIsRejectedBeforeDecoding) {
-  const std::string header = b64url(
-      nlohmann::json{{"alg", "HS256"}, {"x", std::string(2000, 'a')}}.dump());
+  const std::string header =
+      b64url(nlohmann::json{{"alg", "HS256"}, {"x", std::string(2000, 'a')}}.dump());
   EXPECT_EQ(verify(header + "." + b64url(validClaims().dump()) + "." + b64url("s")),
             AuthError::kOversized);
   EXPECT_EQ(verify(std::string(20000, 'a')), AuthError::kOversized);

@@ -76,8 +76,8 @@ TEST_P(JwtMatrix, BadSignatureIsRejected) {
   // The same signature over a modified payload fails as well.
   auto claims = validClaims();
   claims["sub"] = "admin";
-  const std::string forged = b64url(header().dump()) + "." + b64url(claims.dump()) +
-                             token.substr(dot);
+  const std::string forged =
+      b64url(header().dump()) + "." + b64url(claims.dump()) + token.substr(dot);
   EXPECT_EQ(verify(forged), AuthError::kBadSignature);
 }
 

@@ -1,11 +1,12 @@
 // JWKS and PEM loading, key selection and rotation.
 
+#include "runtime/auth/key_loader.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "runtime/auth/base64url.h"
-#include "runtime/auth/key_loader.h"
 #include "tests/unit/auth/test_keys.h"
 
 namespace gw::auth::testing {
@@ -14,8 +15,10 @@ namespace {
 nlohmann::json jwksOfTestKeys() {
   const auto& keys = TestKeys::get();
   return {{"keys",
-           {publicJwk(keys.rsa, "RSA", "rsa"), publicJwk(keys.p256, "P-256", "p256"),
-            publicJwk(keys.p384, "P-384", "p384"), publicJwk(keys.p521, "P-521", "p521"),
+           {publicJwk(keys.rsa, "RSA", "rsa"),
+            publicJwk(keys.p256, "P-256", "p256"),
+            publicJwk(keys.p384, "P-384", "p384"),
+            publicJwk(keys.p521, "P-521", "p521"),
             publicJwk(keys.ed25519, "ED25519", "ed"),
             {{"kty", "oct"}, {"kid", "hs"}, {"k", b64url(keys.hmacSecret)}}}}};
 }
@@ -86,11 +89,16 @@ TEST(KeyLoader, UnusableKeysAreSkippedWithWarnings) {
   wrongAlg["alg"] = "RS256";
   const nlohmann::json jwks = {
       {"keys",
-       {weak, enc, offCurve, wrongAlg, {{"kty", "oct"}, {"k", b64url("short")}},
+       {weak,
+        enc,
+        offCurve,
+        wrongAlg,
+        {{"kty", "oct"}, {"k", b64url("short")}},
         {{"kty", "EC"}, {"crv", "secp256k1"}, {"x", "AA"}, {"y", "AA"}},
         {{"kty", "OKP"}, {"crv", "X25519"}, {"x", b64url(std::string(32, 'x'))}},
         {{"kty", "RSA"}, {"n", "not base64!"}, {"e", "AQAB"}},
-        {{"kty", "RSA"}, {"n", "AQAB"}, {"e", "AQAB"}}, "not an object",
+        {{"kty", "RSA"}, {"n", "AQAB"}, {"e", "AQAB"}},
+        "not an object",
         publicJwk(keys.p256, "P-256", "good")}}};
   const auto loaded = parseJwks(jwks.dump());
   ASSERT_TRUE(loaded.error.empty());

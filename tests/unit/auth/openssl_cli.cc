@@ -1,7 +1,6 @@
 #include "tests/unit/auth/openssl_cli.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -191,11 +190,17 @@ nlohmann::json publicJwk(const KeyFiles& key, const std::string& kind, const std
   // The SubjectPublicKeyInfo DER ends with the raw public key (04||X||Y, or the 32-byte key).
   const std::string der = run("openssl pkey -pubin -in " + key.publicPem + " -outform DER");
   if (kind == "ED25519") {
-    return {{"kty", "OKP"}, {"crv", "Ed25519"}, {"kid", kid}, {"x", b64url(der.substr(der.size() - 32))}};
+    return {{"kty", "OKP"},
+            {"crv", "Ed25519"},
+            {"kid", kid},
+            {"x", b64url(der.substr(der.size() - 32))}};
   }
   const std::size_t size = kind == "P-256" ? 32 : kind == "P-384" ? 48 : 66;
   const std::string point = der.substr(der.size() - 2 * size);
-  return {{"kty", "EC"}, {"crv", kind}, {"kid", kid}, {"x", b64url(point.substr(0, size))},
+  return {{"kty", "EC"},
+          {"crv", kind},
+          {"kid", kid},
+          {"x", b64url(point.substr(0, size))},
           {"y", b64url(point.substr(size))}};
 }
 

@@ -3,10 +3,9 @@
 // Test helper: drives the `openssl` command-line tool so test keys and signatures come from an
 // implementation independent of the code under test.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace gw::auth::testing {
 

@@ -14,8 +14,8 @@ namespace {
 
 TEST(Base64Url, Rfc4648Vectors) {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
-      {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64UrlEncode(plain), encoded);
     EXPECT_EQ(base64UrlDecode(encoded), std::optional<std::string>(plain));
@@ -25,8 +25,8 @@ TEST(Base64Url, Rfc4648Vectors) {
 }
 
 TEST(Base64Url, RejectsPaddingForeignCharsAndNonCanonicalForms) {
-  for (const char* bad : {"Zg==", "Zm8=", "Zm9v+", "Zm9/", "Zm 9v", "Z", "Zm9vY", "Zh", "Zm9",
-                          "Zm\n8"}) {
+  for (const char* bad :
+       {"Zg==", "Zm8=", "Zm9v+", "Zm9/", "Zm 9v", "Z", "Zm9vY", "Zh", "Zm9", "Zm\n8"}) {
     EXPECT_FALSE(base64UrlDecode(bad)) << bad;
   }
   EXPECT_FALSE(base64UrlDecode(std::string("Zm8\0", 4)));

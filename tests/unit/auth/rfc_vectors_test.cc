@@ -22,14 +22,13 @@ const std::string kHs256Token = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9." + kP
 const char* kHs256Jwk =
     R"({"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"})";
 
-const std::string kRs256Token =
-    "eyJhbGciOiJSUzI1NiJ9." + kPayload +
-    ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7"
-    "AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4"
-    "BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K"
-    "0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqv"
-    "hJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrB"
-    "p0igcN_IoypGlUPQGe77Rw";
+const std::string kRs256Token = "eyJhbGciOiJSUzI1NiJ9." + kPayload +
+                                ".cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7"
+                                "AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZcAcQjbKBYNX4"
+                                "BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K"
+                                "0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqtFZESc6BfI7noOPqv"
+                                "hJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrB"
+                                "p0igcN_IoypGlUPQGe77Rw";
 const char* kRs256Jwk =
     R"({"kty":"RSA","e":"AQAB","n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ"})";
 
@@ -97,9 +96,10 @@ TEST(RfcVectors, Rfc7515A1Hs256) {
   EXPECT_EQ(*verdict.identity->claim("http://example.com/is_root"), true);
   EXPECT_EQ(verifyRfcJwt(kHs256Token, kHs256Jwk, JwtAlg::kHS256, kAfterRfcExp).error,
             AuthError::kExpired);
-  EXPECT_EQ(verifyRfcJwt(flipLastSignatureChar(kHs256Token), kHs256Jwk, JwtAlg::kHS256,
-                         kBeforeRfcExp).error,
-            AuthError::kBadSignature);
+  EXPECT_EQ(
+      verifyRfcJwt(flipLastSignatureChar(kHs256Token), kHs256Jwk, JwtAlg::kHS256, kBeforeRfcExp)
+          .error,
+      AuthError::kBadSignature);
 }
 
 TEST(RfcVectors, Rfc7515A2Rs256) {
@@ -107,9 +107,10 @@ TEST(RfcVectors, Rfc7515A2Rs256) {
   ASSERT_EQ(verdict.error, AuthError::kOk) << authErrorReason(verdict.error);
   EXPECT_EQ(verifyRfcJwt(kRs256Token, kRs256Jwk, JwtAlg::kRS256, kAfterRfcExp).error,
             AuthError::kExpired);
-  EXPECT_EQ(verifyRfcJwt(flipLastSignatureChar(kRs256Token), kRs256Jwk, JwtAlg::kRS256,
-                         kBeforeRfcExp).error,
-            AuthError::kBadSignature);
+  EXPECT_EQ(
+      verifyRfcJwt(flipLastSignatureChar(kRs256Token), kRs256Jwk, JwtAlg::kRS256, kBeforeRfcExp)
+          .error,
+      AuthError::kBadSignature);
   // The RS256 token must not verify when the provider only allows PS256 on the same key.
   EXPECT_EQ(verifyRfcJwt(kRs256Token, kRs256Jwk, JwtAlg::kPS256, kBeforeRfcExp).error,
             AuthError::kAlgNotAllowed);
@@ -118,9 +119,10 @@ TEST(RfcVectors, Rfc7515A2Rs256) {
 TEST(RfcVectors, Rfc7515A3Es256) {
   const auto verdict = verifyRfcJwt(kEs256Token, kEs256Jwk, JwtAlg::kES256, kBeforeRfcExp);
   ASSERT_EQ(verdict.error, AuthError::kOk) << authErrorReason(verdict.error);
-  EXPECT_EQ(verifyRfcJwt(flipLastSignatureChar(kEs256Token), kEs256Jwk, JwtAlg::kES256,
-                         kBeforeRfcExp).error,
-            AuthError::kBadSignature);
+  EXPECT_EQ(
+      verifyRfcJwt(flipLastSignatureChar(kEs256Token), kEs256Jwk, JwtAlg::kES256, kBeforeRfcExp)
+          .error,
+      AuthError::kBadSignature);
 }
 
 TEST(RfcVectors, Rfc7515A4Es512) {

@@ -80,7 +80,8 @@ std::shared_ptr<const KeySet> TestKeys::pemKeySet() const {
   std::string error;
   auto hs = VerificationKey::fromHmacSecret("hs", hmacSecret, std::nullopt, error);
   EXPECT_TRUE(hs) << error;
-  sets.push_back(std::make_shared<const KeySet>(std::vector<std::shared_ptr<const VerificationKey>>{hs}));
+  sets.push_back(
+      std::make_shared<const KeySet>(std::vector<std::shared_ptr<const VerificationKey>>{hs}));
   return mergeKeySets(sets);
 }
 
@@ -103,9 +104,9 @@ std::shared_ptr<JwtVerifier> makeVerifier(JwtVerifierConfig config,
 }
 
 nlohmann::json validClaims() {
-  return {{"iss", kIssuer},       {"aud", kAudience},     {"sub", "user-42"},
-          {"scope", "read write"}, {"roles", {"admin"}},   {"iat", kNow - 10},
-          {"nbf", kNow - 10},     {"exp", kNow + 3600},   {"tenant", {{"id", "t-7"}}}};
+  return {{"iss", kIssuer},        {"aud", kAudience},   {"sub", "user-42"},
+          {"scope", "read write"}, {"roles", {"admin"}}, {"iat", kNow - 10},
+          {"nbf", kNow - 10},      {"exp", kNow + 3600}, {"tenant", {{"id", "t-7"}}}};
 }
 
 }  // namespace gw::auth::testing

@@ -161,7 +161,7 @@ TEST_F(JwtAuthenticatorTest, CachesUntilTheTokenExpires) {
   EXPECT_EQ(reverified.error, AuthError::kOk);
   EXPECT_NE(reverified.identity, first.identity);
   EXPECT_EQ(cache_->stats().size, 0u);  // not re-cached past exp
-  now_ = kNow + 50;  // beyond exp + 30 s leeway
+  now_ = kNow + 50;                     // beyond exp + 30 s leeway
   EXPECT_EQ(auth_->authenticate(t).error, AuthError::kExpired);
 }
 
