@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
 #include "tests/unit/sema/sema_fixture.h"
 
 namespace gw::sema::testing {
@@ -80,6 +84,25 @@ TEST(Summary, ManyRoutesStayLinear) {
   auto a = analyzeText(text);
   EXPECT_EQ(a->codesAndMessages(),
             std::vector<std::string>{"E0302 routes `r7` and `dup` have identical matchers"});
+}
+
+}  // namespace
+}  // namespace gw::sema::testing
+
+namespace gw::sema::testing {
+namespace {
+
+// docs/diagnostics.md documents every code of diag_codes.def with its own section.
+TEST(Docs, EveryDiagnosticCodeIsDocumented) {
+  const char* root = std::getenv("GW_SOURCE_DIR");
+  ASSERT_NE(root, nullptr) << "run through ctest (GW_SOURCE_DIR)";
+  std::ifstream in(std::string(root) + "/docs/diagnostics.md");
+  ASSERT_TRUE(in) << "docs/diagnostics.md missing";
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (DiagCode code : allDiagCodes()) {
+    std::string heading = std::string("### ") + diagInfo(code).code + " ";
+    EXPECT_NE(doc.find(heading), std::string::npos) << heading;
+  }
 }
 
 }  // namespace
