@@ -1,0 +1,184 @@
+// Native back end benchmarks: JIT match latency from 10 to 100 000 routes (static and templated
+// paths), a 10-rule authorization program, compile + JIT time and peak memory, and .gwo load
+// time against compile time. The interpreter's walk over the same tree is measured alongside.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <map>
+#include <string>
+
+#include "compiler/aot/gwo_loader.h"
+#include "compiler/interp/interpreter.h"
+#include "compiler/jit/native_policy.h"
+#include "compiler/parse/loader.h"
+#include "compiler/policy/build.h"
+#include "compiler/sema/sema.h"
+
+namespace {
+
+using gw::policy::CompiledPolicy;
+
+/// N routes: half static (`/svc<i>/items`, GET), half templated (`/svc<i>/users/{id}`).
+std::string routesSource(int n) {
+  std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  for (int i = 0; i < n; ++i) {
+    if (i % 2 == 0) {
+      s += "route s" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
+           "/items\" method [GET] }\n  forward u\n}\n";
+    } else {
+      s += "route p" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
+           "/users/{id}\" }\n  forward u\n}\n";
+    }
+  }
+  return s;
+}
+
+std::shared_ptr<CompiledPolicy> frontEnd(const std::string& source) {
+  gw::SourceManager sources;
+  gw::DiagnosticSink diags;
+  gw::ast::Program program = gw::loadProgramFromText(sources, "bench.gw", source, diags);
+  gw::sema::SemaResult sr = gw::sema::analyze(program, sources, diags);
+  if (!sr.ok() || diags.hasErrors()) return nullptr;
+  return gw::policy::buildPolicy(program, sources, diags);
+}
+
+struct Compiled {
+  std::shared_ptr<const CompiledPolicy> policy;
+  std::shared_ptr<gw::jit::NativeCode> native;
+};
+
+const Compiled& jitPolicy(int n) {
+  static std::map<int, Compiled> cache;
+  auto it = cache.find(n);
+  if (it == cache.end()) {
+    gw::DiagnosticSink diags;
+    Compiled c;
+    c.policy = gw::jit::jitCompile(frontEnd(routesSource(n)), diags, &c.native);
+    it = cache.emplace(n, c).first;
+  }
+  return it->second;
+}
+
+gw_request makeRequest(const std::string& path) {
+  gw_request r{};
+  r.abi_version = GW_ABI_VERSION;
+  r.method_id = GW_METHOD_GET;
+  r.method = gw_str{"GET", 3};
+  r.path = gw_str{path.data(), path.size()};
+  r.host = gw_str{"api.example.com", 15};
+  return r;
+}
+
+void matchBench(benchmark::State& state, bool templated, bool native) {
+  int n = static_cast<int>(state.range(0));
+  const Compiled& c = jitPolicy(n);
+  if (!c.policy) {
+    state.SkipWithError("policy did not compile");
+    return;
+  }
+  int mid = (n / 2) & ~1;  // an even index: a static route in the middle
+  std::string path = templated ? "/svc" + std::to_string(mid + 1) + "/users/42"
+                               : "/svc" + std::to_string(mid) + "/items";
+  gw_request req = makeRequest(path);
+  char scratch[64];
+  gw_eval_ctx ctx = c.policy->makeContext(scratch, sizeof(scratch));
+  gw_match_result out{};
+  for (auto _ : state) {
+    if (native) {
+      c.native->match()(&req, &ctx, &out);
+    } else {
+      gw::interp::matchTree(c.policy->ir(), req, ctx, out);
+    }
+    benchmark::DoNotOptimize(out);
+  }
+  if (out.route < 0) state.SkipWithError("the request did not match");
+}
+
+void BM_JitMatchStatic(benchmark::State& s) { matchBench(s, false, true); }
+void BM_JitMatchParam(benchmark::State& s) { matchBench(s, true, true); }
+void BM_InterpMatchStatic(benchmark::State& s) { matchBench(s, false, false); }
+void BM_InterpMatchParam(benchmark::State& s) { matchBench(s, true, false); }
+BENCHMARK(BM_JitMatchStatic)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_JitMatchParam)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000);
+BENCHMARK(BM_InterpMatchStatic)->Arg(10)->Arg(10000);
+BENCHMARK(BM_InterpMatchParam)->Arg(10)->Arg(10000);
+
+/// A route whose `authorize` has 10 rules; the request is decided by the last allow.
+void BM_JitAuthorize10Rules(benchmark::State& state) {
+  std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\nroute r {\n  match { path prefix \"/\" }\n"
+                  "  authorize {\n";
+  for (int i = 0; i < 9; ++i) {
+    s += i % 3 == 0 ? "    deny when request.header(\"x-t\") == \"t" + std::to_string(i) + "\"\n"
+                    : "    allow when auth.subject == \"s" + std::to_string(i) + "\"\n";
+  }
+  s += "    allow roles [\"admin\"]\n  }\n  forward u\n}\n";
+  static Compiled c;
+  if (!c.policy) {
+    gw::DiagnosticSink diags;
+    c.policy = gw::jit::jitCompile(frontEnd(s), diags, &c.native);
+  }
+  if (!c.policy) {
+    state.SkipWithError("policy did not compile");
+    return;
+  }
+  gw_request req = makeRequest("/x");
+  gw_str roles[] = {{"admin", 5}};
+  req.auth_roles = gw_str_list{roles, 1};
+  req.auth_subject = gw_str{"nobody", 6};
+  req.authenticated = 1;
+  char scratch[64];
+  gw_eval_ctx ctx = c.policy->makeContext(scratch, sizeof(scratch));
+  gw_bool_fn fn = c.native->authzFunction(0);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(fn(&req, &ctx));
+  }
+}
+BENCHMARK(BM_JitAuthorize10Rules);
+
+long peakRssKb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+/// IR -> object -> linked code for N routes (the front end is excluded: it is measured in
+/// bench/match); reports the peak RSS growth of the process.
+void BM_CompileAndJit(benchmark::State& state) {
+  int n = static_cast<int>(state.range(0));
+  std::string source = routesSource(n);
+  long before = peakRssKb();
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto policy = frontEnd(source);
+    state.ResumeTiming();
+    gw::DiagnosticSink diags;
+    auto compiled = gw::jit::jitCompile(policy, diags);
+    benchmark::DoNotOptimize(compiled);
+  }
+  state.counters["peak_rss_growth_mb"] = static_cast<double>(peakRssKb() - before) / 1024.0;
+}
+BENCHMARK(BM_CompileAndJit)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+/// Loading the same policy from .gwo bytes (tables decode + link, no optimizer).
+void BM_LoadGwo(benchmark::State& state) {
+  int n = static_cast<int>(state.range(0));
+  auto policy = frontEnd(routesSource(n));
+  gw::DiagnosticSink diags;
+  std::string bytes;
+  if (!policy || !gw::aot::writeGwo(*policy, {routesSource(n)}, &bytes, diags)) {
+    state.SkipWithError("cannot write the .gwo");
+    return;
+  }
+  for (auto _ : state) {
+    gw::aot::GwoError error;
+    auto loaded = gw::aot::loadGwo(bytes, &error);
+    if (!loaded) state.SkipWithError(error.message.c_str());
+    benchmark::DoNotOptimize(loaded);
+  }
+  state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_LoadGwo)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,30 @@
+#pragma once
+// Ahead-of-time compiled policies: write a CompiledPolicy's native object and tables to a .gwo,
+// and turn a .gwo back into the same callable CompiledPolicy without running the optimizer.
+// No LLVM types; thread-safe (each call works on its own data; linking goes through the
+// process-wide JIT, which serialises itself).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/aot/gwo_format.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/policy/compiled_policy.h"
+
+namespace gw::aot {
+
+/// Compiles `policy` to native code (the JIT's compile step) and encodes the container into
+/// `out`. `sourceTexts` are hashed into the header (in order). False with an E0401 diagnostic.
+bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::string>& sourceTexts,
+              std::string* out, DiagnosticSink& diags);
+
+/// Verifies and loads a container: refuses (nullptr, `error`) a foreign or corrupt file, another
+/// ABI or format version, an object for another target/CPU, or tables that do not fit the
+/// object. The result owns its code: the code is unloaded with the last reference.
+std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, GwoError* error,
+                                                      Sha256* sourceHash = nullptr);
+
+/// Reads `path` and loadGwo()s it; I/O failures are GwoError::Kind::NotGwo with the OS reason.
+std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error);
+
+}  // namespace gw::aot

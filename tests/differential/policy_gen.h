@@ -1,0 +1,64 @@
+#pragma once
+// A random .gw policy and random requests for the differential tests and the fuzzer: routes with
+// overlapping exact/template/prefix paths over a small segment vocabulary, exact and wildcard
+// hosts, method lists, `when` conditions and `authorize` blocks whose boolean rules read every
+// request-context field. Deterministic for a seed. (Replace by tests/unit/ir/random_policy once
+// the IR helper's generator lands.)
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gw/abi.h"
+#include "stdlib/native/claims_table.h"
+
+namespace gw::difftest {
+
+/// A request and the storage its gw_request view points into. Not copyable (self-referential).
+struct GenRequest {
+  GenRequest() = default;
+  GenRequest(const GenRequest&) = delete;
+  GenRequest& operator=(const GenRequest&) = delete;
+
+  gw_request view{};
+  std::string describe;  // "GET host/path?query ..." for failure messages
+  std::deque<std::string> text;
+  std::vector<gw_header> headers;
+  std::vector<gw_str> roles, scopes, sans;
+  std::unique_ptr<native::ClaimsTable> claims;
+};
+
+class PolicyGen {
+ public:
+  explicit PolicyGen(uint64_t seed) : rng_(seed) {}
+  /// Draws every choice from `data` (the fuzzer's input) instead of a PRNG; 0 once exhausted.
+  PolicyGen(const uint8_t* data, size_t size) : data_(data), size_(size), fromBytes_(true) {}
+  /// A policy of about `routes` routes (source text).
+  std::string policy(int routes);
+  /// A request aimed at the vocabulary the policies use.
+  std::unique_ptr<GenRequest> request();
+
+  /// Draws from the generator's stream (the fuzzer feeds it bytes instead of a PRNG).
+  uint32_t next(uint32_t bound) {
+    if (bound == 0) return 0;
+    if (fromBytes_) return pos_ < size_ ? data_[pos_++] % bound : 0;
+    return static_cast<uint32_t>(rng_() % bound);
+  }
+
+ private:
+  std::string path(bool templ, bool* hasParam);
+  std::string expr(int depth, bool hasParam);
+  std::string atom(bool hasParam);
+  std::string route(int index);
+  std::string authorize(bool hasParam);
+
+  std::mt19937_64 rng_;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  size_t pos_ = 0;
+  bool fromBytes_ = false;
+};
+
+}  // namespace gw::difftest
