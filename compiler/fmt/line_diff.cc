@@ -106,19 +106,16 @@ std::string unifiedDiff(const std::string& before, const std::string& after,
     return "";
   }
   Lines a = splitLines(before), b = splitLines(after);
+  // A last line without '\n' differs from the same line with one; the marker line that diff -u
+  // prints after it is part of the compared text, so that difference shows as a change.
+  const char* kNoEol = "\n\\ No newline at end of file";
+  if (!before.empty() && before.back() != '\n') a.back() += kNoEol;
+  if (!after.empty() && after.back() != '\n') b.back() += kNoEol;
   std::vector<Edit> edits = diffLines(a, b);
-  bool aNoEol = !before.empty() && before.back() != '\n';
-  bool bNoEol = !after.empty() && after.back() != '\n';
   auto line = [&](const Edit& e) {
     const std::string& text = e.kind == EditKind::Insert ? b[e.afterLine] : a[e.beforeLine];
     char mark = e.kind == EditKind::Equal ? ' ' : e.kind == EditKind::Delete ? '-' : '+';
-    std::string s = mark + text + "\n";
-    bool lastA = e.kind != EditKind::Insert && e.beforeLine + 1 == a.size() && aNoEol;
-    bool lastB = e.kind != EditKind::Delete && e.afterLine + 1 == b.size() && bNoEol;
-    if (lastA || lastB) {
-      s += "\\ No newline at end of file\n";
-    }
-    return s;
+    return mark + text + "\n";
   };
   std::string out = "--- " + fromName + "\n+++ " + toName + "\n";
   size_t i = 0;
