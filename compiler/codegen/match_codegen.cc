@@ -319,8 +319,14 @@ void MatchEmitter::defineNode(uint32_t node, bool prefix) {
       c_.storeAt(segLen, slot, offsetof(gw_param, value) + offsetof(gw_str, len));
       c_.storeAt(b_.CreateAdd(count, b_.getInt32(1)), w.out, countAt);
       llvm::Value* found = callNode(static_cast<uint32_t>(n.paramChild), false, w, next);
+      auto* matched = llvm::BasicBlock::Create(c_.llvm, "param.found", fn);
+      auto* pop = llvm::BasicBlock::Create(c_.llvm, "param.pop", fn);
+      b_.CreateCondBr(found, matched, pop);
+      b_.SetInsertPoint(matched);
+      b_.CreateRet(b_.getTrue());  // the captures of the winning route stay in `out`
+      b_.SetInsertPoint(pop);
       c_.storeAt(count, w.out, countAt);
-      b_.CreateRet(found);
+      b_.CreateRet(b_.getFalse());
       b_.SetInsertPoint(none);
       b_.CreateRet(b_.getFalse());
     } else {
