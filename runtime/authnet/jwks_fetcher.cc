@@ -208,12 +208,12 @@ std::string JwksFetcher::install(std::string_view body) {
     log_(LogLevel::kWarn, "jwks `" + url_.display() + "`: skipped key: " + warning);
   }
   const std::vector<std::string> removed = keys_->replace(loaded.keySet);
-  bump(stats_.rotations);
   bump(stats_.keysRemoved, removed.size());
   if (cache_ && !removed.empty()) {
     bump(stats_.verdictsInvalidated, cache_->invalidateKids(removed));
   }
   if (!previous->keys().empty()) {
+    bump(stats_.rotations);  // the first install is not a rotation
     log_(LogLevel::kInfo, "jwks `" + url_.display() + "` of auth `" + config_.provider +
                               "` rotated: " + std::to_string(loaded.keySet->keys().size()) +
                               " keys, " + std::to_string(removed.size()) + " removed");
