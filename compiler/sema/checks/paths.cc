@@ -143,11 +143,17 @@ void checkPaths(CheckContext& ctx) {
       }
     }
   }
+  // Expressions arrive grouped by route: parse each route's template once.
+  const Route* cachedRoute = nullptr;
+  std::vector<std::string> params;
   forEachExpr(ctx.program, [&](const ExprRef& ref) {
     if (!ref.route) {
       return;
     }
-    std::vector<std::string> params = routeParams(*ref.route);
+    if (ref.route != cachedRoute) {
+      cachedRoute = ref.route;
+      params = routeParams(*ref.route);
+    }
     walkExpr(*ref.expr, [&](const Expr& e) {
       if (e.kind != ExprKind::Call || e.dottedPath() != "request.param" || e.items.size() != 1 ||
           !e.items[0] || e.items[0]->kind != ExprKind::Literal ||
