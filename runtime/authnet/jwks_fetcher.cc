@@ -58,10 +58,13 @@ std::shared_ptr<JwksFetcher> JwksFetcher::create(asio::any_io_executor control,
     }
   }
   config.initialAttempts = std::max(1, config.initialAttempts);
+  if (!log) {
+    log = LogSink(&logToStderr);
+  }
   return std::shared_ptr<JwksFetcher>(new JwksFetcher(std::move(control), std::move(config),
                                                       std::move(*url), std::move(tls),
                                                       std::move(keys), std::move(cache),
-                                                      log ? std::move(log) : LogSink(&logToStderr)));
+                                                      std::move(log)));
 }
 
 JwksFetcher::JwksFetcher(asio::any_io_executor control, JwksFetcherConfig config, FetchUrl url,

@@ -5,7 +5,9 @@
 namespace gw::authnet {
 
 void logToStderr(LogLevel level, std::string_view message) {
-  const char* name = level == LogLevel::kInfo ? "info" : level == LogLevel::kWarn ? "warn" : "error";
+  const char* name = level == LogLevel::kInfo   ? "info"
+                     : level == LogLevel::kWarn ? "warn"
+                                                : "error";
   std::fprintf(stderr, "gw authnet %s: %.*s\n", name, static_cast<int>(message.size()),
                message.data());
 }

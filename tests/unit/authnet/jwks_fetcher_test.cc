@@ -59,12 +59,16 @@ nlohmann::json jwks(std::initializer_list<int> which) {
   return doc;
 }
 
+std::shared_ptr<const auth::KeySet> emptyKeySet() {
+  using KeyList = std::vector<std::shared_ptr<const auth::VerificationKey>>;
+  return std::make_shared<auth::KeySet>(KeyList{});
+}
+
 class JwksFetcherTest : public ::testing::Test {
  protected:
   JwksFetcherTest() : server_(stateDir_.path()) {
     server_.setJwks(jwks({0}));
-    holder_ = std::make_shared<auth::KeySetHolder>(
-        std::make_shared<auth::KeySet>(std::vector<std::shared_ptr<const auth::VerificationKey>>{}));
+    holder_ = std::make_shared<auth::KeySetHolder>(emptyKeySet());
     cache_ = std::make_shared<auth::VerdictCache>(auth::VerdictCacheConfig{});
     auth::JwtVerifierConfig vc;
     vc.provider = "idp";
@@ -306,8 +310,7 @@ TEST(JwksFetcherHttpsTest, FetchesOverVerifiedTls) {
   AuthTestServer server(stateDir.path(), pki.certFile, pki.keyFile);
   server.setJwks(jwks({0, 1}));
   LoopThread control;
-  auto holder = std::make_shared<auth::KeySetHolder>(
-      std::make_shared<auth::KeySet>(std::vector<std::shared_ptr<const auth::VerificationKey>>{}));
+  auto holder = std::make_shared<auth::KeySetHolder>(emptyKeySet());
   JwksFetcherConfig c;
   c.provider = "idp";
   c.url = server.base() + "/jwks?framing=chunked";
