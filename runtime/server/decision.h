@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -49,6 +50,20 @@ class ResponseHook {
                               const http::HeaderList& upstreamHeaders, HeaderEdits& edits) = 0;
 };
 
+struct Completion;
+struct ForwardAction;
+
+/// Consulted by the forwarder after a failed attempt of a bodyless request (connect error,
+/// timeout, broken or 502/503/504 response), before anything was sent to the client: the
+/// handler decides whether to try again, may wait (backoff) and points `action` at the next
+/// server. Owned by the handler; called on the worker thread of the request.
+class RetryHook {
+ public:
+  virtual ~RetryHook() = default;
+  virtual boost::asio::awaitable<bool> retry(const RequestContext& req, const Completion& attempt,
+                                             ForwardAction& action) = 0;
+};
+
 /// "Answer locally": status, extra headers, small body. A status >= 400 with an empty body gets
 /// the standard JSON error body `{"error":..,"status":..,"request_id":..}`.
 struct LocalResponse {
@@ -70,6 +85,7 @@ struct ForwardAction {
   Millis connectTimeout{0};  ///< 0: default
   std::uint64_t maxBody = 0;  ///< request body cap (413); 0: ServerOptions::defaultMaxBody
   ResponseHook* hook = nullptr;  ///< optional; must outlive the request
+  RetryHook* retry = nullptr;    ///< optional; bodyless requests only; must outlive the request
 };
 
 /// The policy hook's answer. One per session, reused across its requests.
@@ -78,6 +94,7 @@ struct Decision {
   Kind kind = Kind::kRespond;
   LocalResponse respond;
   ForwardAction forward;
+  void* handlerData = nullptr;  ///< the handler's per-request state, handed back in onComplete
 
   void clear() {
     kind = Kind::kRespond;
@@ -94,6 +111,8 @@ struct Decision {
     forward.timeout = forward.connectTimeout = Millis{0};
     forward.maxBody = 0;
     forward.hook = nullptr;
+    forward.retry = nullptr;
+    handlerData = nullptr;
   }
   /// Convenience: answer `status` locally with the standard JSON error body.
   void respondError(int status, std::string_view message = {}) {

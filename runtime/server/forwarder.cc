@@ -39,6 +39,7 @@ asio::awaitable<boost::system::error_code> Forwarder::readUpstream(Exchange& ex,
 
 asio::awaitable<ForwardOutcome> Forwarder::respondError(Exchange& ex, int status,
                                                         std::string_view message, bool close) {
+  completion_.status = status;
   scratch_.clear();
   appendErrorResponse(scratch_, status, message, ex.ctx.requestId, close);
   std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
@@ -49,10 +50,14 @@ asio::awaitable<ForwardOutcome> Forwarder::respondError(Exchange& ex, int status
 asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   const http::RequestHead& head = ex.head;
   maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
+  completion_ = Completion{};
   if (head.hasContentLength && head.contentLength > maxBody_) {
     co_return co_await respondError(ex, 413, "request body too large", true);
   }
   requestBodyDone_ = !head.hasBody();
+  if (ex.action.retry != nullptr && !head.hasBody()) {
+    co_return co_await forwardWithRetries(ex);
+  }
   Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
                                                                : options_.defaultConnectTimeout;
   Step step = Step::kUpstreamFailed;
@@ -61,6 +66,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
                                                ex.watchdog, attempt > 0);
     if (!acq.conn) {
       bool timeout = acq.error == ConnectError::kTimeout;
+      completion_.upstream = Completion::Upstream::kConnectFailed;
       co_return co_await respondError(
           ex, timeout ? 504 : 502, timeout ? "upstream connect timeout" : "upstream unreachable",
           !requestBodyDone_ || !head.keepAlive);
@@ -92,6 +98,9 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     }
   }
   bool close = !requestBodyDone_ || !head.keepAlive || ex.draining;
+  completion_.upstream = step == Step::kUpstreamTimeout  ? Completion::Upstream::kTimeout
+                         : step == Step::kUpstreamFailed ? Completion::Upstream::kFailed
+                                                         : Completion::Upstream::kNone;
   switch (step) {
     case Step::kClientGone:
       co_return ForwardOutcome::kClose;

@@ -10,6 +10,7 @@
 #include "runtime/server/chunk_batch.h"
 #include "runtime/server/client_input.h"
 #include "runtime/server/decision.h"
+#include "runtime/server/handler.h"
 #include "runtime/server/request_context.h"
 #include "runtime/server/upstream_pool.h"
 #include "runtime/server/watchdog.h"
@@ -44,9 +45,14 @@ class Forwarder {
 
   boost::asio::awaitable<ForwardOutcome> forward(Exchange& ex);
 
+  /// How the last forward() ended (status sent, upstream outcome); valid until the next one.
+  const Completion& completion() const { return completion_; }
+
  private:
   enum class Step { kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge };
 
+  /// forward() for a bodyless request with a RetryHook (forward_retry.cc).
+  boost::asio::awaitable<ForwardOutcome> forwardWithRetries(Exchange& ex);
   boost::asio::awaitable<Step> writeUpstream(Exchange& ex, UpstreamConnection& conn,
                                              std::span<const boost::asio::const_buffer> bufs);
   boost::asio::awaitable<Step> sendRequest(Exchange& ex, UpstreamConnection& conn);
@@ -74,6 +80,7 @@ class Forwarder {
 
   UpstreamPool& pool_;
   const ServerOptions& options_;
+  Completion completion_;
   std::string scratch_;  ///< serialized heads; capacity reused
   http::ResponseParser responseParser_;
   http::ResponseHead response_;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -9,6 +10,16 @@
 #include "runtime/server/request_context.h"
 
 namespace gw::server {
+
+/// What became of one request, reported to Handler::onComplete once its response is done (or the
+/// connection was lost): for access logs, breakers, passive health and in-flight accounting.
+struct Completion {
+  /// How the upstream exchange ended (kNone: the request was answered locally).
+  enum class Upstream : std::uint8_t { kNone, kResponse, kConnectFailed, kTimeout, kFailed };
+  int status = 0;  ///< status sent to the client; 0 when none could be sent
+  Upstream upstream = Upstream::kNone;
+  int upstreamStatus = 0;  ///< the upstream's status when upstream == kResponse
+};
 
 /// The policy hook: the one virtual call per request. The session calls `decide` after the
 /// head was parsed, validated and its path normalized; a rejected request never gets here.
@@ -21,6 +32,11 @@ class Handler {
   /// Fills `out` (already cleared; reused across requests so its strings keep capacity) with
   /// "respond locally" or "forward". May suspend (rate limiter, auth lookups). Must not throw.
   virtual boost::asio::awaitable<void> decide(RequestContext& req, Decision& out) = 0;
+
+  /// Called once per decided request after its response was written or abandoned, on the same
+  /// worker thread, with the Decision `decide` filled (its `handlerData` included). Must not throw.
+  virtual void onComplete(const RequestContext& /*req*/, Decision& /*decision*/,
+                          const Completion& /*done*/) {}
 };
 
 /// Builds the Handler of worker `workerIndex`; called once per worker at start-up.

@@ -29,6 +29,9 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
       break;
   }
   close = close || body == ClientBody::kUntilClose;
+  completion_.upstream = Completion::Upstream::kResponse;
+  completion_.upstreamStatus = response_.status;
+  completion_.status = response_.status;
   if (ex.action.hook != nullptr) {
     ex.action.hook->onResponseHead(ex.ctx, response_.status, response_.headers,
                                    ex.action.responseHeaders);

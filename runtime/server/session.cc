@@ -163,10 +163,15 @@ asio::awaitable<bool> Session::handleRequest() {
   decision_.clear();
   co_await worker_.handler().decide(ctx_, decision_);
   if (decision_.kind == Decision::Kind::kRespond) {
-    co_return co_await respondLocal(mustClose);
+    bool keep = co_await respondLocal(mustClose);
+    Completion done;
+    done.status = decision_.respond.status;
+    worker_.handler().onComplete(ctx_, decision_, done);
+    co_return keep;
   }
   Exchange ex{socket_, input_, watchdog_, ctx_, head_, decision_.forward, worker_.drainingFlag()};
   ForwardOutcome outcome = co_await forwarder_.forward(ex);
+  worker_.handler().onComplete(ctx_, decision_, forwarder_.completion());
   co_return outcome == ForwardOutcome::kKeepAlive && head_.keepAlive;
 }
 
