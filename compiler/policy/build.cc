@@ -257,6 +257,7 @@ std::shared_ptr<CompiledPolicy> Builder::build() {
   policy->auths = std::move(auths);
   policy->limits = std::move(limits);
   policy->upstreams = std::move(upstreams);
+  policy->runtime = buildRuntimeConfig(program_, sources_);
   for (const ast::File& f : program_.files) {
     for (const ast::Gateway& g : f.gateways) {
       for (const ast::Ident& l : g.limits) policy->gatewayLimits.push_back(l.text);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/ir/ir.h"
+#include "compiler/policy/runtime_config.h"
 #include "gw/abi.h"
 #include "stdlib/native/regex_table.h"
 
@@ -110,6 +111,8 @@ class CompiledPolicy {
   std::vector<LimitDecl> limits;
   std::vector<UpstreamDecl> upstreams;
   std::vector<std::string> gatewayLimits;
+  /// Listeners, upstream servers, provider settings, ...: what the runtime needs besides code.
+  RuntimeConfig runtime;
 
   /// A context for one evaluation: the regex table set, params empty, `scratch` of `cap` bytes.
   gw_eval_ctx makeContext(char* scratch, size_t cap) const;
