@@ -1,10 +1,32 @@
 #include "runtime/accesslog/json_escape.h"
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace gw::accesslog {
 
 namespace {
+
+// Bytes that leave the fast copy loop: controls, '"', '\\', DEL and every non-ASCII byte.
+constexpr std::array<bool, 256> kSpecial = [] {
+  std::array<bool, 256> t{};
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    t[c] = c < 0x20 || c >= 0x7F || c == '"' || c == '\\';
+  }
+  return t;
+}();
+
+// True if any byte of the 8-byte word needs escaping or UTF-8 checking (SWAR: a byte < 0x20,
+// >= 0x7F, '"' or '\\'). Lets plain ASCII be scanned 8 bytes per step.
+bool wordIsSpecial(std::uint64_t x) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+  auto hasZero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  std::uint64_t below20 = (x - kOnes * 0x20) & ~x & kHigh;
+  return ((x & kHigh) | below20 | hasZero(x ^ (kOnes * 0x7F)) | hasZero(x ^ (kOnes * '"')) |
+          hasZero(x ^ (kOnes * '\\'))) != 0;
+}
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 if it is invalid (overlong forms,
 // surrogates and code points above U+10FFFF included).
@@ -73,11 +95,15 @@ void appendJsonString(std::string& out, std::string_view s, std::size_t maxBytes
   while (i < s.size()) {
     // Copy the longest run of plain ASCII at once: the common case for paths and ids.
     std::size_t run = i;
-    while (run < s.size()) {
-      unsigned char c = static_cast<unsigned char>(s[run]);
-      if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+    while (run + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + run, sizeof(word));
+      if (wordIsSpecial(word)) {
         break;
       }
+      run += 8;
+    }
+    while (run < s.size() && !kSpecial[static_cast<unsigned char>(s[run])]) {
       ++run;
     }
     out.append(s.data() + i, run - i);
