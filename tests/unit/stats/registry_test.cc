@@ -205,3 +205,19 @@ TEST(Registry, GoldenExposition) {
 
 }  // namespace
 }  // namespace gw::stats
+
+namespace gw::stats {
+namespace {
+
+// docs/observability.md documents every family of metrics.def.
+TEST(MetricsDef, EveryMetricIsDocumented) {
+  const char* src = std::getenv("GW_SOURCE_DIR");
+  std::string docs = readFile(std::string(src != nullptr ? src : ".") + "/docs/observability.md");
+  ASSERT_FALSE(docs.empty());
+  for (const MetricSpec& s : kBuiltinSpecs) {
+    EXPECT_NE(docs.find("| `" + std::string(s.name) + "` |"), std::string::npos) << s.name;
+  }
+}
+
+}  // namespace
+}  // namespace gw::stats
