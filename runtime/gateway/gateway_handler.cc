@@ -1,0 +1,560 @@
+#include "runtime/gateway/gateway_handler.h"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+
+#include "runtime/balance/key_hash.h"
+#include "runtime/gateway/auth_providers.h"
+#include "runtime/limit/clock.h"
+#include "runtime/gateway/log.h"
+#include "runtime/limit/rate_limit_headers.h"
+#include "runtime/resilience/retry_policy.h"
+
+namespace gw::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr size_t kScratchBytes = 8192;
+
+std::string allowHeader(uint32_t mask) {
+  static const char* kNames[] = {"GET",     "HEAD",    "POST",  "PUT", "DELETE",
+                                 "PATCH",   "OPTIONS", "CONNECT", "TRACE"};
+  std::string out;
+  for (uint32_t i = 0; i < 9; ++i) {
+    if ((mask & (1u << i)) != 0) {
+      if (!out.empty()) out += ", ";
+      out += kNames[i];
+    }
+  }
+  return out;
+}
+
+/// `rewrite path FROM => TO`: a prefix rewrite on segment boundaries.
+bool rewritePath(std::string_view path, const std::string& from, const std::string& to,
+                 std::string& out) {
+  if (path.substr(0, from.size()) != from) return false;
+  std::string_view rest = path.substr(from.size());
+  if (!rest.empty() && rest.front() != '/' && (from.empty() || from.back() != '/')) return false;
+  out = to;
+  if (!out.empty() && out.back() == '/' && !rest.empty() && rest.front() == '/') {
+    rest.remove_prefix(1);
+  }
+  out += rest;
+  if (out.empty()) out = "/";
+  return true;
+}
+
+uint32_t retryOnBits(const std::vector<std::string>& on) {
+  if (on.empty()) return resilience::kRetryOnDefault;
+  uint32_t bits = 0;
+  for (const std::string& c : on) {
+    if (c == "502") bits |= resilience::kRetryOn502;
+    if (c == "503") bits |= resilience::kRetryOn503;
+    if (c == "504") bits |= resilience::kRetryOn504;
+    if (c == "connect_error") bits |= resilience::kRetryOnConnectFailure;
+    if (c == "timeout") bits |= resilience::kRetryOnTimeout;
+    if (c == "reset") bits |= resilience::kRetryOnReset;
+  }
+  return bits;
+}
+
+}  // namespace
+
+struct GatewayHandler::State final : server::RetryHook {
+  asio::awaitable<bool> retry(const server::RequestContext& req, const server::Completion& attempt,
+                              server::ForwardAction& action) override {
+    return owner->retryAttempt(*this, req, attempt, action);
+  }
+
+  GatewayHandler* owner = nullptr;
+  std::shared_ptr<const Generation> gen;
+  uint32_t attempts = 1;
+  uint64_t keyHash = 0;  // consistent_hash(E) of this request
+  balance::TriedSet tried;
+  int32_t route = -1;
+  int32_t upstream = -1;
+  int32_t server = -1;
+  resilience::Admission admission;
+  bool hasAdmission = false;
+  std::string_view rule;
+  std::string_view reason;
+  std::shared_ptr<const auth::Identity> identity;
+  std::vector<limit::Decision> decisions;  // per request: another request may run while we wait
+};
+
+struct GatewayHandler::WorkerUpstream {
+  explicit WorkerUpstream(uint64_t seed) : rr(seed), random(seed), least(seed) {}
+  balance::SmoothWeightedRoundRobin rr;
+  balance::WeightedRandom random;
+  balance::LeastRequest least;
+  balance::SmoothWeightedRoundRobin backupRr;
+  std::vector<balance::ServerSlot> primary, backup;
+};
+
+GatewayHandler::GatewayHandler(const PolicyStore& store, AccessLog* log, GatewayStats& stats,
+                               size_t worker)
+    : store_(store),
+      log_(log),
+      stats_(stats),
+      worker_(worker),
+      scratch_(kScratchBytes),
+      rng_(0x5eed0000ull + worker * 7919) {}
+
+GatewayHandler::~GatewayHandler() = default;
+
+GatewayHandler::State* GatewayHandler::acquireState() {
+  if (free_.empty()) {
+    states_.push_back(std::make_unique<State>());
+    states_.back()->owner = this;
+    return states_.back().get();
+  }
+  State* s = free_.back();
+  free_.pop_back();
+  return s;
+}
+
+void GatewayHandler::releaseState(State* s) {
+  s->gen.reset();  // the generation is released when its last request is done
+  s->identity.reset();
+  s->route = s->upstream = s->server = -1;
+  s->hasAdmission = false;
+  s->attempts = 1;
+  s->tried.clear();
+  s->rule = s->reason = {};
+  s->decisions.clear();
+  free_.push_back(s);
+}
+
+bool GatewayHandler::applyLimits(const std::vector<AppliedLimit>& limits, const Generation& g,
+                                 State& st) {
+  if (limits.empty()) return true;
+  const policy::CompiledPolicy& p = g.policy();
+  const gw_request& req = view_.request();
+  gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
+  bool allowed = true;
+  int64_t now = limit::SteadyClock::instance().nowNs();
+  for (const AppliedLimit& l : limits) {
+    const LimitRuntime& lr = g.limits[l.limit];
+    std::string_view key = p.evalString(l.keyFn, req, ctx);
+    limit::Decision d = lr.local->decide(key, now, lr.spec.warnPercent);
+    allowed = allowed && d.allowed;
+    st.decisions.push_back(d);
+  }
+  return allowed;
+}
+
+void GatewayHandler::addLimitHeaders(const State& st,
+                                     std::vector<std::pair<std::string, std::string>>& out) {
+  if (st.decisions.empty()) return;
+  limit::RateLimitHeaders h = limit::RateLimitHeaders::build(st.decisions);
+  h.forEach([&](std::string_view n, std::string_view v) { out.emplace_back(n, v); });
+}
+
+void GatewayHandler::respondLimited(server::Decision& out, State& st) {
+  stats_.bump(stats_.rateLimited);
+  st.reason = "rate_limited";
+  out.respondError(429, "rate limit exceeded");
+  addLimitHeaders(st, out.respond.headers);
+}
+
+void GatewayHandler::setIdentity(const Generation& g,
+                                 const std::shared_ptr<const auth::Identity>& id) {
+  const native::ClaimsTable* claims = nullptr;
+  if (g.needsClaims) {
+    // One-entry cache: a client reusing its token (the verdict cache hands back the same
+    // Identity) does not rebuild the table.
+    if (claimsIdentity_ != id) {
+      claims_ = std::make_unique<native::ClaimsTable>(id->claims);
+      claimsIdentity_ = id;
+    }
+    claims = claims_.get();
+  }
+  view_.setIdentity(*id, claims);
+}
+
+asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
+                                                   server::Decision& out, State& st,
+                                                   uint32_t route) {
+  const Generation& g = *st.gen;
+  const policy::Route& r = g.policy().routes()[route];
+  AuthOutcome a = co_await AuthProviders::authenticate(g.routes[route].auth, r.authOptional, req);
+  if (a.kind == AuthOutcome::Kind::kAuthenticated) {
+    st.identity = a.identity;
+    co_return true;
+  }
+  if (a.kind == AuthOutcome::Kind::kAnonymous) co_return true;
+  if (a.kind == AuthOutcome::Kind::kUnavailable) {
+    stats_.bump(stats_.authUnavailable);
+    st.reason = "auth_unavailable";
+    out.respondError(503, "authentication service unavailable");
+    out.respond.headers.emplace_back("Retry-After", "1");
+    co_return false;
+  }
+  stats_.bump(stats_.unauthenticated);
+  st.reason = auth::authErrorReason(a.error);
+  int status = auth::httpStatus(a.error) == 400 ? 400 : 401;
+  out.respondError(status, a.presented ? "invalid credential" : "authentication required");
+  std::string challenge = "Bearer realm=\"gw\"";
+  std::string_view code = auth::rfc6750Text(auth::rfc6750Code(a.error));
+  if (a.presented && !code.empty()) {
+    challenge += ", error=\"" + std::string(code) + "\"";
+  }
+  out.respond.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+  co_return false;
+}
+
+void GatewayHandler::transforms(const server::RequestContext& req, server::Decision& out,
+                                State& st, const gw_match_result& mr) {
+  uint32_t route = static_cast<uint32_t>(mr.route);
+  const Generation& g = *st.gen;
+  const policy::CompiledPolicy& p = g.policy();
+  const policy::Route& r = p.routes()[route];
+  const gw_request& view = view_.request();
+  gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
+  ctx.params = mr.params;  // header values may read request.param(...)
+  ctx.param_count = mr.param_count;
+  server::HeaderEdits& reqEdits = out.forward.requestHeaders;
+  if (req.head != nullptr) g.headerRules.collect(req.head->headers, reqEdits.remove);
+  for (const policy::HeaderOp& op : r.requestHeaders) {
+    if (op.remove) {
+      reqEdits.remove.push_back(op.name);
+      continue;
+    }
+    std::string_view v = p.evalString(op.value, view, ctx);
+    if (!v.empty()) reqEdits.set.emplace_back(op.name, v);
+  }
+  for (const policy::HeaderOp& op : r.responseHeaders) {
+    if (op.remove) {
+      out.forward.responseHeaders.remove.push_back(op.name);
+      continue;
+    }
+    std::string_view v = p.evalString(op.value, view, ctx);
+    if (!v.empty()) out.forward.responseHeaders.set.emplace_back(op.name, v);
+  }
+  if (r.rewritePath) {
+    rewritePath(req.path, r.rewritePath->first, r.rewritePath->second, out.forward.path);
+  }
+}
+
+void GatewayHandler::syncBalancers(const Generation& g) {
+  if (balancerGeneration_ == g.id()) return;
+  upstreams_.clear();
+  for (size_t i = 0; i < g.upstreams.size(); ++i) {
+    auto wu = std::make_unique<WorkerUpstream>(rng_.next());
+    wu->primary.resize(g.upstreams[i].primaries.size());
+    wu->backup.resize(g.upstreams[i].backups.size());
+    upstreams_.push_back(std::move(wu));
+  }
+  balancerGeneration_ = g.id();
+}
+
+bool GatewayHandler::pickServer(State& st, uint32_t upstream, bool excludeTried,
+                                server::ForwardAction& action,
+                                std::chrono::milliseconds& retryAfter) {
+  const Generation& g = *st.gen;
+  const UpstreamPlan& plan = g.upstreams[upstream];
+  WorkerUpstream& wu = *upstreams_[upstream];
+  auto& servers = plan.runtime->servers();
+  resilience::HealthTracker& health = plan.runtime->health();
+  bool hashed = plan.config->balance == "consistent_hash";
+  uint64_t hash = st.keyHash;  // computed in chooseServer: a retry runs after the view moved on
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::vector<uint32_t>& idx = pass == 0 ? plan.primaries : plan.backups;
+    std::vector<balance::ServerSlot>& slots = pass == 0 ? wu.primary : wu.backup;
+    for (size_t k = 0; k < idx.size(); ++k) {
+      slots[k].weight = servers[idx[k]]->weight;
+      slots[k].available =
+          health.available(idx[k]) && !(excludeTried && st.tried.contains(idx[k]));
+      slots[k].active_requests = servers[idx[k]]->inflight.load(std::memory_order_relaxed);
+    }
+    balance::ServerSet set(slots);
+    for (size_t attempt = 0; attempt < idx.size(); ++attempt) {
+      balance::Pick pick;
+      if (pass == 1) {
+        pick = wu.backupRr.pick(set);
+      } else if (hashed) {
+        pick = plan.maglev.pick(set, hash);
+      } else if (plan.config->balance == "least_request") {
+        pick = wu.least.pick(set);
+      } else if (plan.config->balance == "random") {
+        pick = wu.random.pick(set);
+      } else {
+        pick = wu.rr.pick(set);
+      }
+      if (!pick.found()) break;
+      ServerRuntime& srv = *servers[idx[pick.index]];
+      if (srv.breaker) {
+        resilience::Admission adm = srv.breaker->tryAcquire();
+        if (!adm.allowed()) {
+          retryAfter = std::max(retryAfter, adm.retry_after);
+          slots[pick.index].available = false;  // try another server
+          continue;
+        }
+        st.admission = adm;
+        st.hasAdmission = true;
+      }
+      st.upstream = static_cast<int32_t>(upstream);
+      st.server = static_cast<int32_t>(idx[pick.index]);
+      st.tried.insert(idx[pick.index]);
+      srv.inflight.fetch_add(1, std::memory_order_relaxed);
+      action.host = srv.host;
+      action.port = srv.port;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool GatewayHandler::chooseServer(server::Decision& out, State& st, uint32_t upstream) {
+  const Generation& g = *st.gen;
+  const UpstreamPlan& plan = g.upstreams[upstream];
+  if (plan.config->balance == "consistent_hash") {
+    gw_eval_ctx ctx = g.policy().makeContext(scratch_.data(), scratch_.size());
+    std::string_view key = g.policy().evalString(plan.hashKeyFn, view_.request(), ctx);
+    st.keyHash = balance::hashKey(key);
+  }
+  std::chrono::milliseconds retryAfter{0};
+  if (pickServer(st, upstream, false, out.forward, retryAfter)) {
+    out.kind = server::Decision::Kind::kForward;
+    return true;
+  }
+  stats_.bump(stats_.noServer);
+  st.reason = retryAfter.count() > 0 ? "breaker_open" : "no_server";
+  out.respondError(503, "no upstream server available");
+  int64_t secs = std::max<int64_t>(1, (retryAfter.count() + 999) / 1000);
+  out.respond.headers.emplace_back("Retry-After", std::to_string(secs));
+  return false;
+}
+
+void GatewayHandler::reportOutcome(State& st, const server::Completion& done) {
+  if (st.upstream < 0 || st.server < 0) return;
+  UpstreamRuntime& up = *st.gen->upstreams[static_cast<size_t>(st.upstream)].runtime;
+  ServerRuntime& srv = *up.servers()[static_cast<size_t>(st.server)];
+  srv.inflight.fetch_sub(1, std::memory_order_relaxed);
+  using U = server::Completion::Upstream;
+  bool failed = false;
+  bool verdict = true;
+  switch (done.upstream) {
+    case U::kResponse:
+      up.health().reportResponse(static_cast<size_t>(st.server),
+                                 static_cast<uint16_t>(done.upstreamStatus));
+      failed = done.upstreamStatus == 502 || done.upstreamStatus == 503 ||
+               done.upstreamStatus == 504;
+      break;
+    case U::kConnectFailed:
+      up.health().reportConnectFailure(static_cast<size_t>(st.server));
+      failed = true;
+      break;
+    case U::kTimeout:
+    case U::kFailed:
+      failed = true;
+      break;
+    case U::kNone:
+      verdict = false;  // 413, client gone, ...: says nothing about the server
+      break;
+  }
+  if (failed) stats_.bump(stats_.upstreamErrors);
+  if (st.hasAdmission && srv.breaker) {
+    if (!verdict) {
+      srv.breaker->release(st.admission);
+    } else if (failed) {
+      srv.breaker->onFailure(st.admission);
+    } else {
+      srv.breaker->onSuccess(st.admission);
+    }
+  }
+  st.hasAdmission = false;
+}
+
+asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::RequestContext& req,
+                                                   const server::Completion& attempt,
+                                                   server::ForwardAction& action) {
+  if (st.upstream < 0) co_return false;
+  const UpstreamPlan& plan = st.gen->upstreams[static_cast<size_t>(st.upstream)];
+  const policy::RetrySettings& rs = plan.config->retry;
+  if (!rs.enabled) co_return false;
+  resilience::RetryConfig rc;
+  rc.max_attempts = rs.attempts + 1;
+  rc.retry_on = retryOnBits(rs.on);
+  rc.base_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMinUs / 1000));
+  rc.max_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMaxUs / 1000));
+  resilience::AttemptOutcome ao;
+  using U = server::Completion::Upstream;
+  ao.failure = attempt.upstream == U::kConnectFailed ? resilience::AttemptFailure::kConnectFailed
+               : attempt.upstream == U::kTimeout     ? resilience::AttemptFailure::kTimeout
+               : attempt.upstream == U::kFailed      ? resilience::AttemptFailure::kReset
+                                                     : resilience::AttemptFailure::kNone;
+  ao.status = static_cast<uint16_t>(attempt.upstreamStatus);
+  resilience::RetryRequest rq;
+  rq.method = req.method;
+  rq.attempts_made = st.attempts;
+  resilience::RetryDecision d =
+      resilience::decideRetry(rc, ao, rq, &plan.runtime->retryBudget());
+  if (d != resilience::RetryDecision::kRetry) {
+    if (logEnabled(LogLevel::kDebug)) {
+      logLine(LogLevel::kDebug, std::string("no retry: ") + resilience::retryDecisionName(d));
+    }
+    co_return false;
+  }
+  reportOutcome(st, attempt);  // the failed server's breaker and health hear about it now
+  uint32_t retryIndex = st.attempts - 1;
+  ++st.attempts;
+  std::chrono::milliseconds wait =
+      rs.jitter ? resilience::fullJitterBackoff(retryIndex, rc.base_backoff, rc.max_backoff,
+                                                rng_.next())
+                : std::min(rc.max_backoff, rc.base_backoff * (1u << std::min(retryIndex, 16u)));
+  if (wait.count() > 0) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, wait);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  std::chrono::milliseconds retryAfter{0};
+  uint32_t upstream = static_cast<uint32_t>(st.upstream);
+  st.server = -1;
+  syncBalancers(*st.gen);
+  // Another server when one exists, else the same one again.
+  if (!pickServer(st, upstream, true, action, retryAfter) &&
+      !pickServer(st, upstream, false, action, retryAfter)) {
+    st.upstream = static_cast<int32_t>(upstream);
+    co_return false;
+  }
+  stats_.bump(stats_.retries);
+  co_return true;
+}
+
+asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server::Decision& out) {
+  State* stp = acquireState();
+  State& st = *stp;
+  out.handlerData = stp;
+  st.gen = store_.current();
+  stats_.bump(stats_.requests);
+  const Generation& g = *st.gen;
+  const policy::CompiledPolicy& p = g.policy();
+  const gw_request& view = view_.build(req, g);
+  if (!applyLimits(g.gatewayLimits, g, st)) {
+    respondLimited(out, st);
+    co_return;
+  }
+  gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
+  gw_match_result mr{};
+  p.match(view, ctx, mr);
+  if (mr.status == 405) {
+    stats_.bump(stats_.methodNotAllowed);
+    st.reason = "method_not_allowed";
+    out.respondError(405, "method not allowed");
+    out.respond.headers.emplace_back("Allow", allowHeader(mr.allow_methods));
+    addLimitHeaders(st, out.respond.headers);
+    co_return;
+  }
+  if (mr.status != 0 || mr.route < 0) {
+    stats_.bump(stats_.noRoute);
+    st.reason = "no_route";
+    out.respondError(404, "no route");
+    addLimitHeaders(st, out.respond.headers);
+    co_return;
+  }
+  uint32_t route = static_cast<uint32_t>(mr.route);
+  st.route = mr.route;
+  const RouteRuntime& rr = g.routes[route];
+  if (!applyLimits(rr.limits, g, st)) {
+    respondLimited(out, st);
+    co_return;
+  }
+  if (!rr.auth.empty()) {
+    if (!co_await authenticate(req, out, st, route)) {
+      addLimitHeaders(st, out.respond.headers);
+      co_return;
+    }
+    // Authentication may have suspended (introspection) and let another request of this
+    // worker reuse the view: rebuild it for this request.
+    view_.build(req, g);
+    if (st.identity) setIdentity(g, st.identity);
+  }
+  ctx = p.makeContext(scratch_.data(), scratch_.size());
+  ctx.params = mr.params;
+  ctx.param_count = mr.param_count;
+  policy::AuthzResult az = p.authorize(route, view, ctx);
+  if (!az.allow) {
+    stats_.bump(stats_.denied);
+    st.rule = az.ruleText;
+    st.reason = "denied";
+    out.respondError(403, "forbidden");
+    addLimitHeaders(st, out.respond.headers);
+    co_return;
+  }
+  ctx.scratch_used = 0;
+  uint32_t randomBp = static_cast<uint32_t>(rng_.next() % 10000);
+  const policy::ForwardTarget* target = p.chooseTarget(route, view, ctx, randomBp);
+  if (target == nullptr) {
+    st.reason = "no_target";
+    out.respondError(502, "route has no upstream");
+    co_return;
+  }
+  transforms(req, out, st, mr);
+  syncBalancers(g);
+  uint32_t upstream = rr.targetUpstream[static_cast<size_t>(target - p.routes()[route].targets.data())];
+  if (!chooseServer(out, st, upstream)) {
+    addLimitHeaders(st, out.respond.headers);
+    co_return;
+  }
+  const policy::Route& r = p.routes()[route];
+  const policy::UpstreamConfig& uc = *g.upstreams[upstream].config;
+  int64_t timeoutUs = r.timeoutUs > 0 ? r.timeoutUs : uc.timeoutUs;
+  out.forward.timeout = server::Millis(timeoutUs / 1000);
+  out.forward.connectTimeout = server::Millis(uc.connectTimeoutUs / 1000);
+  out.forward.maxBody = static_cast<uint64_t>(r.maxBody);
+  addLimitHeaders(st, out.forward.responseHeaders.set);
+  if (uc.retry.enabled) {
+    g.upstreams[upstream].runtime->retryBudget().recordRequest();  // the budget's base rate
+    if (req.head != nullptr && !req.head->hasBody()) out.forward.retry = &st;
+  }
+  stats_.bump(stats_.forwarded);
+  co_return;
+}
+
+void GatewayHandler::onComplete(const server::RequestContext& req, server::Decision& decision,
+                                const server::Completion& done) {
+  State* st = static_cast<State*>(decision.handlerData);
+  if (st == nullptr) return;
+  reportOutcome(*st, done);
+  logRequest(req, *st, done.status);
+  releaseState(st);
+}
+
+void GatewayHandler::logRequest(const server::RequestContext& req, const State& st, int status) {
+  if (log_ == nullptr) return;
+  const Generation& g = *st.gen;
+  AccessRecord rec;
+  rec.requestId = req.requestId;
+  rec.clientIp = req.clientIp;
+  rec.method = req.method;
+  rec.path = req.path;
+  rec.host = req.host;
+  if (st.route >= 0) rec.route = g.policy().routes()[static_cast<size_t>(st.route)].name;
+  std::string serverName;
+  if (st.upstream >= 0) {
+    const UpstreamPlan& plan = g.upstreams[static_cast<size_t>(st.upstream)];
+    rec.upstream = plan.config->name;
+    if (st.server >= 0) {
+      const policy::ServerConfig& sc = plan.config->servers[static_cast<size_t>(st.server)];
+      serverName = sc.host + ":" + std::to_string(sc.port);
+      rec.server = serverName;
+    }
+  }
+  if (st.identity) rec.subject = st.identity->subject;
+  rec.rule = st.rule;
+  rec.reason = st.reason;
+  rec.status = status;
+  rec.durationMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            req.start)
+                       .count();
+  rec.generation = g.id();
+  log_->write(rec);
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,196 @@
+#include "runtime/gateway/generation.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+#include <unordered_map>
+
+namespace gw::gateway {
+
+namespace {
+
+bool readsClaims(const ir::Program& prog) {
+  for (const ir::Function& f : prog.functions) {
+    for (const ir::Node& n : f.nodes) {
+      if (n.op == ir::Op::Call && std::strcmp(ir::intrinsicInfo(n.callee).name, "gw_claim_find") == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool buildLimits(Generation& g, SharedState& shared, std::string* error) {
+  for (const policy::LimitConfig& c : g.config().limits) {
+    LimitRuntime lr;
+    lr.spec.name = c.name;
+    lr.spec.algorithm = c.kind == "sliding_window" ? limit::Algorithm::slidingWindow
+                                                   : limit::Algorithm::tokenBucket;
+    lr.spec.rate = limit::perPeriod(static_cast<uint32_t>(c.count),
+                                    std::chrono::microseconds(c.periodUs));
+    lr.spec.burst = static_cast<uint32_t>(c.burst);
+    lr.spec.warnPercent = static_cast<uint8_t>(c.warnPercent);
+    lr.spec.store = c.store == "redis" ? limit::StoreKind::redis : limit::StoreKind::local;
+    lr.spec.onStoreError =
+        c.onStoreError == "deny" ? limit::OnStoreError::deny : limit::OnStoreError::allow;
+    if (auto bad = lr.spec.validate()) {
+      *error = "limit `" + c.name + "`: " + *bad;
+      return false;
+    }
+    lr.local = shared.limiters.acquire(lr.spec);
+    g.limits.push_back(std::move(lr));
+  }
+  return true;
+}
+
+int32_t indexOf(const std::vector<LimitRuntime>& limits, const std::string& name) {
+  for (size_t i = 0; i < limits.size(); ++i) {
+    if (limits[i].spec.name == name) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
+bool buildUpstreams(Generation& g, SharedState& shared, std::string* error) {
+  const policy::CompiledPolicy& p = g.policy();
+  for (const policy::UpstreamConfig& c : g.config().upstreams) {
+    UpstreamPlan plan;
+    plan.config = &c;
+    plan.runtime = shared.upstreams.acquire(c);
+    for (const policy::UpstreamDecl& d : p.upstreams) {
+      if (d.name == c.name) plan.hashKeyFn = d.hashKey;
+    }
+    for (uint32_t i = 0; i < c.servers.size(); ++i) {
+      (c.servers[i].backup ? plan.backups : plan.primaries).push_back(i);
+    }
+    if (c.balance == "consistent_hash") {
+      std::vector<std::string> names;
+      for (uint32_t i : plan.primaries) {
+        names.push_back(c.servers[i].host + ":" + std::to_string(c.servers[i].port));
+      }
+      std::vector<balance::MaglevTable::Member> members;
+      for (size_t k = 0; k < names.size(); ++k) {
+        members.push_back({names[k], c.servers[plan.primaries[k]].weight});
+      }
+      auto r = plan.maglev.build(members);
+      if (!r.ok()) {
+        *error = "upstream `" + c.name + "`: " + r.error;
+        return false;
+      }
+    }
+    g.upstreams.push_back(std::move(plan));
+  }
+  return true;
+}
+
+bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
+  const policy::CompiledPolicy& p = g.policy();
+  std::unordered_map<std::string, uint32_t> upstreamIndex;
+  for (uint32_t i = 0; i < g.upstreams.size(); ++i) upstreamIndex[g.upstreams[i].config->name] = i;
+  std::vector<std::string> policyHeaders;
+  for (const policy::Route& r : p.routes()) {
+    RouteRuntime rr;
+    for (const std::string& name : r.authProviders) {
+      const AuthProvider* prov = auth.find(name);
+      if (prov == nullptr) {
+        *error = "route `" + r.name + "`: unknown auth provider `" + name + "`";
+        return false;
+      }
+      rr.auth.push_back(prov);
+    }
+    for (const policy::RouteLimit& l : r.limits) {
+      int32_t idx = indexOf(g.limits, l.name);
+      if (idx < 0) {
+        *error = "route `" + r.name + "`: unknown limit `" + l.name + "`";
+        return false;
+      }
+      rr.limits.push_back({static_cast<uint32_t>(idx), l.key});
+    }
+    for (const policy::ForwardTarget& t : r.targets) {
+      auto it = upstreamIndex.find(t.upstream);
+      if (it == upstreamIndex.end()) {
+        *error = "route `" + r.name + "`: unknown upstream `" + t.upstream + "`";
+        return false;
+      }
+      rr.targetUpstream.push_back(it->second);
+    }
+    for (const policy::HeaderOp& op : r.requestHeaders) {
+      if (!op.remove) policyHeaders.push_back(op.name);
+    }
+    g.routes.push_back(std::move(rr));
+  }
+  g.headerRules = HeaderRules(g.config().gateway.stripHeaders, std::move(policyHeaders));
+  for (const std::string& name : g.config().gateway.limits) {
+    int32_t idx = indexOf(g.limits, name);
+    const policy::LimitDecl* decl = nullptr;
+    for (const policy::LimitDecl& d : p.limits) {
+      if (d.name == name) decl = &d;
+    }
+    if (idx < 0 || decl == nullptr) {
+      *error = "gateway: unknown limit `" + name + "`";
+      return false;
+    }
+    g.gatewayLimits.push_back({static_cast<uint32_t>(idx), decl->key});
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Cidr::contains(const uint8_t* addr, uint32_t fam) const {
+  if (fam != family) return false;
+  int full = prefix / 8;
+  if (std::memcmp(addr, bytes, static_cast<size_t>(full)) != 0) return false;
+  int rest = prefix % 8;
+  if (rest == 0) return true;
+  uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (addr[full] & mask) == (bytes[full] & mask);
+}
+
+bool parseCidr(const std::string& text, Cidr& out) {
+  std::string addr = text;
+  int prefix = -1;
+  size_t slash = text.find('/');
+  if (slash != std::string::npos) {
+    addr = text.substr(0, slash);
+    prefix = std::atoi(text.c_str() + slash + 1);
+  }
+  out = Cidr{};
+  if (inet_pton(AF_INET, addr.c_str(), out.bytes) == 1) {
+    out.family = 4;
+    out.prefix = prefix < 0 ? 32 : std::min(prefix, 32);
+    return true;
+  }
+  if (inet_pton(AF_INET6, addr.c_str(), out.bytes) == 1) {
+    out.family = 6;
+    out.prefix = prefix < 0 ? 128 : std::min(prefix, 128);
+    return true;
+  }
+  return false;
+}
+
+std::shared_ptr<const Generation> Generation::build(
+    std::shared_ptr<const policy::CompiledPolicy> policy, SharedState& shared,
+    const std::string& baseDir, uint64_t id, std::string backend, std::string* error) {
+  auto g = std::make_shared<Generation>();
+  g->backend = std::move(backend);
+  g->policy_ = std::move(policy);
+  g->id_ = id;
+  g->auth_ = AuthProviders::build(g->config(), baseDir, error);
+  if (!g->auth_) return nullptr;
+  if (!buildLimits(*g, shared, error) || !buildUpstreams(*g, shared, error) ||
+      !buildRoutes(*g, *g->auth_, error)) {
+    return nullptr;
+  }
+  for (const std::string& t : g->config().gateway.trustedProxies) {
+    Cidr c;
+    if (!parseCidr(t, c)) {
+      *error = "gateway: trusted_proxies: `" + t + "` is not an address or network";
+      return nullptr;
+    }
+    g->trustedProxies.push_back(c);
+  }
+  g->needsClaims = readsClaims(g->policy().ir());
+  return g;
+}
+
+}  // namespace gw::gateway

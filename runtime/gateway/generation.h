@@ -1,0 +1,94 @@
+#pragma once
+// A policy generation: the immutable CompiledPolicy plus everything prepared for it before it
+// is published — auth providers with their keys, limiters (adopted from the previous generation
+// through the LimiterRegistry), upstream runtimes (adopted by identity through the
+// UpstreamRegistry), header rules, trusted proxies and per-route lookup tables, so the request
+// path never looks anything up by name. Immutable once built; shared by every worker; a request
+// pins one for its whole life.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/policy/compiled_policy.h"
+#include "runtime/balance/maglev.h"
+#include "runtime/gateway/auth_providers.h"
+#include "runtime/gateway/header_rules.h"
+#include "runtime/gateway/upstream_state.h"
+#include "runtime/limit/limit_spec.h"
+#include "runtime/limit/limiter_registry.h"
+#include "runtime/limit/local_limiter.h"
+
+namespace gw::gateway {
+
+/// Registries that outlive generations (process-wide; thread-safe).
+struct SharedState {
+  limit::LimiterRegistry limiters;
+  UpstreamRegistry upstreams;
+};
+
+struct LimitRuntime {
+  limit::LimitSpec spec;
+  std::shared_ptr<limit::LocalLimiter> local;
+};
+
+/// A limit as one route (or the gateway) applies it: which limiter, which key program.
+struct AppliedLimit {
+  uint32_t limit = 0;  // index into Generation::limits
+  int32_t keyFn = -1;  // Str function computing the key
+};
+
+struct UpstreamPlan {
+  const policy::UpstreamConfig* config = nullptr;
+  std::shared_ptr<UpstreamRuntime> runtime;
+  int32_t hashKeyFn = -1;  // consistent_hash(E)
+  balance::MaglevTable maglev;  // built for consistent_hash upstreams
+  std::vector<uint32_t> primaries, backups;  // server indices
+};
+
+struct RouteRuntime {
+  std::vector<const AuthProvider*> auth;
+  std::vector<AppliedLimit> limits;
+  std::vector<uint32_t> targetUpstream;  // per ForwardTarget, index into upstreams
+};
+
+/// A trusted proxy network (IPv4 or IPv6).
+struct Cidr {
+  uint32_t family = 4;
+  uint8_t bytes[16] = {};
+  int prefix = 0;
+  bool contains(const uint8_t* addr, uint32_t family) const;
+};
+
+class Generation {
+ public:
+  /// Prepares `policy` for serving. nullptr + `error` when a key, a limit or an upstream cannot
+  /// be set up. `baseDir` resolves relative key paths. Configuration time only.
+  static std::shared_ptr<const Generation> build(std::shared_ptr<const policy::CompiledPolicy> policy,
+                                                 SharedState& shared, const std::string& baseDir,
+                                                 uint64_t id, std::string backend,
+                                                 std::string* error);
+
+  const policy::CompiledPolicy& policy() const { return *policy_; }
+  const policy::RuntimeConfig& config() const { return policy_->runtime; }
+  uint64_t id() const { return id_; }
+
+  std::vector<LimitRuntime> limits;
+  std::vector<AppliedLimit> gatewayLimits;
+  std::vector<UpstreamPlan> upstreams;
+  std::vector<RouteRuntime> routes;
+  HeaderRules headerRules;
+  std::vector<Cidr> trustedProxies;
+  bool needsClaims = false;  ///< some program reads auth.claims: build a claims table per identity
+  std::string backend;       ///< "jit", "aot" or "interpreter"
+
+ private:
+  std::shared_ptr<const policy::CompiledPolicy> policy_;
+  std::shared_ptr<const AuthProviders> auth_;
+  uint64_t id_ = 0;
+};
+
+/// Parses "10.0.0.0/8", "10.0.0.1", "::1", "fd00::/8". False when it is none of these.
+bool parseCidr(const std::string& text, Cidr& out);
+
+}  // namespace gw::gateway

@@ -1,0 +1,79 @@
+#include "runtime/gateway/header_rules.h"
+
+namespace gw::gateway {
+
+namespace {
+
+inline char fold(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') {
+    return static_cast<char>(c - 'A' + 'a');
+  }
+  return c == '_' ? '-' : c;
+}
+
+bool sameName(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (fold(a[i]) != fold(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool headerGlobMatch(std::string_view pattern, std::string_view name) noexcept {
+  // Iterative wildcard match with one backtrack point: linear in practice, no recursion.
+  size_t p = 0, n = 0, starP = std::string_view::npos, starN = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || fold(pattern[p]) == fold(name[n]))) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      starP = p++;
+      starN = n;
+    } else if (starP != std::string_view::npos) {
+      p = starP + 1;
+      n = ++starN;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
+}
+
+HeaderRules::HeaderRules(std::vector<std::string> stripGlobs, std::vector<std::string> policy)
+    : globs_(std::move(stripGlobs)), exact_(std::move(policy)) {}
+
+bool HeaderRules::mustStrip(std::string_view name) const noexcept {
+  for (const std::string& e : exact_) {
+    if (sameName(e, name)) {
+      return true;
+    }
+  }
+  for (const std::string& g : globs_) {
+    if (headerGlobMatch(g, name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void HeaderRules::collect(const http::HeaderList& headers, std::vector<std::string>& out) const {
+  if (empty()) {
+    return;
+  }
+  for (const http::Header& h : headers) {
+    if (mustStrip(h.name)) {
+      out.emplace_back(h.name);
+    }
+  }
+}
+
+}  // namespace gw::gateway

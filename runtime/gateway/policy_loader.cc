@@ -1,0 +1,75 @@
+#include "runtime/gateway/policy_loader.h"
+
+#include "compiler/aot/gwo_loader.h"
+#include "compiler/diag/render.h"
+#include "compiler/jit/native_policy.h"
+#include "compiler/policy/build.h"
+#include "runtime/gateway/log.h"
+#include "runtime/gateway/refusals.h"
+
+namespace gw::gateway {
+
+namespace {
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+LoadedPolicy loadGwo(const std::string& path) {
+  LoadedPolicy out;
+  aot::GwoError err;
+  auto policy = aot::loadGwoFile(path, &err);
+  if (!policy) {
+    out.diagnostics = path + ": " + err.message;
+    return out;
+  }
+  if (policy->runtime.routes.size() != policy->routes().size()) {
+    out.diagnostics = path +
+                      ": this .gwo carries no runtime configuration (listeners, upstream servers, "
+                      "auth settings); run the .gw source instead";
+    return out;
+  }
+  out.policy = std::move(policy);
+  out.backend = "aot";
+  return out;
+}
+
+}  // namespace
+
+LoadedPolicy loadPolicy(const std::string& path, const std::string& backend) {
+  LoadedPolicy out;
+  if (endsWith(path, ".gwo")) {
+    out = loadGwo(path);
+  } else {
+    SourceManager sources;
+    DiagnosticSink diags;
+    std::shared_ptr<policy::CompiledPolicy> compiled =
+        policy::compilePolicyFile(path, sources, diags);
+    diags.sort();
+    if (!diags.all().empty()) out.diagnostics = renderText(diags, sources, false);
+    if (!compiled) return out;
+    if (backend == "interpreter") {
+      out.policy = compiled;
+      out.backend = "interpreter";
+    } else {
+      DiagnosticSink jitDiags;
+      auto native = jit::jitCompile(compiled, jitDiags);
+      if (native) {
+        out.policy = std::move(native);
+        out.backend = "jit";
+      } else {
+        logLine(LogLevel::kWarn, "native back end failed, serving with the interpreter: " +
+                                     renderText(jitDiags, sources, false));
+        out.policy = compiled;
+        out.backend = "interpreter";
+      }
+    }
+  }
+  if (out.policy) {
+    out.refused = unsupportedConstructs(out.policy->runtime);
+    if (!out.refused.empty()) out.policy.reset();
+  }
+  return out;
+}
+
+}  // namespace gw::gateway

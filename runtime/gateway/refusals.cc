@@ -1,0 +1,52 @@
+#include "runtime/gateway/refusals.h"
+
+namespace gw::gateway {
+
+namespace {
+
+void add(std::vector<std::string>& out, const std::string& where, const std::string& what) {
+  out.push_back((where.empty() ? std::string("<policy>") : where) + ": " + what);
+}
+
+}  // namespace
+
+std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
+  std::vector<std::string> out;
+  for (const policy::ListenConfig& l : c.gateway.listens) {
+    if (l.tls.present) {
+      add(out, l.location, "`listen ... tls` (TLS termination is not wired into the server)");
+    }
+  }
+  for (const policy::UpstreamConfig& u : c.upstreams) {
+    if (u.tls.present) {
+      add(out, u.location, "`tls` in upstream `" + u.name + "` (upstream TLS is not wired)");
+    }
+  }
+  for (const policy::AuthConfig& a : c.auths) {
+    if (a.kind == "mtls") {
+      add(out, a.location, "auth `" + a.name + "` of kind `mtls` (needs TLS listeners)");
+    }
+    if (a.jwks.kind == "url") {
+      add(out, a.location, "`jwks url` in auth `" + a.name + "` (use `jwks file`)");
+    }
+  }
+  for (const policy::LimitConfig& l : c.limits) {
+    if (l.store == "redis") {
+      add(out, "", "`store redis` in limit `" + l.name + "` (shared Redis counters are not wired)");
+    }
+  }
+  for (const policy::RouteConfig& r : c.routes) {
+    if (!r.aggregate.empty()) {
+      add(out, r.aggregate, "`aggregate` in route `" + r.name + "`");
+    }
+    if (!r.bodyJson.empty()) {
+      add(out, r.bodyJson, "`body json` in route `" + r.name + "`");
+    }
+    if (!r.compress.empty()) {
+      add(out, r.compress, "`compress` in route `" + r.name + "`");
+    }
+  }
+  return out;
+}
+
+}  // namespace gw::gateway

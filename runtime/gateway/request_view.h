@@ -1,0 +1,47 @@
+#pragma once
+// Builds the policy's gw_request view of one request without copying: every slice points into
+// the session's buffers (RequestContext) or into the verified Identity; the header array is
+// reused across the worker's requests. One per worker; single-threaded.
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "gw/abi.h"
+#include "runtime/auth/identity.h"
+#include "runtime/gateway/generation.h"
+#include "runtime/server/request_context.h"
+#include "stdlib/native/claims_table.h"
+
+namespace gw::gateway {
+
+class RequestView {
+ public:
+  /// Fills the request part of the view (method, path, host, query, headers, client address
+  /// resolved through trusted proxies, time). The auth part is cleared.
+  const gw_request& build(const server::RequestContext& req, const Generation& gen);
+  /// Marks the request authenticated by `id`; `claims` may be null (policy reads no claims).
+  /// Both must outlive the use of the view.
+  void setIdentity(const auth::Identity& id, const native::ClaimsTable* claims);
+
+  const gw_request& request() const { return req_; }
+  /// The client address as the policy sees it (after trusted proxies), for logs.
+  std::string_view clientIp() const { return clientIp_; }
+
+ private:
+  void resolveClient(const server::RequestContext& req, const Generation& gen);
+
+  gw_request req_{};
+  std::vector<gw_header> headers_;
+  std::vector<gw_str> roles_, scopes_;
+  std::string_view clientIp_;
+  std::string forwardedIp_;
+  std::time_t timeCachedFor_ = -1;
+  int hour_ = 0, weekday_ = 0;
+};
+
+/// Parses an IPv4/IPv6 text into `out`; false when it is neither.
+bool parseIp(std::string_view text, gw_ip& out);
+
+}  // namespace gw::gateway

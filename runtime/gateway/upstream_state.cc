@@ -1,0 +1,143 @@
+#include "runtime/gateway/upstream_state.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+
+#include "runtime/resilience/clock.h"
+
+namespace gw::gateway {
+
+namespace {
+
+resilience::BreakerConfig breakerConfig(const policy::BreakerSettings& b) {
+  resilience::BreakerConfig c;
+  c.failure_threshold = b.failures;
+  c.cool_down = std::chrono::milliseconds(b.openUs / 1000);
+  c.half_open_max_probes = b.probes;
+  c.close_after = b.closeAfter;
+  return c;
+}
+
+}  // namespace
+
+std::string UpstreamRuntime::identityOf(const policy::UpstreamConfig& c) {
+  std::string id = c.name + "|";
+  for (const policy::ServerConfig& s : c.servers) {
+    id += s.host + ":" + std::to_string(s.port) + "/" + std::to_string(s.weight) +
+          (s.backup ? "b" : "") + ",";
+  }
+  const policy::BreakerSettings& b = c.breaker;
+  id += "|breaker=" + std::to_string(b.enabled) + "/" + std::to_string(b.failures) + "/" +
+        std::to_string(b.openUs) + "/" + std::to_string(b.closeAfter) + "/" +
+        std::to_string(b.probes);
+  const policy::HealthSettings& h = c.health;
+  id += "|health=" + std::to_string(h.enabled) + "/" + h.method + " " + h.path + "/" +
+        std::to_string(h.everyUs) + "/" + std::to_string(h.timeoutUs) + "/" +
+        std::to_string(h.healthy) + "/" + std::to_string(h.unhealthy);
+  return id;
+}
+
+UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
+    : name_(config.name), identity_(identityOf(config)), healthSettings_(config.health) {
+  const resilience::Clock& clock = resilience::SteadyClock::instance();
+  for (const policy::ServerConfig& s : config.servers) {
+    auto rt = std::make_unique<ServerRuntime>();
+    rt->host = s.host;
+    rt->port = s.port;
+    rt->weight = s.weight;
+    rt->backup = s.backup;
+    if (config.breaker.enabled) {
+      std::string label = name_ + " " + s.host + ":" + std::to_string(s.port);
+      rt->breaker = std::make_unique<resilience::CircuitBreaker>(
+          breakerConfig(config.breaker), clock,
+          [label](const resilience::BreakerTransition& t) {
+            std::fprintf(stderr, "gw: warn: breaker %s: %s -> %s (%s)\n", label.c_str(),
+                         resilience::breakerStateName(t.from), resilience::breakerStateName(t.to),
+                         t.reason);
+          });
+    }
+    servers_.push_back(std::move(rt));
+  }
+  resilience::ActiveHealthConfig active;
+  active.healthy_threshold = config.health.healthy;
+  active.unhealthy_threshold = config.health.unhealthy;
+  resilience::PassiveHealthConfig passive;
+  // Passive ejection only where the policy asked for resilience: an upstream without `health`
+  // or `breaker` keeps receiving traffic whatever it answers.
+  passive.enabled = config.health.enabled || config.breaker.enabled;
+  std::string label = name_;
+  health_ = std::make_shared<resilience::HealthTracker>(
+      servers_.size(), active, passive, clock, [label](const resilience::HealthTransition& t) {
+        std::fprintf(stderr, "gw: warn: upstream %s server %zu %s (%s)\n", label.c_str(),
+                     t.server, t.available ? "available" : "unavailable",
+                     resilience::healthReasonName(t.reason));
+      });
+  resilience::RetryBudgetConfig budget;
+  if (config.retry.budgetPercent > 0) {
+    budget.ratio = config.retry.budgetPercent / 100.0;
+  }
+  budget_ = std::make_unique<resilience::RetryBudget>(budget, clock);
+}
+
+UpstreamRuntime::~UpstreamRuntime() { stopHealthChecks(); }
+
+void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control) {
+  if (!healthSettings_.enabled) {
+    return;
+  }
+  std::call_once(started_, [&] {
+    control_ = control;
+    std::vector<resilience::HealthCheckTarget> targets;
+    for (size_t i = 0; i < servers_.size(); ++i) {
+      boost::system::error_code ec;
+      auto addr = boost::asio::ip::make_address(servers_[i]->host, ec);
+      if (ec) {
+        std::fprintf(stderr, "gw: warn: upstream %s: no active health check for `%s` (not an IP)\n",
+                     name_.c_str(), servers_[i]->host.c_str());
+        continue;
+      }
+      targets.push_back({boost::asio::ip::tcp::endpoint(addr, servers_[i]->port),
+                         servers_[i]->host, i});
+    }
+    resilience::ActiveCheckConfig cfg;
+    cfg.path = healthSettings_.path;
+    cfg.interval = std::chrono::milliseconds(healthSettings_.everyUs / 1000);
+    cfg.timeout = std::chrono::milliseconds(healthSettings_.timeoutUs / 1000);
+    checker_ = resilience::ActiveHealthChecker::create(control, *health_, std::move(targets), cfg);
+    checker_->start();
+  });
+}
+
+void UpstreamRuntime::stopHealthChecks() {
+  if (!checker_) {
+    return;
+  }
+  checker_->stop();
+  // The checker's probe coroutines end after stop() at their next resumption, and they hold a
+  // reference to the tracker: keep it alive on the control executor for longer than a probe.
+  auto timer = std::make_shared<boost::asio::steady_timer>(control_, std::chrono::seconds(10) +
+                                                                         std::chrono::milliseconds(
+                                                                             healthSettings_.timeoutUs / 1000));
+  timer->async_wait([timer, keep = health_, checker = checker_](const boost::system::error_code&) {});
+  checker_.reset();
+}
+
+std::shared_ptr<UpstreamRuntime> UpstreamRegistry::acquire(const policy::UpstreamConfig& config) {
+  std::string id = UpstreamRuntime::identityOf(config);
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = live_.begin(); it != live_.end();) {
+    it = it->second.expired() ? live_.erase(it) : std::next(it);
+  }
+  auto it = live_.find(id);
+  if (it != live_.end()) {
+    if (auto rt = it->second.lock()) {
+      return rt;
+    }
+  }
+  auto rt = std::make_shared<UpstreamRuntime>(config);
+  live_[id] = rt;
+  return rt;
+}
+
+}  // namespace gw::gateway

@@ -1,0 +1,57 @@
+#include "runtime/gateway/header_rules.h"
+
+#include <gtest/gtest.h>
+
+#include "runtime/gateway/generation.h"
+
+namespace gw::gateway {
+namespace {
+
+TEST(HeaderGlob, StarQuestionAndCase) {
+  EXPECT_TRUE(headerGlobMatch("X-Internal-*", "x-internal-token"));
+  EXPECT_TRUE(headerGlobMatch("X-Internal-*", "X-Internal-"));
+  EXPECT_FALSE(headerGlobMatch("X-Internal-*", "X-Internals"));
+  EXPECT_TRUE(headerGlobMatch("X-?-ID", "x-a-id"));
+  EXPECT_FALSE(headerGlobMatch("X-?-ID", "x-ab-id"));
+  EXPECT_TRUE(headerGlobMatch("*", ""));
+  EXPECT_TRUE(headerGlobMatch("*-User-*", "X-User-Name"));
+  EXPECT_FALSE(headerGlobMatch("X-User", "X-User-ID"));
+}
+
+TEST(HeaderGlob, UnderscoreAndDashAreTheSame) {
+  EXPECT_TRUE(headerGlobMatch("X-Internal-*", "X_Internal_Secret"));
+  EXPECT_TRUE(headerGlobMatch("X_User_*", "x-user-id"));
+}
+
+TEST(HeaderRules, PolicyHeadersAndGlobs) {
+  HeaderRules rules({"X-Internal-*"}, {"X-User-ID"});
+  EXPECT_TRUE(rules.mustStrip("x-user-id"));
+  EXPECT_TRUE(rules.mustStrip("X_USER_ID"));
+  EXPECT_FALSE(rules.mustStrip("X-User-IDs"));
+  EXPECT_TRUE(rules.mustStrip("X-Internal-Token"));
+  EXPECT_FALSE(rules.mustStrip("Authorization"));
+  http::HeaderList headers{{"X_User_ID", "forged"}, {"Accept", "*/*"}, {"x-internal-a", "1"}};
+  std::vector<std::string> out;
+  rules.collect(headers, out);
+  EXPECT_EQ(out, (std::vector<std::string>{"X_User_ID", "x-internal-a"}));
+}
+
+TEST(Cidr, ParseAndContain) {
+  Cidr c;
+  ASSERT_TRUE(parseCidr("10.0.0.0/8", c));
+  uint8_t in[4] = {10, 1, 2, 3}, out[4] = {11, 0, 0, 1};
+  EXPECT_TRUE(c.contains(in, 4));
+  EXPECT_FALSE(c.contains(out, 4));
+  ASSERT_TRUE(parseCidr("192.168.1.7", c));
+  uint8_t exact[4] = {192, 168, 1, 7}, near[4] = {192, 168, 1, 8};
+  EXPECT_TRUE(c.contains(exact, 4));
+  EXPECT_FALSE(c.contains(near, 4));
+  ASSERT_TRUE(parseCidr("fd00::/8", c));
+  uint8_t v6[16] = {0xfd, 1};
+  EXPECT_TRUE(c.contains(v6, 6));
+  EXPECT_FALSE(c.contains(in, 4));
+  EXPECT_FALSE(parseCidr("not-an-ip", c));
+}
+
+}  // namespace
+}  // namespace gw::gateway

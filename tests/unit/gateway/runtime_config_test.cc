@@ -1,0 +1,118 @@
+#include "compiler/policy/runtime_config.h"
+
+#include <gtest/gtest.h>
+
+#include "compiler/diag/render.h"
+#include "compiler/policy/build.h"
+#include "runtime/gateway/refusals.h"
+
+namespace gw {
+namespace {
+
+constexpr const char* kPolicy = R"(
+gateway {
+  listen 127.0.0.1:8080
+  admin 127.0.0.1:9901
+  strip_headers ["X-Internal-*"]
+  trusted_proxies [10.0.0.0/8]
+  threads 3
+  limit per_ip
+}
+upstream users {
+  server 10.0.0.1:9001 weight 3
+  server 10.0.0.2:9001 backup
+  balance least_request
+  breaker failures 4 open 10s close_after 2
+  timeout 5s
+  retry 2 on [502, connect_error] backoff 10ms..200ms jitter
+}
+auth main jwt {
+  issuer "https://issuer"
+  audience ["a", "b"]
+  public_key env "KEY_PATH"
+  algorithms [RS256]
+  cache 30s
+}
+limit per_ip token_bucket { key client.ip rate 10/s burst 20 }
+route r {
+  match { path prefix "/" }
+  authenticate main
+  request { body json { remove "x" } }
+  forward users
+}
+)";
+
+class RuntimeConfigTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<policy::CompiledPolicy> compile(const std::string& text) {
+    std::string path = ::testing::TempDir() + "/runtime_config_test.gw";
+    FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    auto p = policy::compilePolicyFile(path, sources_, diags_);
+    EXPECT_TRUE(p) << renderText(diags_, sources_, false);
+    return p;
+  }
+  SourceManager sources_;
+  DiagnosticSink diags_;
+};
+
+TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
+  auto p = compile(kPolicy);
+  ASSERT_TRUE(p);
+  const policy::RuntimeConfig& c = p->runtime;
+  ASSERT_EQ(c.gateway.listens.size(), 1u);
+  EXPECT_EQ(c.gateway.listens[0].host, "127.0.0.1");
+  EXPECT_EQ(c.gateway.listens[0].port, 8080);
+  EXPECT_EQ(c.gateway.adminPort, 9901);
+  EXPECT_EQ(c.gateway.stripHeaders, std::vector<std::string>{"X-Internal-*"});
+  EXPECT_EQ(c.gateway.trustedProxies, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(c.gateway.threads, 3u);
+  const policy::UpstreamConfig* u = c.upstream("users");
+  ASSERT_NE(u, nullptr);
+  ASSERT_EQ(u->servers.size(), 2u);
+  EXPECT_EQ(u->servers[0].weight, 3u);
+  EXPECT_TRUE(u->servers[1].backup);
+  EXPECT_EQ(u->balance, "least_request");
+  EXPECT_EQ(u->breaker.failures, 4u);
+  EXPECT_EQ(u->breaker.openUs, 10'000'000);
+  EXPECT_EQ(u->timeoutUs, 5'000'000);
+  EXPECT_EQ(u->retry.attempts, 2u);
+  EXPECT_EQ(u->retry.on, (std::vector<std::string>{"502", "connect_error"}));
+  EXPECT_EQ(u->retry.backoffMaxUs, 200'000);
+  const policy::AuthConfig* a = c.auth("main");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->audiences, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(a->publicKey.kind, "env");
+  EXPECT_EQ(a->publicKey.value, "KEY_PATH");
+  EXPECT_EQ(a->cacheUs, 30'000'000);
+  const policy::LimitConfig* l = c.limit("per_ip");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->count, 10);
+  EXPECT_EQ(l->burst, 20);
+  ASSERT_EQ(c.routes.size(), 1u);
+  EXPECT_NE(c.routes[0].bodyJson.find("runtime_config_test.gw:"), std::string::npos);
+}
+
+TEST_F(RuntimeConfigTest, JsonRoundTrip) {
+  auto p = compile(kPolicy);
+  ASSERT_TRUE(p);
+  std::string text = policy::runtimeConfigToJson(p->runtime);
+  policy::RuntimeConfig back;
+  std::string error;
+  ASSERT_TRUE(policy::runtimeConfigFromJson(text, back, &error)) << error;
+  EXPECT_EQ(policy::runtimeConfigToJson(back), text);
+  EXPECT_FALSE(policy::runtimeConfigFromJson("[1]", back, &error));
+  EXPECT_FALSE(policy::runtimeConfigFromJson("{\"gateway\": 3}", back, &error));
+}
+
+TEST_F(RuntimeConfigTest, RefusalsNameEveryUnsupportedUse) {
+  auto p = compile(kPolicy);
+  ASSERT_TRUE(p);
+  std::vector<std::string> refused = gateway::unsupportedConstructs(p->runtime);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].find("`body json` in route `r`"), std::string::npos) << refused[0];
+}
+
+}  // namespace
+}  // namespace gw
