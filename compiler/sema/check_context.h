@@ -3,6 +3,7 @@
 // Checks are functions `void check(CheckContext&)` listed in checks/checks.def; they read the
 // AST (only the type checker writes Expr::type) and report through the context.
 #include <string>
+#include <vector>
 
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"

@@ -1,7 +1,7 @@
 #pragma once
-// Types one expression tree bottom-up against the request-context schema and the operator
-// rules of docs/semantics (see the brief in compiler/sema/README or docs/diagnostics.md),
-// writing Expr::type on every node and reporting what is wrong.
+// Types one expression tree bottom-up against the request-context schema
+// (context_schema.def) and the operator rules of the language (docs/language.md), writing
+// Expr::type on every node and reporting what is wrong (codes in docs/diagnostics.md).
 #include "compiler/ast/ast.h"
 #include "compiler/sema/check_context.h"
 
