@@ -1,6 +1,7 @@
 """Integration tests of `gw run`: real gw, real echo upstreams, real sockets.
 
-Usage: gw_test.py SUITE   (Routing Weights Auth Limits Headers Reload Refusal Resilience)
+Usage: gw_test.py SUITE   (Routing RoutingInterpreter Weights Auth Limits Headers Reload
+                          Refusal Resilience)
 """
 import json
 import os
@@ -17,7 +18,7 @@ def check(cond, msg):
         raise AssertionError(msg)
 
 
-def routing():
+def routing(extra=()):
     a, b = Upstream(), Upstream()
     tmp = TempDir()
     policy = tmp.write("p.gw", f"""
@@ -27,7 +28,7 @@ route users {{ match {{ path prefix "/users" method [GET, HEAD] }} forward a }}
 route orders {{ match {{ path prefix "/orders" }} forward b }}
 route item {{ match {{ path "/items/{{id}}" method [PUT, DELETE] }} forward b }}
 """)
-    gw = Gateway(policy)
+    gw = Gateway(policy, extra)
     try:
         c = gw.conn()
         a0, b0 = a.count(), b.count()
@@ -52,6 +53,9 @@ route item {{ match {{ path "/items/{{id}}" method [PUT, DELETE] }} forward b }}
         b1 = b.count()
         st, _, _ = request(c, "GET", "/users/../orders")
         check(st == 200 and b.count() == b1 + 1, "dot segments normalized before routing")
+        st, body = gw.admin("GET", "/status")
+        want = "interpreter" if "interpreter" in extra else "jit"
+        check(json.loads(body)["backend"] == want, f"back end: {body}")
         c.close()
     finally:
         gw.stop()
@@ -427,7 +431,8 @@ route g {{ match {{ path prefix "/g" }} forward gone }}
         a.stop()
 
 
-SUITES = {"Resilience": resilience, "Routing": routing, "Weights": weights, "Auth": auth, "Limits": limits,
+SUITES = {"Resilience": resilience,
+          "RoutingInterpreter": lambda: routing(["--backend", "interpreter"]), "Routing": routing, "Weights": weights, "Auth": auth, "Limits": limits,
           "Headers": headers, "Reload": reload_suite, "Refusal": refusal}
 
 if __name__ == "__main__":
