@@ -233,6 +233,9 @@ std::string encodeTables(const policy::CompiledPolicy& policy) {
   w(policy.limits);
   w(policy.upstreams);
   w(policy.gatewayLimits);
+  // Appended last and optional on read: what `gw run` needs besides code (listeners, servers,
+  // provider settings), as the JSON of compiler/policy/runtime_config.h.
+  w(policy::runtimeConfigToJson(policy.runtime));
   return std::move(w.out);
 }
 
@@ -255,6 +258,10 @@ std::shared_ptr<policy::CompiledPolicy> decodeTables(std::string_view bytes, std
   r(limits);
   r(upstreams);
   r(gatewayLimits);
+  std::string runtimeJson;
+  if (!r.done()) {
+    r(runtimeJson);  // absent in containers written before the runtime config existed
+  }
   if (!r.done()) {
     *error = "the policy tables are malformed";
     return nullptr;
@@ -281,6 +288,10 @@ std::shared_ptr<policy::CompiledPolicy> decodeTables(std::string_view bytes, std
   policy->limits = std::move(limits);
   policy->upstreams = std::move(upstreams);
   policy->gatewayLimits = std::move(gatewayLimits);
+  if (!runtimeJson.empty() &&
+      !policy::runtimeConfigFromJson(runtimeJson, policy->runtime, error)) {
+    return nullptr;
+  }
   return policy;
 }
 

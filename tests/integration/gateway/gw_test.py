@@ -1,11 +1,12 @@
 """Integration tests of `gw run`: real gw, real echo upstreams, real sockets.
 
 Usage: gw_test.py SUITE   (Routing RoutingInterpreter Weights Auth Limits Headers Reload
-                          Refusal Resilience)
+                          Refusal Resilience Aot)
 """
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -369,6 +370,32 @@ route body {{
         a.stop()
 
 
+def aot():
+    """`gwc compile` writes a .gwo that carries the runtime configuration; gw serves it."""
+    a = Upstream()
+    tmp = TempDir()
+    src = tmp.write("p.gw", f"""
+upstream a {{ server 127.0.0.1:{a.port} }}
+route r {{ match {{ path prefix "/r" method GET }} request {{ set header "X-Aot" = "yes" }} forward a }}
+""")
+    gwo = os.path.join(tmp.path, "p.gwo")
+    subprocess.run([os.path.join(os.environ.get("GW_BIN_DIR", ""), "gwc"), "compile", src,
+                    "-o", gwo], check=True, capture_output=True)
+    gw = Gateway(gwo)
+    try:
+        c = gw.conn()
+        st, _, body = request(c, "GET", "/r/1")
+        check(st == 200 and echoed_headers(body).get("x-aot") == ["yes"], f"aot: {st} {body}")
+        st, h, _ = request(c, "POST", "/r/1")
+        check(st == 405 and h.get("allow") == "GET", f"aot 405: {st} {h}")
+        st, body = gw.admin("GET", "/status")
+        check(json.loads(body)["backend"] == "aot", f"back end: {body}")
+        c.close()
+    finally:
+        gw.stop()
+        a.stop()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -431,7 +458,7 @@ route g {{ match {{ path prefix "/g" }} forward gone }}
         a.stop()
 
 
-SUITES = {"Resilience": resilience,
+SUITES = {"Resilience": resilience, "Aot": aot,
           "RoutingInterpreter": lambda: routing(["--backend", "interpreter"]), "Routing": routing, "Weights": weights, "Auth": auth, "Limits": limits,
           "Headers": headers, "Reload": reload_suite, "Refusal": refusal}
 
