@@ -12,6 +12,8 @@ endif()
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(BROTLI REQUIRED IMPORTED_TARGET libbrotlienc libbrotlidec)
+# RE2: linear-time regexes, for `matches /re/` (sema validates with it, the runtime matches).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET GLOBAL re2)
 
 # Boost.Asio/Beast are header-only; one target so flags stay in one place.
 add_library(gw_boost INTERFACE)
