@@ -94,7 +94,7 @@ std::string serializeRequest(const FetchRequest& request) {
 }
 
 /// Resolves and connects within the connect deadline.
-asio::awaitable<FetchResponse> connect(std::shared_ptr<Exchange> ex, const FetchUrl& url) {
+asio::awaitable<FetchResponse> connect(const std::shared_ptr<Exchange>& ex, const FetchUrl& url) {
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(url.host, ec);
   if (!ec) {
@@ -120,7 +120,7 @@ asio::awaitable<FetchResponse> connect(std::shared_ptr<Exchange> ex, const Fetch
   co_return FetchResponse{};
 }
 
-asio::awaitable<FetchResponse> handshake(std::shared_ptr<Exchange> ex, const FetchUrl& url,
+asio::awaitable<FetchResponse> handshake(const std::shared_ptr<Exchange>& ex, const FetchUrl& url,
                                          const tls::UpstreamTlsContext& context) {
   if (std::string error = context.prepare(ex->tls->native_handle(), url.host); !error.empty()) {
     co_return failure(FetchError::kTls, std::move(error));
@@ -134,7 +134,7 @@ asio::awaitable<FetchResponse> handshake(std::shared_ptr<Exchange> ex, const Fet
 }
 
 template <class Stream>
-asio::awaitable<FetchResponse> transact(Stream& stream, std::shared_ptr<Exchange> ex,
+asio::awaitable<FetchResponse> transact(Stream& stream, const std::shared_ptr<Exchange>& ex,
                                         const FetchRequest& request, const FetchOptions& options) {
   const std::string wire = serializeRequest(request);
   auto [wec, written] = co_await asio::async_write(stream, asio::buffer(wire), kAwait);
@@ -171,7 +171,7 @@ asio::awaitable<FetchResponse> transact(Stream& stream, std::shared_ptr<Exchange
   co_return reader.take();
 }
 
-asio::awaitable<FetchResponse> run(std::shared_ptr<Exchange> ex, FetchRequest& request,
+asio::awaitable<FetchResponse> run(const std::shared_ptr<Exchange>& ex, FetchRequest& request,
                                    const FetchOptions& options,
                                    const tls::UpstreamTlsContext* context) {
   const Clock::time_point start = Clock::now();

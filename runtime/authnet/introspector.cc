@@ -103,7 +103,8 @@ asio::awaitable<IntrospectionResult> Introspector::introspect(std::string token)
   }
   if (!leader) {
     bump(stats_.coalesced);
-    co_return co_await waitFor(std::move(flight));
+    IntrospectionResult shared = co_await waitFor(flight);
+    co_return shared;
   }
   FlightGuard guard{[this, digest, flight] {
     complete(digest, flight, IntrospectionResult{AuthError::kIntrospectionFailed, nullptr, false});
@@ -116,21 +117,24 @@ asio::awaitable<IntrospectionResult> Introspector::introspect(std::string token)
 
 asio::awaitable<IntrospectionResult> Introspector::waitFor(std::shared_ptr<Flight> flight) {
   const asio::any_io_executor executor = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
-                                          void(IntrospectionResult)>(
-      [flight, executor](Flight::Handler handler) {
-        std::unique_lock lock(flight->mutex);
-        if (!flight->done) {
-          flight->waiters.push_back(Flight::Waiter{executor, std::move(handler)});
-          return;
-        }
-        IntrospectionResult result = flight->result;
-        lock.unlock();
-        asio::post(executor, [h = std::move(handler), r = std::move(result)]() mutable {
-          std::move(h)(std::move(r));
-        });
-      },
-      asio::use_awaitable);
+  // A named initiation, not a lambda temporary inside the co_await expression: GCC 12 destroys
+  // such temporaries twice (seen as a use-after-free of the captured shared_ptr under ASan).
+  auto initiation = [flight, executor](Flight::Handler handler) {
+    std::unique_lock lock(flight->mutex);
+    if (!flight->done) {
+      flight->waiters.push_back(Flight::Waiter{executor, std::move(handler)});
+      return;
+    }
+    IntrospectionResult result = flight->result;
+    lock.unlock();
+    asio::post(executor, [h = std::move(handler), r = std::move(result)]() mutable {
+      std::move(h)(std::move(r));
+    });
+  };
+  IntrospectionResult result =
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void(IntrospectionResult)>(
+          initiation, asio::use_awaitable);
+  co_return result;
 }
 
 void Introspector::complete(const auth::Sha256Digest& digest, const std::shared_ptr<Flight>& flight,

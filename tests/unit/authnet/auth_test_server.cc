@@ -1,6 +1,8 @@
 #include "tests/unit/authnet/auth_test_server.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +56,15 @@ void AuthTestServer::start(std::uint16_t port) {
   const std::string portArg = std::to_string(port);
   pid_ = ::fork();
   if (pid_ == 0) {
+    // Die with the test even if it crashes, and never hold the test's stdout pipe open.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const std::string log = state_ + "/server.log";
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDOUT_FILENO);
+      ::dup2(fd, STDERR_FILENO);
+      ::close(fd);
+    }
     if (cert_.empty()) {
       ::execlp("python3", "python3", script.c_str(), "--port", portArg.c_str(), "--port-file",
                portFile.c_str(), "--state", state_.c_str(), static_cast<char*>(nullptr));
