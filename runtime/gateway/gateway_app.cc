@@ -60,9 +60,13 @@ int runGateway(const RunOptions& opt) {
   });
   app.reloader = std::make_unique<Reloader>(
       opt.policyPath, opt.backend, app.store, app.shared, app.stats,
-      [&app](const Generation& g) {
+      [&app, &opt](const Generation& g) {
         for (const UpstreamPlan& u : g.upstreams) u.runtime->startHealthChecks(app.control.get_executor());
-        app.watcher->watch(g.config().sourceFiles);
+        // A .gwo is reloaded when the .gwo changes, not when the sources it came from do.
+        bool gwo = opt.policyPath.size() > 4 &&
+                   opt.policyPath.compare(opt.policyPath.size() - 4, 4, ".gwo") == 0;
+        app.watcher->watch(gwo ? std::vector<std::string>{opt.policyPath}
+                               : g.config().sourceFiles);
       });
   std::string error;
   if (!app.reloader->initial(&error)) {
