@@ -183,6 +183,9 @@ void Renderer::children(std::vector<Node>& nodes, int indent, bool topLevel,
       forceBlank_ = true;
     }
     node(n, indent);
+    if (!n.hasSpan) {
+      lastLine_ = 0;  // where it was is unknown: no blank line after it is inferred
+    }
     if (n.hasSpan) {
       uint32_t limit = parentEnd;
       for (size_t j = i + 1; j < nodes.size(); ++j) {

@@ -134,6 +134,15 @@ TEST(FormatterLayout, HealthFollowedByTheUpstreamTimeoutKeepsItsSeparator) {
   EXPECT_EQ(formatOrFail(out), out);
 }
 
+TEST(FormatterLayout, EmptyTransformBlocksKeepTheirCommentsAndAreStable) {
+  std::string text = "route r {\n  request {\n    # nothing yet\n  }\n  forward u\n}\n";
+  std::string out = formatOrFail(text);
+  // The AST keeps no position for an empty block, so its comment moves after it.
+  EXPECT_EQ(out, "route r {\n  request {}\n  # nothing yet\n\n  forward u\n}\n");
+  EXPECT_EQ(astDump(out), astDump(text));
+  EXPECT_EQ(formatOrFail(out), out);
+}
+
 TEST(FormatterText, StringsAreReescapedFromTheirValue) {
   EXPECT_EQ(quoteString("a\"b\\c\nd\te\rf/g"), "\"a\\\"b\\\\c\\nd\\te\\rf/g\"");
   EXPECT_EQ(formatObject(R"({"sub":"u1","a b":[1,2.50,"x\n",null,true],"n":{}})"),
