@@ -488,19 +488,31 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
     co_return;
   }
   ctx.scratch_used = 0;
+  forwardTo(req, out, st, mr, ctx);
+  co_return;
+}
+
+void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decision& out, State& st,
+                               const gw_match_result& mr, gw_eval_ctx& ctx) {
+  const Generation& g = *st.gen;
+  const policy::CompiledPolicy& p = g.policy();
+  uint32_t route = static_cast<uint32_t>(mr.route);
+  const RouteRuntime& rr = g.routes[route];
+  const gw_request& view = view_.request();
   uint32_t randomBp = static_cast<uint32_t>(rng_.next() % 10000);
   const policy::ForwardTarget* target = p.chooseTarget(route, view, ctx, randomBp);
   if (target == nullptr) {
     st.reason = "no_target";
     out.respondError(502, "route has no upstream");
-    co_return;
+    return;
   }
   transforms(req, out, st, mr);
   syncBalancers(g);
-  uint32_t upstream = rr.targetUpstream[static_cast<size_t>(target - p.routes()[route].targets.data())];
+  size_t targetIndex = static_cast<size_t>(target - p.routes()[route].targets.data());
+  uint32_t upstream = rr.targetUpstream[targetIndex];
   if (!chooseServer(out, st, upstream)) {
     addLimitHeaders(st, out.respond.headers);
-    co_return;
+    return;
   }
   const policy::Route& r = p.routes()[route];
   const policy::UpstreamConfig& uc = *g.upstreams[upstream].config;
@@ -514,7 +526,6 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
     if (req.head != nullptr && !req.head->hasBody()) out.forward.retry = &st;
   }
   stats_.bump(stats_.forwarded);
-  co_return;
 }
 
 void GatewayHandler::onComplete(const server::RequestContext& req, server::Decision& decision,

@@ -49,6 +49,8 @@ class GatewayHandler final : public server::Handler {
                                             State& st, uint32_t route);
   void transforms(const server::RequestContext& req, server::Decision& out, State& st,
                   const gw_match_result& mr);
+  void forwardTo(const server::RequestContext& req, server::Decision& out, State& st,
+                 const gw_match_result& mr, gw_eval_ctx& ctx);
   bool chooseServer(server::Decision& out, State& st, uint32_t upstream);
   bool pickServer(State& st, uint32_t upstream, bool excludeTried, server::ForwardAction& action,
                   std::chrono::milliseconds& retryAfter);
