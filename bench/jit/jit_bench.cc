@@ -105,8 +105,9 @@ BENCHMARK(BM_InterpMatchParam)->Arg(10)->Arg(10000);
 
 /// A route whose `authorize` has 10 rules; the request is decided by the last allow.
 void BM_JitAuthorize10Rules(benchmark::State& state) {
-  std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\nroute r {\n  match { path prefix \"/\" }\n"
-                  "  authorize {\n";
+  std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\n"
+                  "auth k api_key {\n  header \"X-API-Key\"\n  keys file \"keys.csv\"\n}\n"
+                  "route r {\n  match { path prefix \"/\" }\n  authenticate k\n  authorize {\n";
   for (int i = 0; i < 9; ++i) {
     s += i % 3 == 0 ? "    deny when request.header(\"x-t\") == \"t" + std::to_string(i) + "\"\n"
                     : "    allow when auth.subject == \"s" + std::to_string(i) + "\"\n";

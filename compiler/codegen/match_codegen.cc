@@ -35,12 +35,21 @@ class MatchEmitter {
   void emitCandidates(ir::CandRange range, const Walk& w, llvm::Function* fn);
   llvm::Value* hostTest(const ir::MatchCandidate& cand, const Walk& w);
   llvm::Value* segmentEnd(const Walk& w, llvm::Function* fn);
-  void emitLiteralEdges(uint32_t node, bool prefix, const Walk& w, llvm::Value* seg,
-                        llvm::Value* segLen, llvm::Value* next, llvm::Function* fn,
-                        llvm::BasicBlock* fail);
+  /// Where literal edges are being dispatched: the walk, the segment, the position after it,
+  /// the function being emitted and the block to go to when no literal child matched.
+  struct LitSite {
+    Walk w;
+    llvm::Value* seg;
+    llvm::Value* next;
+    llvm::Function* fn;
+    llvm::BasicBlock* fail;
+    bool prefix;
+  };
+  void emitLiteralEdges(uint32_t node, const LitSite& site, llvm::Value* segLen);
   void emitBytes(const std::vector<ir::LiteralEdge>& edges, size_t from, size_t length,
-                 llvm::Value* seg, llvm::Function* fn, llvm::BasicBlock* fail,
-                 const std::function<void(const ir::LiteralEdge&)>& onMatch);
+                 const LitSite& site);
+  void emitOutlined(const std::vector<ir::LiteralEdge>& edges, size_t from, size_t length,
+                    const LitSite& site);
   llvm::Value* memEq(llvm::Value* a, llvm::Value* b, size_t n);
   Walk argsOf(llvm::Function* fn);
   llvm::Value* callNode(uint32_t node, bool prefix, const Walk& w, llvm::Value* pos);
@@ -96,6 +105,10 @@ llvm::Function* MatchEmitter::nodeFn(uint32_t node, bool prefix) {
     slot = llvm::Function::Create(nodeTy_, llvm::Function::InternalLinkage,
                                   (prefix ? "prefix." : "node.") + std::to_string(node), *c_.module);
     c_.decorate(slot);
+    // One function per trie node, never inlined into each other: inlining the whole trie into
+    // gw_match made one function of O(routes) blocks, and the O2 pipeline is superlinear on
+    // such functions (minutes for 10 000 routes); a call per path segment costs a few ns.
+    slot->addFnAttr(llvm::Attribute::NoInline);
   }
   return slot;
 }
@@ -206,17 +219,50 @@ llvm::Value* MatchEmitter::segmentEnd(const Walk& w, llvm::Function* fn) {
   return i;
 }
 
+// Switch cases with more literals than this are emitted in their own function, so no function
+// grows with the number of routes (the O2 pipeline and instruction selection are superlinear
+// in the size of one function).
+constexpr size_t kOutlineLiterals = 24;
+
+void MatchEmitter::emitOutlined(const std::vector<ir::LiteralEdge>& edges, size_t from,
+                                size_t length, const LitSite& site) {
+  auto* type = llvm::FunctionType::get(
+      c_.i1, {c_.ptrTy, c_.ptrTy, c_.ptrTy, c_.ptrTy, c_.ptrTy, c_.i64, c_.ptrTy, c_.i64}, false);
+  auto* fn = llvm::Function::Create(type, llvm::Function::InternalLinkage, "literals", *c_.module);
+  c_.decorate(fn);
+  fn->addFnAttr(llvm::Attribute::NoInline);
+  const Walk& w = site.w;
+  llvm::Value* r = b_.CreateCall(fn, {w.req, w.ctx, w.out, w.flags, w.path, w.len, site.seg, site.next});
+  auto* found = llvm::BasicBlock::Create(c_.llvm, "lit.found", site.fn);
+  b_.CreateCondBr(r, found, site.fail);
+  b_.SetInsertPoint(found);
+  b_.CreateRet(b_.getTrue());
+
+  llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(c_.llvm, "entry", fn));
+  auto* miss = llvm::BasicBlock::Create(c_.llvm, "miss", fn);
+  LitSite inner{Walk{fn->getArg(0), fn->getArg(1), fn->getArg(2), fn->getArg(3), fn->getArg(4),
+                     fn->getArg(5), nullptr},
+                fn->getArg(6), fn->getArg(7), fn, miss, site.prefix};
+  emitBytes(edges, from, length, inner);
+  b_.SetInsertPoint(miss);
+  b_.CreateRet(b_.getFalse());
+}
+
 void MatchEmitter::emitBytes(const std::vector<ir::LiteralEdge>& edges, size_t from,
-                             size_t length, llvm::Value* seg, llvm::Function* fn,
-                             llvm::BasicBlock* fail,
-                             const std::function<void(const ir::LiteralEdge&)>& onMatch) {
+                             size_t length, const LitSite& site) {
   const auto& pool = c_.program.strings;
+  llvm::Function* fn = site.fn;
   if (edges.size() == 1) {
+    const ir::LiteralEdge& e = edges[0];
     auto* hit = llvm::BasicBlock::Create(c_.llvm, "lit.hit", fn);
-    llvm::Value* eq = memEq(c_.at(seg, from), c_.at(c_.poolString(edges[0].segment), from), length - from);
-    b_.CreateCondBr(eq, hit, fail);
+    llvm::Value* eq = memEq(c_.at(site.seg, from), c_.at(c_.poolString(e.segment), from), length - from);
+    b_.CreateCondBr(eq, hit, site.fail);
     b_.SetInsertPoint(hit);
-    onMatch(edges[0]);
+    auto* found = llvm::BasicBlock::Create(c_.llvm, "lit.found", fn);
+    b_.CreateCondBr(callNode(e.child, site.prefix, site.w, site.next), found, site.fail);
+    b_.SetInsertPoint(found);
+    b_.CreateRet(b_.getTrue());
     return;
   }
   size_t split = from;  // the first byte where the literals differ (they are distinct)
@@ -229,42 +275,43 @@ void MatchEmitter::emitBytes(const std::vector<ir::LiteralEdge>& edges, size_t f
   }
   if (split > from) {
     auto* rest = llvm::BasicBlock::Create(c_.llvm, "lit.common", fn);
-    b_.CreateCondBr(memEq(c_.at(seg, from), c_.at(c_.poolString(edges[0].segment), from), split - from),
-                    rest, fail);
+    b_.CreateCondBr(memEq(c_.at(site.seg, from), c_.at(c_.poolString(edges[0].segment), from), split - from),
+                    rest, site.fail);
     b_.SetInsertPoint(rest);
   }
   std::map<uint8_t, std::vector<ir::LiteralEdge>> byByte;
   for (const ir::LiteralEdge& e : edges) byByte[static_cast<uint8_t>(pool[e.segment][split])].push_back(e);
-  llvm::Value* byte = b_.CreateLoad(b_.getInt8Ty(), c_.at(seg, split));
-  llvm::SwitchInst* sw = b_.CreateSwitch(byte, fail, static_cast<unsigned>(byByte.size()));
+  llvm::Value* byte = b_.CreateLoad(b_.getInt8Ty(), c_.at(site.seg, split));
+  llvm::SwitchInst* sw = b_.CreateSwitch(byte, site.fail, static_cast<unsigned>(byByte.size()));
   for (auto& [value, group] : byByte) {
     auto* caseBlock = llvm::BasicBlock::Create(c_.llvm, "lit.byte", fn);
     sw->addCase(b_.getInt8(value), caseBlock);
     b_.SetInsertPoint(caseBlock);
-    emitBytes(group, split + 1, length, seg, fn, fail, onMatch);
+    if (group.size() > kOutlineLiterals) {
+      emitOutlined(group, split + 1, length, site);
+    } else {
+      emitBytes(group, split + 1, length, site);
+    }
   }
 }
 
-void MatchEmitter::emitLiteralEdges(uint32_t node, bool prefix, const Walk& w, llvm::Value* seg,
-                                    llvm::Value* segLen, llvm::Value* next, llvm::Function* fn,
-                                    llvm::BasicBlock* fail) {
+void MatchEmitter::emitLiteralEdges(uint32_t node, const LitSite& site, llvm::Value* segLen) {
   std::map<size_t, std::vector<ir::LiteralEdge>> byLength;
   for (const ir::LiteralEdge& e : t_.nodes[node].edges) {
     bool useful = e.child < t_.nodes.size() && e.segment < c_.program.strings.size() &&
-                  (prefix ? prefixBelow_[e.child] : terminalBelow_[e.child]);
+                  (site.prefix ? prefixBelow_[e.child] : terminalBelow_[e.child]);
     if (useful) byLength[c_.program.strings[e.segment].size()].push_back(e);
   }
-  llvm::SwitchInst* sw = b_.CreateSwitch(segLen, fail, static_cast<unsigned>(byLength.size()));
+  llvm::SwitchInst* sw = b_.CreateSwitch(segLen, site.fail, static_cast<unsigned>(byLength.size()));
   for (auto& [length, edges] : byLength) {
-    auto* caseBlock = llvm::BasicBlock::Create(c_.llvm, "len", fn);
+    auto* caseBlock = llvm::BasicBlock::Create(c_.llvm, "len", site.fn);
     sw->addCase(b_.getInt64(length), caseBlock);
     b_.SetInsertPoint(caseBlock);
-    emitBytes(edges, 0, length, seg, fn, fail, [&](const ir::LiteralEdge& e) {
-      auto* found = llvm::BasicBlock::Create(c_.llvm, "lit.found", fn);
-      b_.CreateCondBr(callNode(e.child, prefix, w, next), found, fail);
-      b_.SetInsertPoint(found);
-      b_.CreateRet(b_.getTrue());
-    });
+    if (edges.size() > kOutlineLiterals) {
+      emitOutlined(edges, 0, length, site);
+    } else {
+      emitBytes(edges, 0, length, site);
+    }
   }
 }
 
@@ -297,7 +344,7 @@ void MatchEmitter::defineNode(uint32_t node, bool prefix) {
     llvm::Value* segLen = b_.CreateSub(end, w.pos);
     llvm::Value* seg = b_.CreateInBoundsGEP(b_.getInt8Ty(), w.path, w.pos);
     llvm::Value* next = b_.CreateAdd(end, b_.getInt64(1));
-    emitLiteralEdges(node, prefix, w, seg, segLen, next, fn, after);
+    emitLiteralEdges(node, LitSite{w, seg, next, fn, after, prefix}, segLen);
     b_.SetInsertPoint(after);
     if (prefix) {
       // fallthrough into this node's prefix candidates below

@@ -8,6 +8,10 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 namespace gw::jit {
 
 NativeCode::~NativeCode() = default;
@@ -70,6 +74,24 @@ policy::PolicyCode NativeCode::policyCode() const {
 
 namespace {
 
+/// GW_JIT_TIMING=1 prints the duration of each compile stage to stderr (tuning, benchmarks).
+class StageTimer {
+ public:
+  StageTimer() : enabled_(std::getenv("GW_JIT_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void mark(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    if (enabled_) {
+      std::fprintf(stderr, "gw jit: %-10s %8.1f ms\n", stage,
+                   std::chrono::duration<double, std::milli>(now - last_).count());
+    }
+    last_ = now;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_;
+};
+
 void reportCodegen(DiagnosticSink& diags, const std::string& what) {
   diags.report(DiagCode::NativeCodegen, Span{}, "native code generation failed: " + what)
       .help = "this is a bug in gwc; `gw` can still run the policy with the interpreter";
@@ -88,8 +110,10 @@ std::optional<NativeObject> compileObject(const policy::CompiledPolicy& policy, 
     reportCodegen(diags, takeErrorMessage(machine.takeError()));
     return std::nullopt;
   }
+  StageTimer timer;
   llvm::LLVMContext context;
   auto module = codegen::buildModule(context, policy);
+  timer.mark("codegen");
   if (!module) {
     reportCodegen(diags, takeErrorMessage(module.takeError()));
     return std::nullopt;
@@ -98,7 +122,9 @@ std::optional<NativeObject> compileObject(const policy::CompiledPolicy& policy, 
     reportCodegen(diags, takeErrorMessage(std::move(err)));
     return std::nullopt;
   }
+  timer.mark("optimize");
   auto object = emitObject(**module, **machine);
+  timer.mark("emit");
   if (!object) {
     reportCodegen(diags, takeErrorMessage(object.takeError()));
     return std::nullopt;
@@ -160,6 +186,10 @@ std::shared_ptr<const policy::CompiledPolicy> attachNative(std::shared_ptr<polic
 std::shared_ptr<const policy::CompiledPolicy> jitCompile(std::shared_ptr<policy::CompiledPolicy> policy,
                                                          DiagnosticSink& diags,
                                                          std::shared_ptr<NativeCode>* native) {
+  if (!policy) {
+    reportCodegen(diags, "there is no policy to compile");
+    return nullptr;
+  }
   auto object = compileObject(*policy, diags);
   if (!object) {
     return nullptr;

@@ -48,3 +48,38 @@ TEST(Differential, InterpreterJitAndAotAgreeOnGeneratedPolicies) {
 
 }  // namespace
 }  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// Wide fan-out: hundreds of literal siblings (outlined byte-switch functions in the JIT) and
+/// templated neighbours; every route's own path must pick it, and near misses must 404/405 alike.
+TEST(Differential, WideFanOutMatchesLikeTheInterpreter) {
+  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  for (int i = 0; i < 300; ++i) {
+    source += "route s" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
+              (i % 3 == 0 ? "/users/{id}\" }\n" : "/items\" method [GET] }\n") + "  forward u\n}\n";
+  }
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/true, &why, &rejected);
+  ASSERT_TRUE(subjects) << why;
+  const char* suffixes[] = {"/items", "/users/7", "/items/", "", "/users/"};
+  for (int i = 0; i < 320; ++i) {
+    for (const char* suffix : suffixes) {
+      for (uint32_t method : {GW_METHOD_GET, GW_METHOD_POST}) {
+        GenRequest req;
+        req.text.push_back("/svc" + std::to_string(i) + suffix);
+        req.view.method_id = method;
+        req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
+        req.view.host = gw_str{"h", 1};
+        req.describe = std::to_string(method) + " " + req.text.back();
+        std::string d = subjects->compare(req);
+        ASSERT_TRUE(d.empty()) << d;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gw::difftest
