@@ -158,7 +158,7 @@ void BM_CompileAndJit(benchmark::State& state) {
   }
   state.counters["peak_rss_growth_mb"] = static_cast<double>(peakRssKb() - before) / 1024.0;
 }
-BENCHMARK(BM_CompileAndJit)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_CompileAndJit)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 /// Loading the same policy from .gwo bytes (tables decode + link, no optimizer).
 void BM_LoadGwo(benchmark::State& state) {
@@ -178,7 +178,7 @@ void BM_LoadGwo(benchmark::State& state) {
   }
   state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
 }
-BENCHMARK(BM_LoadGwo)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_LoadGwo)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 }  // namespace
 
