@@ -2,10 +2,9 @@
 //   ast   the parsed program (root file and its includes) as an S-expression
 //         (compiler/ast/ast_printer.h); --spans adds @line:col, --types runs sema first and
 //         annotates expressions with their types.
-//   ir, llvm   NOTE for the back-end helper: these stages belong to compiler/ir and
-//         compiler/codegen. Replace the body of emitBackendStage() below (keep the signature and
-//         the exit-status contract: 0 ok, 1 errors in the input, 2 usage or I/O); the `ast`
-//         path and the argument parsing are shared.
+//   ir    the typed IR (compiler/ir/printer.h) that the interpreter runs and codegen lowers
+//   llvm  the optimized LLVM IR the JIT compiles (compiler/jit/native_policy.h)
+// Exit status: 0 ok, 1 errors in the input, 2 usage or I/O.
 #include <iostream>
 
 #include "compiler/ast/ast_printer.h"
@@ -13,13 +12,35 @@
 #include "compiler/parse/loader.h"
 #include "compiler/sema/sema.h"
 #include "compiler/tools/commands.h"
+#if GW_HAVE_BACKEND
+#include "compiler/ir/printer.h"
+#include "compiler/jit/native_policy.h"
+#include "compiler/policy/build.h"
+#endif
 
 namespace gw::tools {
 namespace {
 
-int emitBackendStage(const std::string& stage, ast::Program&, SourceManager&) {
-  std::cerr << "gwc: `emit " << stage << "` is not available in this build yet\n";
+// `ir`: the typed IR the interpreter runs and codegen lowers; `llvm`: the optimized LLVM IR.
+int emitBackendStage(const std::string& stage, ast::Program& program, SourceManager& sources) {
+#if GW_HAVE_BACKEND
+  DiagnosticSink diags;
+  std::shared_ptr<policy::CompiledPolicy> policy = policy::buildPolicy(program, sources, diags);
+  std::string text;
+  if (policy) {
+    text = stage == "ir" ? ir::printIr(policy->ir()) : jit::printLlvm(*policy, true, diags);
+  }
+  if (!policy || diags.hasErrors()) {
+    diags.sort();
+    std::cerr << renderText(diags, sources, false);
+    return 1;
+  }
+  std::cout << text;
+  return 0;
+#else
+  std::cerr << "gwc: `emit " << stage << "` needs the native back end, not in this build\n";
   return 2;
+#endif
 }
 
 void usage() { std::cerr << "usage: gwc emit ast|ir|llvm FILE [--spans] [--types]\n"; }
