@@ -243,4 +243,22 @@ std::shared_ptr<const tls::UpstreamTlsContext> makeFetchTlsContext(const std::st
   return result.value;
 }
 
+std::optional<FetchTarget> prepareFetchTarget(const std::string& url, const std::string& caFile,
+                                              std::string_view what, std::string& error) {
+  std::string reason;
+  std::optional<FetchUrl> parsed = parseFetchUrl(url, reason);
+  FetchTarget target;
+  if (parsed) {
+    target.url = std::move(*parsed);
+    if (target.url.https) {
+      target.tls = makeFetchTlsContext(caFile, reason);
+    }
+  }
+  if (!parsed || (target.url.https && !target.tls)) {
+    error = std::string(what) + " url `" + url + "`: " + reason;
+    return std::nullopt;
+  }
+  return target;
+}
+
 }  // namespace gw::authnet

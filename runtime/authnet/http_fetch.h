@@ -80,6 +80,18 @@ inline constexpr const char* kSystemCaBundle = "/etc/ssl/certs/ca-certificates.c
 std::shared_ptr<const tls::UpstreamTlsContext> makeFetchTlsContext(const std::string& caFile,
                                                                    std::string& error);
 
+/// A configured endpoint ready for httpFetch: its parsed URL and, for https, its TLS context.
+struct FetchTarget {
+  FetchUrl url;
+  std::shared_ptr<const tls::UpstreamTlsContext> tls;  ///< nullptr for http
+};
+
+/// Parses `url` and builds its TLS context (trusting `caFile`, see makeFetchTlsContext).
+/// std::nullopt + `error` ("<what> url `…`: reason") on failure. Used once per configured
+/// endpoint at set-up, never per request.
+std::optional<FetchTarget> prepareFetchTarget(const std::string& url, const std::string& caFile,
+                                              std::string_view what, std::string& error);
+
 /// The max-age directive of a Cache-Control value ("public, max-age=300"); std::nullopt when
 /// absent or malformed. `no-store` and `no-cache` yield 0 (revalidate at the earliest chance).
 std::optional<std::int64_t> parseCacheControlMaxAge(std::string_view value) noexcept;

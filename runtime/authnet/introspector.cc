@@ -48,23 +48,13 @@ struct FlightGuard {
 
 std::shared_ptr<Introspector> Introspector::create(IntrospectorConfig config, LogSink log,
                                                    auth::Clock clock, std::string& error) {
-  std::string urlError;
-  std::optional<FetchUrl> url = parseFetchUrl(config.url, urlError);
-  if (!url) {
-    error = "introspection url `" + config.url + "`: " + urlError;
+  std::optional<FetchTarget> target =
+      prepareFetchTarget(config.url, config.caFile, "introspection", error);
+  if (!target) {
     return nullptr;
   }
-  std::shared_ptr<const tls::UpstreamTlsContext> tls;
-  if (url->https) {
-    std::string tlsError;
-    tls = makeFetchTlsContext(config.caFile, tlsError);
-    if (!tls) {
-      error = "introspection url `" + config.url + "`: " + tlsError;
-      return nullptr;
-    }
-  }
   return std::shared_ptr<Introspector>(
-      new Introspector(std::move(config), std::move(*url), std::move(tls),
+      new Introspector(std::move(config), std::move(target->url), std::move(target->tls),
                        log ? std::move(log) : LogSink(&logToStderr),
                        clock ? std::move(clock) : auth::Clock(&auth::systemNow)));
 }

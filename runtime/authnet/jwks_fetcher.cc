@@ -38,31 +38,21 @@ std::shared_ptr<JwksFetcher> JwksFetcher::create(asio::any_io_executor control,
                                                  std::shared_ptr<auth::KeySetHolder> keys,
                                                  std::shared_ptr<auth::VerdictCache> cache,
                                                  LogSink log, std::string& error) {
-  std::string urlError;
-  std::optional<FetchUrl> url = parseFetchUrl(config.url, urlError);
-  if (!url) {
-    error = "jwks url `" + config.url + "`: " + urlError;
+  std::optional<FetchTarget> target = prepareFetchTarget(config.url, config.caFile, "jwks", error);
+  if (!target) {
     return nullptr;
   }
   if (!keys) {
     error = "jwks fetcher needs a key set holder";
     return nullptr;
   }
-  std::shared_ptr<const tls::UpstreamTlsContext> tls;
-  if (url->https) {
-    std::string tlsError;
-    tls = makeFetchTlsContext(config.caFile, tlsError);
-    if (!tls) {
-      error = "jwks url `" + config.url + "`: " + tlsError;
-      return nullptr;
-    }
-  }
   config.initialAttempts = std::max(1, config.initialAttempts);
   if (!log) {
     log = LogSink(&logToStderr);
   }
   return std::shared_ptr<JwksFetcher>(new JwksFetcher(std::move(control), std::move(config),
-                                                      std::move(*url), std::move(tls),
+                                                      std::move(target->url),
+                                                      std::move(target->tls),
                                                       std::move(keys), std::move(cache),
                                                       std::move(log)));
 }
