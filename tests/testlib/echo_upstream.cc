@@ -10,6 +10,11 @@
 //   /close            echo, then close the connection
 //   /garbage          an invalid status line
 //   /hangup           close without answering
+//   /__mode/M         from now on every request outside /__* fails as M says (counted first):
+//                     ok (back to echoing), status/N (answer N), sleep/MS (answer late),
+//                     hang (never answer; wait for the peer to close), hangup (close, FIN),
+//                     reset (close with RST). A dead upstream ("refuse") is a killed process:
+//                     restart it with --port P on the same port.
 // Prints the bound port on stdout. Options: --port P, --threads are not needed (one thread).
 #include <openssl/evp.h>
 
@@ -31,6 +36,14 @@ namespace {
 
 std::uint64_t gRequests = 0;
 
+/// The failure mode set by /__mode/...; one io_context thread, so a plain global.
+struct FailureMode {
+  enum class Kind { kOk, kStatus, kSleep, kHang, kHangup, kReset };
+  Kind kind = Kind::kOk;
+  std::uint64_t arg = 0;
+};
+FailureMode gMode;
+
 std::uint64_t numberAfter(std::string_view path, std::string_view prefix) {
   std::uint64_t n = 0;
   std::string_view rest = path.substr(prefix.size());
@@ -46,6 +59,39 @@ std::string hex(const unsigned char* d, unsigned n) {
     s.push_back(k[d[i] & 15]);
   }
   return s;
+}
+
+/// Parses the M of /__mode/M; false for an unknown mode.
+bool parseMode(std::string_view m, FailureMode& out) {
+  using K = FailureMode::Kind;
+  if (m.starts_with("status/")) {
+    out = {K::kStatus, numberAfter(m, "status/")};
+    return out.arg >= 100 && out.arg <= 999;
+  }
+  if (m.starts_with("sleep/")) {
+    out = {K::kSleep, numberAfter(m, "sleep/")};
+    return true;
+  }
+  const std::pair<std::string_view, K> plain[] = {
+      {"ok", K::kOk}, {"hang", K::kHang}, {"hangup", K::kHangup}, {"reset", K::kReset}};
+  for (const auto& [name, kind] : plain) {
+    if (m == name) {
+      out = {kind, 0};
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Reads and discards until the peer closes: a server that never answers.
+asio::awaitable<void> hangUntilPeerCloses(tcp::socket& s) {
+  std::array<char, 4096> sink;
+  while (true) {
+    auto [ec, n] = co_await s.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      co_return;
+    }
+  }
 }
 
 std::string head(int status, std::string_view extra) {
@@ -133,7 +179,41 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
                       body;
     co_return co_await writeAll(s, out);
   }
+  if (path.starts_with("/__mode/")) {
+    bool known = parseMode(std::string_view(path).substr(8), gMode);
+    nlohmann::json reply;
+    reply[known ? "mode" : "error"] = known ? path.substr(8) : "unknown mode";
+    std::string body = reply.dump();
+    std::string out = head(known ? 200 : 400, "Content-Type: application/json\r\nContent-Length: " +
+                                                  std::to_string(body.size()) + "\r\n\r\n") +
+                      body;
+    co_return co_await writeAll(s, out);
+  }
   ++gRequests;
+  int modeStatus = 0;
+  switch (gMode.kind) {
+    case FailureMode::Kind::kOk:
+      break;
+    case FailureMode::Kind::kStatus:
+      modeStatus = static_cast<int>(gMode.arg);
+      break;
+    case FailureMode::Kind::kSleep: {
+      asio::steady_timer t(s.get_executor(), std::chrono::milliseconds(gMode.arg));
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      break;
+    }
+    case FailureMode::Kind::kHang:
+      co_await hangUntilPeerCloses(s);
+      co_return false;
+    case FailureMode::Kind::kHangup:
+      co_return false;
+    case FailureMode::Kind::kReset: {
+      boost::system::error_code ec;
+      s.set_option(asio::socket_base::linger(true, 0), ec);  // close() now sends RST
+      s.close(ec);
+      co_return false;
+    }
+  }
   if (path.starts_with("/sleep/")) {
     asio::steady_timer t(s.get_executor(), std::chrono::milliseconds(numberAfter(path, "/sleep/")));
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -184,7 +264,9 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
   j["body_sha256"] = hex(digest, dlen);
   j["count"] = gRequests;
   std::string body = j.dump();
-  int status = path.starts_with("/status/") ? static_cast<int>(numberAfter(path, "/status/")) : 200;
+  int status = path.starts_with("/status/") ? static_cast<int>(numberAfter(path, "/status/"))
+               : modeStatus != 0               ? modeStatus
+                                               : 200;
   bool close = path == "/close";
   std::string h = head(
       status, "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
