@@ -146,6 +146,8 @@ JwtVerdict JwtVerifier::verify(std::string_view token, UnixSeconds now) const {
   const KeySelection selection = keySet->select(jws.kid, jws.alg);
   if (selection.key == nullptr) {
     verdict.error = selection.error;
+    // The caller re-fetches the JWKS for this kid (throttled); nothing is cached against it.
+    if (selection.error == AuthError::kUnknownKid && jws.kid) verdict.kid = std::string(*jws.kid);
     return verdict;
   }
   verdict.kid = selection.key->kid();

@@ -82,6 +82,7 @@ asio::awaitable<void> AdminHandler::decide(server::RequestContext& req, server::
   body += "# HELP gw_" name " " doc "\n# TYPE gw_" name " counter\ngw_" name " " +           \
           std::to_string(stats_.member.load(std::memory_order_relaxed)) + "\n";
 #include "runtime/gateway/gateway_stats.def"
+    store_.current()->auth().appendMetrics(body);
     out.respond.status = 200;
     out.respond.contentType = "text/plain; version=0.0.4";
     out.respond.body = std::move(body);

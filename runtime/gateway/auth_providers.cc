@@ -1,9 +1,11 @@
 #include "runtime/gateway/auth_providers.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "runtime/auth/bearer.h"
 #include "runtime/auth/key_loader.h"
+#include "runtime/auth/sha256.h"
 #include "runtime/auth/verdict_cache.h"
 #include "runtime/auth/verification_key.h"
 
@@ -26,10 +28,6 @@ std::shared_ptr<const auth::KeySet> jwtKeys(const AuthConfig& c, const std::stri
                                             std::string* error) {
   std::vector<std::shared_ptr<const auth::KeySet>> sets;
   if (c.jwks.present()) {
-    if (c.jwks.kind == "url") {
-      *error = "`jwks url` is not supported by this gw build (use `jwks file`)";
-      return nullptr;
-    }
     std::string path = resolveKeyPath(c.jwks, baseDir, error);
     if (path.empty()) return nullptr;
     auth::KeyLoadResult r = auth::loadJwksFile(path);
@@ -84,17 +82,14 @@ std::shared_ptr<const auth::KeySet> jwtKeys(const AuthConfig& c, const std::stri
   return auth::mergeKeySets(sets);
 }
 
-std::unique_ptr<AuthProvider> jwtProvider(const AuthConfig& c, const std::string& baseDir,
-                                          std::string* error) {
-  auto keys = jwtKeys(c, baseDir, error);
-  if (!keys) return nullptr;
-  auth::JwtVerifierConfig vc;
+/// The verifier settings of a jwt block (keys aside).
+bool verifierConfig(const AuthConfig& c, auth::JwtVerifierConfig& vc, std::string* error) {
   vc.provider = c.name;
   for (const std::string& a : c.algorithms) {
     auto alg = auth::parseJwtAlg(a);
     if (!alg) {
       *error = "unsupported algorithm `" + a + "`";
-      return nullptr;
+      return false;
     }
     vc.algorithms.push_back(*alg);
   }
@@ -109,16 +104,94 @@ std::unique_ptr<AuthProvider> jwtProvider(const AuthConfig& c, const std::string
   vc.audiences = c.audiences;
   vc.leewaySeconds = c.leewayUs / 1'000'000;
   if (!c.rolesClaim.empty()) vc.rolesClaim = c.rolesClaim;
-  auto holder = std::make_shared<auth::KeySetHolder>(keys);
-  auto verifier = std::make_shared<const auth::JwtVerifier>(std::move(vc), holder);
+  return true;
+}
+
+std::shared_ptr<auth::JwtAuthenticator> makeAuthenticator(
+    const AuthConfig& c, auth::JwtVerifierConfig vc, std::shared_ptr<auth::KeySetHolder> holder) {
+  auto verifier = std::make_shared<const auth::JwtVerifier>(std::move(vc), std::move(holder));
   std::shared_ptr<auth::VerdictCache> cache;
   if (c.cacheUs > 0) {
     auth::VerdictCacheConfig cc;
     cc.ttlSeconds = std::max<int64_t>(1, c.cacheUs / 1'000'000);
     cache = std::make_shared<auth::VerdictCache>(cc);
   }
+  return std::make_shared<auth::JwtAuthenticator>(std::move(verifier), std::move(cache));
+}
+
+/// Every setting that shapes a verdict, so an unchanged provider is recognised across reloads.
+std::string fingerprint(const AuthConfig& c, const std::string& secret) {
+  std::string k = c.kind + '\n' + c.name + '\n' + c.issuer + '\n' + c.jwks.kind + ':' +
+                  c.jwks.value + '\n' + std::to_string(c.refreshUs) + '\n' +
+                  std::to_string(c.leewayUs) + '\n' + std::to_string(c.cacheUs) + '\n' +
+                  c.rolesClaim + '\n' + c.endpoint + '\n' + c.clientId + '\n';
+  const auth::Sha256Digest d = auth::sha256(secret);  // the secret itself is not kept here
+  k.append(reinterpret_cast<const char*>(d.data()), d.size());
+  for (const std::string& a : c.audiences) k += "aud:" + a + '\n';
+  for (const std::string& a : c.algorithms) k += "alg:" + a + '\n';
+  return k;
+}
+
+/// `jwks url`: the key set is the fetched document only. The first fetch happens here, before
+/// the generation is published (at start-up: before any listener accepts).
+std::unique_ptr<AuthProvider> jwksUrlProvider(const AuthConfig& c, AuthShared& shared,
+                                              std::string* error) {
+  if (c.publicKey.present() || c.hmacSecret.present()) {
+    *error = "`jwks url` cannot be combined with `public_key` or `hmac_secret`";
+    return nullptr;
+  }
+  auth::JwtVerifierConfig vc;
+  if (!verifierConfig(c, vc, error)) return nullptr;
+  auto make = [&](const std::shared_ptr<authnet::ControlLoop>& loop,
+                  std::string* err) -> std::shared_ptr<JwksBinding> {
+    auto holder = std::make_shared<auth::KeySetHolder>(std::make_shared<const auth::KeySet>(
+        std::vector<std::shared_ptr<const auth::VerificationKey>>{}));
+    auto b = std::make_shared<JwksBinding>();
+    b->loop = loop;
+    b->jwt = makeAuthenticator(c, std::move(vc), holder);
+    authnet::JwksFetcherConfig fc;
+    fc.provider = c.name;
+    fc.url = c.jwks.value;
+    if (c.refreshUs > 0) fc.refresh = std::chrono::milliseconds(c.refreshUs / 1000);
+    // Unknown-kid re-fetches: at most one per refresh/10, between 1 s and 30 s.
+    fc.refetchInterval = std::clamp<authnet::Millis>(fc.refresh / 10, std::chrono::seconds(1),
+                                                     std::chrono::seconds(30));
+    fc.minRefresh = std::min<authnet::Millis>(fc.minRefresh, fc.refresh);
+    auto cache = b->jwt->cache() ? std::shared_ptr<auth::VerdictCache>(b->jwt, b->jwt->cache())
+                                 : nullptr;
+    std::string ferr;
+    b->fetcher = authnet::JwksFetcher::create(loop->executor(), fc, holder, cache,
+                                              authnetToGatewayLog, ferr);
+    if (!b->fetcher) {
+      *err = ferr;
+      return nullptr;
+    }
+    authnet::InitialFetchResult r = loop->await(b->fetcher->initialFetch());
+    if (!r.ok) {
+      *err = r.error;
+      b->fetcher.reset();  // never started: nothing to stop
+      return nullptr;
+    }
+    b->fetcher->start();
+    return b;
+  };
+  auto binding = shared.jwks(fingerprint(c, ""), make, error);
+  if (!binding) return nullptr;
   auto p = std::make_unique<AuthProvider>();
-  p->jwt = std::make_shared<auth::JwtAuthenticator>(verifier, cache);
+  p->jwt = binding->jwt;
+  p->jwks = std::move(binding);
+  return p;
+}
+
+std::unique_ptr<AuthProvider> jwtProvider(const AuthConfig& c, const std::string& baseDir,
+                                          AuthShared& shared, std::string* error) {
+  if (c.jwks.kind == "url") return jwksUrlProvider(c, shared, error);
+  auto keys = jwtKeys(c, baseDir, error);
+  if (!keys) return nullptr;
+  auth::JwtVerifierConfig vc;
+  if (!verifierConfig(c, vc, error)) return nullptr;
+  auto p = std::make_unique<AuthProvider>();
+  p->jwt = makeAuthenticator(c, std::move(vc), std::make_shared<auth::KeySetHolder>(keys));
   return p;
 }
 
@@ -143,7 +216,8 @@ std::unique_ptr<AuthProvider> apiKeyProvider(const AuthConfig& c, const std::str
   return p;
 }
 
-std::unique_ptr<AuthProvider> introspectProvider(const AuthConfig& c, std::string* error) {
+std::unique_ptr<AuthProvider> introspectProvider(const AuthConfig& c, AuthShared& shared,
+                                                 std::string* error) {
   authnet::IntrospectorConfig ic;
   ic.provider = c.name;
   ic.url = c.endpoint;
@@ -156,8 +230,12 @@ std::unique_ptr<AuthProvider> introspectProvider(const AuthConfig& c, std::strin
   if (!c.rolesClaim.empty()) ic.rolesClaim = c.rolesClaim;
   if (c.cacheUs > 0) ic.cacheSeconds = std::max<int64_t>(1, c.cacheUs / 1'000'000);
   auto p = std::make_unique<AuthProvider>();
-  p->introspector =
-      authnet::Introspector::create(ic, authnet::logToStderr, auth::systemNow, *error);
+  p->introspector = shared.introspector(
+      fingerprint(c, ic.clientSecret),
+      [&](std::string* err) {
+        return authnet::Introspector::create(ic, authnetToGatewayLog, auth::systemNow, *err);
+      },
+      error);
   if (!p->introspector) return nullptr;
   return p;
 }
@@ -214,17 +292,18 @@ std::string resolveKeyPath(const policy::SourceRef& src, const std::string& base
 
 std::shared_ptr<const AuthProviders> AuthProviders::build(const policy::RuntimeConfig& config,
                                                           const std::string& baseDir,
+                                                          AuthShared& shared,
                                                           std::string* error) {
   auto out = std::make_shared<AuthProviders>();
   for (const AuthConfig& c : config.auths) {
     std::string err;
     std::unique_ptr<AuthProvider> p;
     if (c.kind == "jwt") {
-      p = jwtProvider(c, baseDir, &err);
+      p = jwtProvider(c, baseDir, shared, &err);
     } else if (c.kind == "api_key") {
       p = apiKeyProvider(c, baseDir, &err);
     } else if (c.kind == "introspect") {
-      p = introspectProvider(c, &err);
+      p = introspectProvider(c, shared, &err);
     } else {
       err = "auth kind `" + c.kind + "` is not supported by this gw build";
     }
@@ -246,11 +325,53 @@ const AuthProvider* AuthProviders::find(const std::string& name) const {
   return nullptr;
 }
 
+namespace {
+
+struct Sample {
+  std::string_view name, help;
+  uint64_t value;
+};
+
+/// One family per counter: HELP/TYPE once, then one sample per provider.
+void appendFamilies(std::string& out,
+                    const std::vector<std::pair<std::string, std::vector<Sample>>>& rows) {
+  if (rows.empty()) return;
+  for (size_t m = 0; m < rows.front().second.size(); ++m) {
+    const Sample& first = rows.front().second[m];
+    out += "# HELP " + std::string(first.name) + " " + std::string(first.help) + "\n# TYPE " +
+           std::string(first.name) + " counter\n";
+    for (const auto& [provider, samples] : rows) {
+      out += std::string(samples[m].name) + "{provider=\"" + provider + "\"} " +
+             std::to_string(samples[m].value) + "\n";
+    }
+  }
+}
+
+template <class Stats>
+std::vector<Sample> samplesOf(const Stats& stats) {
+  std::vector<Sample> out;
+  stats.forEach([&](std::string_view n, std::string_view h, uint64_t v) { out.push_back({n, h, v}); });
+  return out;
+}
+
+}  // namespace
+
+void AuthProviders::appendMetrics(std::string& out) const {
+  std::vector<std::pair<std::string, std::vector<Sample>>> jwks, introspection;
+  for (const auto& p : providers_) {
+    if (p->jwks) jwks.emplace_back(p->name, samplesOf(p->jwks->fetcher->stats()));
+    if (p->introspector) introspection.emplace_back(p->name, samplesOf(p->introspector->stats()));
+  }
+  appendFamilies(out, jwks);
+  appendFamilies(out, introspection);
+}
+
 boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
     const std::vector<const AuthProvider*>& providers, bool optional,
     const server::RequestContext& req) {
   AuthOutcome out;
   std::string scratch;
+  const AuthProvider* unavailable = nullptr;
   for (const AuthProvider* p : providers) {
     bool malformed = false;
     std::string_view cred = credentialFor(*p, req, scratch, malformed);
@@ -268,6 +389,9 @@ boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
     if (p->jwt) {
       auth::JwtVerdict v = p->jwt->authenticate(cred);
       err = v.error;
+      // A key the fetcher has not seen yet: ask for a throttled re-fetch on the control loop
+      // (never waited for here); this request gets its 401 now.
+      if (err == auth::AuthError::kUnknownKid && p->jwks) p->jwks->fetcher->requestRefetch(v.kid);
       id = std::move(v.identity);
     } else if (p->apiKeys) {
       id = p->apiKeys->lookup(cred);
@@ -275,11 +399,10 @@ boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
     } else {
       authnet::IntrospectionResult r = co_await p->introspector->introspect(std::string(cred));
       if (r.unavailable()) {
-        out.kind = AuthOutcome::Kind::kUnavailable;
-        out.error = r.error;
-        out.presented = true;
-        out.provider = p;
-        co_return out;
+        // A later provider may still accept the request; if none does, the answer is 503:
+        // a 401 would tell the client its (possibly valid) token is bad.
+        if (unavailable == nullptr) unavailable = p;
+        continue;
       }
       err = r.error;
       id = std::move(r.identity);
@@ -297,6 +420,13 @@ boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
       out.error = err;
       out.provider = p;
     }
+  }
+  if (unavailable != nullptr) {
+    out.kind = AuthOutcome::Kind::kUnavailable;
+    out.error = auth::AuthError::kIntrospectionFailed;
+    out.presented = true;
+    out.provider = unavailable;
+    co_return out;
   }
   out.kind = (!out.presented && optional) ? AuthOutcome::Kind::kAnonymous
                                           : AuthOutcome::Kind::kRejected;

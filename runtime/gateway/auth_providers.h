@@ -14,6 +14,7 @@
 #include "runtime/auth/identity.h"
 #include "runtime/auth/jwt_authenticator.h"
 #include "runtime/authnet/introspector.h"
+#include "runtime/gateway/auth_shared.h"
 #include "runtime/server/request_context.h"
 
 namespace gw::gateway {
@@ -27,6 +28,7 @@ struct AuthProvider {
   std::string header;  // api_key: header carrying the key ("" when only a query param is used)
   std::string query;   // api_key: query parameter carrying the key
   std::shared_ptr<authnet::Introspector> introspector;
+  std::shared_ptr<JwksBinding> jwks;  // jwt with `jwks url`: the fetcher behind `jwt`'s keys
 };
 
 /// The result of `authenticate a or b [optional]` for one request.
@@ -48,16 +50,26 @@ struct AuthOutcome {
 class AuthProviders {
  public:
   /// Loads every provider. Relative key paths are resolved against `baseDir`. nullptr and a
-  /// message naming the provider when a key/secret cannot be loaded or a kind is unsupported.
+  /// message naming the provider when a key/secret cannot be loaded, a `jwks url` cannot be
+  /// fetched, or a kind is unsupported. Providers unchanged since the previous generation
+  /// adopt their live state from `shared` (no JWKS re-fetch, introspection cache kept).
   static std::shared_ptr<const AuthProviders> build(const policy::RuntimeConfig& config,
                                                     const std::string& baseDir,
-                                                    std::string* error);
+                                                    AuthShared& shared, std::string* error);
 
   /// The provider called `name`, or nullptr.
   const AuthProvider* find(const std::string& name) const;
 
-  /// Tries `providers` in order on the credentials present. Never throws. The introspection
-  /// call (if any) runs on the caller's executor.
+  /// Appends the JWKS fetcher and introspection counters of every provider (Prometheus text,
+  /// label provider="NAME"). Reads relaxed atomics; any thread.
+  void appendMetrics(std::string& out) const;
+
+  /// Tries `providers` in order on the credentials present: the first that accepts wins; a
+  /// missing credential skips a provider. With none accepting: kUnavailable if an introspection
+  /// endpoint could not answer, else kAnonymous when nothing was presented and `optional`, else
+  /// kRejected with the first failure. Never throws. The introspection call (if any) runs on
+  /// the caller's executor; a `jwks url` provider seeing an unknown kid requests a throttled
+  /// re-fetch and does not wait for it.
   static boost::asio::awaitable<AuthOutcome> authenticate(
       const std::vector<const AuthProvider*>& providers, bool optional,
       const server::RequestContext& req);

@@ -175,7 +175,7 @@ std::shared_ptr<const Generation> Generation::build(
   g->backend = std::move(backend);
   g->policy_ = std::move(policy);
   g->id_ = id;
-  g->auth_ = AuthProviders::build(g->config(), baseDir, error);
+  g->auth_ = AuthProviders::build(g->config(), baseDir, shared.auth, error);
   if (!g->auth_) return nullptr;
   if (!buildLimits(*g, shared, error) || !buildUpstreams(*g, shared, error) ||
       !buildRoutes(*g, *g->auth_, error)) {

@@ -25,6 +25,7 @@ namespace gw::gateway {
 struct SharedState {
   limit::LimiterRegistry limiters;
   UpstreamRegistry upstreams;
+  AuthShared auth;  ///< live JWKS key sets and introspection caches, adopted across reloads
 };
 
 struct LimitRuntime {
@@ -72,6 +73,8 @@ class Generation {
   const policy::CompiledPolicy& policy() const { return *policy_; }
   const policy::RuntimeConfig& config() const { return policy_->runtime; }
   uint64_t id() const { return id_; }
+  /// The auth providers of this generation (metrics; routes hold direct pointers).
+  const AuthProviders& auth() const { return *auth_; }
 
   std::vector<LimitRuntime> limits;
   std::vector<AppliedLimit> gatewayLimits;

@@ -26,9 +26,6 @@ std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
     if (a.kind == "mtls") {
       add(out, a.location, "auth `" + a.name + "` of kind `mtls` (needs TLS listeners)");
     }
-    if (a.jwks.kind == "url") {
-      add(out, a.location, "`jwks url` in auth `" + a.name + "` (use `jwks file`)");
-    }
   }
   for (const policy::LimitConfig& l : c.limits) {
     if (l.store == "redis") {

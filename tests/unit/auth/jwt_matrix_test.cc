@@ -84,7 +84,9 @@ TEST_P(JwtMatrix, BadSignatureIsRejected) {
 TEST_P(JwtMatrix, UnknownKidIsReportedDistinctly) {
   auto h = header();
   h["kid"] = "rotated-away";
-  EXPECT_EQ(verify(sign(h, validClaims())), AuthError::kUnknownKid);
+  const JwtVerdict verdict = verifier_->verify(sign(h, validClaims()), kNow);
+  EXPECT_EQ(verdict.error, AuthError::kUnknownKid);
+  EXPECT_EQ(verdict.kid, "rotated-away");  // what the caller asks the JWKS fetcher for
 }
 
 TEST_P(JwtMatrix, TokenWithoutKidUsesTheOnlyCompatibleKey) {
