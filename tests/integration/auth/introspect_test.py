@@ -74,6 +74,8 @@ route orders {{
         check(st == 503, f"endpoint down: {st} {body}")
         check("www-authenticate" not in h and h.get("retry-after"), f"503, not 401: {h}")
         check(metric(gw, "gw_auth_unavailable_total") == before + 1, "counted")
+        check(metric(gw, "gw_auth_introspection_unavailable_total") == 1, "per provider too")
+        check(metric(gw, "gw_auth_introspection_cache_hits_total") >= 4, "cache hits counted")
         check(get(gw, "/orders/1", "tok-active")[0] == 200, "cached answers still serve")
     finally:
         if gw:
