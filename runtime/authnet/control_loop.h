@@ -23,9 +23,11 @@ class ControlLoop {
   ControlLoop& operator=(const ControlLoop&) = delete;
 
   boost::asio::any_io_executor executor() { return io_.get_executor(); }
+  boost::asio::io_context& io() { return io_; }
 
   /// Runs `work` on the loop and blocks the calling thread until it finishes. Configuration
-  /// time only (start-up, the reload thread); never from the loop's own thread or a worker.
+  /// time only (start-up, the reload thread) and tests; never from the loop's own thread or a
+  /// worker.
   template <class T>
   T await(boost::asio::awaitable<T> work) {
     return boost::asio::co_spawn(io_, std::move(work), boost::asio::use_future).get();

@@ -5,43 +5,16 @@
 
 #include <chrono>
 #include <functional>
-#include <future>
 #include <string>
 #include <thread>
-#include <utility>
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
+#include "runtime/authnet/control_loop.h"
 #include "tests/unit/auth/openssl_cli.h"
 
 namespace gw::authnet::testing {
 
 /// One io_context run by one thread (the "control loop" or a worker), joined on destruction.
-class LoopThread {
- public:
-  LoopThread() : guard_(io_.get_executor()), thread_([this] { io_.run(); }) {}
-  ~LoopThread() {
-    guard_.reset();
-    io_.stop();
-    thread_.join();
-  }
-  boost::asio::io_context& io() { return io_; }
-
-  /// Runs `work` on this loop and blocks the calling (test) thread until it finishes.
-  template <class T>
-  T await(boost::asio::awaitable<T> work) {
-    return boost::asio::co_spawn(io_, std::move(work), boost::asio::use_future).get();
-  }
-
- private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
+using LoopThread = ControlLoop;
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes.
 inline bool eventually(const std::function<bool()>& condition,
