@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "runtime/gateway/access_log.h"
+#include "runtime/gateway/limit_metrics.h"
 
 namespace gw::gateway {
 
@@ -83,6 +84,7 @@ asio::awaitable<void> AdminHandler::decide(server::RequestContext& req, server::
           std::to_string(stats_.member.load(std::memory_order_relaxed)) + "\n";
 #include "runtime/gateway/gateway_stats.def"
     store_.current()->auth().appendMetrics(body);
+    appendLimitMetrics(*store_.current(), body);
     out.respond.status = 200;
     out.respond.contentType = "text/plain; version=0.0.4";
     out.respond.body = std::move(body);

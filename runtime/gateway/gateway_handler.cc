@@ -9,8 +9,9 @@
 
 #include "runtime/balance/key_hash.h"
 #include "runtime/gateway/auth_providers.h"
-#include "runtime/limit/clock.h"
 #include "runtime/gateway/log.h"
+#include "runtime/limit/clock.h"
+#include "runtime/limit/decision_builder.h"
 #include "runtime/limit/rate_limit_headers.h"
 #include "runtime/resilience/retry_policy.h"
 
@@ -86,6 +87,14 @@ struct GatewayHandler::State final : server::RetryHook {
   std::string_view reason;
   std::shared_ptr<const auth::Identity> identity;
   std::vector<limit::Decision> decisions;  // per request: another request may run while we wait
+  struct RedisPending {
+    uint32_t limit = 0;     // index into Generation::limits
+    size_t decision = 0;    // slot in `decisions` the answer fills
+    std::string key;        // copied: the view is reused while this request waits
+  };
+  std::vector<RedisPending> redisPending;
+  size_t redisUsed = 0;     // live entries of redisPending (kept for their key capacity)
+  bool suspended = false;   // a limit awaited Redis: the worker's view may hold another request
 };
 
 struct GatewayHandler::WorkerUpstream {
@@ -128,25 +137,94 @@ void GatewayHandler::releaseState(State* s) {
   s->tried.clear();
   s->rule = s->reason = {};
   s->decisions.clear();
+  s->redisUsed = 0;
+  s->suspended = false;
   free_.push_back(s);
 }
 
-bool GatewayHandler::applyLimits(const std::vector<AppliedLimit>& limits, const Generation& g,
-                                 State& st) {
-  if (limits.empty()) return true;
+asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit>& limits,
+                                                  LimitPhase phase, const Generation& g,
+                                                  State& st, const gw_match_result* mr) {
+  if (limits.empty()) co_return true;
   const policy::CompiledPolicy& p = g.policy();
   const gw_request& req = view_.request();
   gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
+  if (mr != nullptr) {  // route limit keys may read request.param(...)
+    ctx.params = mr->params;
+    ctx.param_count = mr->param_count;
+  }
   bool allowed = true;
   int64_t now = limit::SteadyClock::instance().nowNs();
+  st.redisUsed = 0;
   for (const AppliedLimit& l : limits) {
+    if ((phase == LimitPhase::kBeforeAuth && l.needsIdentity) ||
+        (phase == LimitPhase::kAfterAuth && !l.needsIdentity)) {
+      continue;
+    }
     const LimitRuntime& lr = g.limits[l.limit];
     std::string_view key = p.evalString(l.keyFn, req, ctx);
+    if (lr.spec.store == limit::StoreKind::redis) {
+      if (st.redisUsed == st.redisPending.size()) st.redisPending.emplace_back();
+      State::RedisPending& rp = st.redisPending[st.redisUsed++];
+      rp.limit = l.limit;
+      rp.decision = st.decisions.size();
+      rp.key.assign(key);
+      st.decisions.emplace_back();
+      continue;
+    }
     limit::Decision d = lr.local->decide(key, now, lr.spec.warnPercent);
+    lr.local->stats().record(d);
     allowed = allowed && d.allowed;
     st.decisions.push_back(d);
   }
-  return allowed;
+  if (st.redisUsed == 0) co_return allowed;
+  if (!allowed) {
+    // A local limit already refuses: spend no shared quota; report only the decided limits.
+    for (size_t i = st.redisUsed; i-- > 0;) {
+      st.decisions.erase(st.decisions.begin() + static_cast<std::ptrdiff_t>(st.redisPending[i].decision));
+    }
+    co_return false;
+  }
+  co_return co_await applyRedisLimits(g, st);
+}
+
+asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, State& st) {
+  if (io_ == nullptr) {
+    auto ex = co_await asio::this_coro::executor;
+    if (auto* ioex = ex.target<asio::io_context::executor_type>()) io_ = &ioex->context();
+  }
+  limit::RedisLimiter* limiter = nullptr;
+  if (io_ != nullptr && g.redis.stats != nullptr && !draining_) {
+    if (!redis_) {
+      redis_ = std::make_unique<limit::WorkerRedis>(*g.redis.stats, [](limit::LogLevel l,
+                                                                       std::string_view m) {
+        logLine(l == limit::LogLevel::info   ? LogLevel::kInfo
+                : l == limit::LogLevel::warn ? LogLevel::kWarn
+                                             : LogLevel::kError,
+                m);
+      });
+    }
+    limiter = redis_->limiter(*io_, g.redis.address, g.redis.options);
+  }
+  bool allowed = true;
+  st.suspended = true;
+  for (size_t i = 0; i < st.redisUsed; ++i) {
+    const State::RedisPending& rp = st.redisPending[i];
+    const LimitRuntime& lr = g.limits[rp.limit];
+    limit::Decision d =
+        limiter != nullptr
+            ? co_await limiter->asyncDecide(rp.key, lr.spec, asio::use_awaitable)
+            : limit::fallbackDecision(limit::CounterParams::from(lr.spec), lr.spec.onStoreError);
+    lr.local->stats().record(d);
+    allowed = allowed && d.allowed;
+    st.decisions[rp.decision] = d;
+  }
+  co_return allowed;
+}
+
+void GatewayHandler::drain() {
+  draining_ = true;
+  if (redis_) redis_->close();
 }
 
 void GatewayHandler::addLimitHeaders(const State& st,
@@ -436,10 +514,11 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   const Generation& g = *st.gen;
   const policy::CompiledPolicy& p = g.policy();
   const gw_request& view = view_.build(req, g);
-  if (!applyLimits(g.gatewayLimits, g, st)) {
+  if (!co_await applyLimits(g.gatewayLimits, LimitPhase::kAll, g, st)) {
     respondLimited(out, st);
     co_return;
   }
+  if (st.suspended) view_.build(req, g);  // another request may have used the view meanwhile
   gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
   gw_match_result mr{};
   p.match(view, ctx, mr);
@@ -461,10 +540,12 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   uint32_t route = static_cast<uint32_t>(mr.route);
   st.route = mr.route;
   const RouteRuntime& rr = g.routes[route];
-  if (!applyLimits(rr.limits, g, st)) {
+  const LimitPhase before = rr.auth.empty() ? LimitPhase::kAll : LimitPhase::kBeforeAuth;
+  if (!co_await applyLimits(rr.limits, before, g, st, &mr)) {
     respondLimited(out, st);
     co_return;
   }
+  if (st.suspended) view_.build(req, g);
   if (!rr.auth.empty()) {
     if (!co_await authenticate(req, out, st, route)) {
       addLimitHeaders(st, out.respond.headers);
@@ -474,6 +555,16 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
     // worker reuse the view: rebuild it for this request.
     view_.build(req, g);
     if (st.identity) setIdentity(g, st.identity);
+    // Limits keyed on the identity (auth.subject, claims) count authenticated requests only.
+    st.suspended = false;
+    if (!co_await applyLimits(rr.limits, LimitPhase::kAfterAuth, g, st, &mr)) {
+      respondLimited(out, st);
+      co_return;
+    }
+    if (st.suspended) {
+      view_.build(req, g);
+      if (st.identity) setIdentity(g, st.identity);
+    }
   }
   ctx = p.makeContext(scratch_.data(), scratch_.size());
   ctx.params = mr.params;

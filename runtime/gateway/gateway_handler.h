@@ -21,6 +21,7 @@
 #include "runtime/gateway/policy_store.h"
 #include "runtime/gateway/request_view.h"
 #include "runtime/limit/decision.h"
+#include "runtime/limit/worker_redis.h"
 #include "runtime/server/handler.h"
 
 namespace gw::gateway {
@@ -34,6 +35,8 @@ class GatewayHandler final : public server::Handler {
   boost::asio::awaitable<void> decide(server::RequestContext& req, server::Decision& out) override;
   void onComplete(const server::RequestContext& req, server::Decision& decision,
                   const server::Completion& done) override;
+  /// Closes this worker's Redis connection so the draining worker can exit.
+  void drain() override;
 
  private:
   struct State;
@@ -41,7 +44,15 @@ class GatewayHandler final : public server::Handler {
 
   State* acquireState();
   void releaseState(State* s);
-  bool applyLimits(const std::vector<AppliedLimit>& limits, const Generation& g, State& st);
+  /// Which of a list's limits one call decides: gateway limits and route limits whose key needs
+  /// no identity run before authentication, the others after it.
+  enum class LimitPhase : uint8_t { kAll, kBeforeAuth, kAfterAuth };
+  /// Decides the limits of `phase`; local ones at once, Redis ones awaited (the request
+  /// suspends, so the caller rebuilds the view when st.suspended is set). False: respond 429.
+  boost::asio::awaitable<bool> applyLimits(const std::vector<AppliedLimit>& limits,
+                                           LimitPhase phase, const Generation& g, State& st,
+                                           const gw_match_result* mr = nullptr);
+  boost::asio::awaitable<bool> applyRedisLimits(const Generation& g, State& st);
   void respondLimited(server::Decision& out, State& st);
   void addLimitHeaders(const State& st, std::vector<std::pair<std::string, std::string>>& out);
   void setIdentity(const Generation& g, const std::shared_ptr<const auth::Identity>& id);
@@ -72,6 +83,9 @@ class GatewayHandler final : public server::Handler {
   uint64_t balancerGeneration_ = 0;
   std::vector<std::unique_ptr<WorkerUpstream>> upstreams_;
   balance::FastRng rng_;
+  std::unique_ptr<limit::WorkerRedis> redis_;  // this worker's Redis connection, made on first use
+  bool draining_ = false;                       // no new Redis connection once draining
+  boost::asio::io_context* io_ = nullptr;      // this worker's loop (learnt from decide's executor)
   std::shared_ptr<const auth::Identity> claimsIdentity_;
   std::unique_ptr<native::ClaimsTable> claims_;
 };

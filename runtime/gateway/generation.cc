@@ -5,6 +5,8 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "runtime/limit/redis_url.h"
+
 namespace gw::gateway {
 
 namespace {
@@ -18,6 +20,45 @@ bool readsClaims(const ir::Program& prog) {
     }
   }
   return false;
+}
+
+bool readsIdentity(const ir::Program& prog, int32_t fn) {
+  if (fn < 0 || static_cast<size_t>(fn) >= prog.functions.size()) return false;
+  for (const ir::Node& n : prog.functions[static_cast<size_t>(fn)].nodes) {
+    switch (n.op) {
+      case ir::Op::LoadField:
+        if (n.field == ir::FieldId::Authenticated || n.field == ir::FieldId::AuthSubject ||
+            n.field == ir::FieldId::AuthProvider || n.field == ir::FieldId::AuthScopes ||
+            n.field == ir::FieldId::AuthRoles) {
+          return true;
+        }
+        break;
+      case ir::Op::Call:
+        if (std::strcmp(ir::intrinsicInfo(n.callee).name, "gw_claim_find") == 0) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+bool buildRedisStore(Generation& g, SharedState& shared, std::string* error) {
+  bool used = false;
+  for (const LimitRuntime& l : g.limits) used = used || l.spec.store == limit::StoreKind::redis;
+  if (!used) return true;
+  const std::string& url = g.config().gateway.redis;
+  if (url.empty()) {
+    *error = "`store redis` limits need a `redis` address in the gateway block";
+    return false;
+  }
+  if (auto bad = limit::parseRedisUrl(url, g.redis.options)) {
+    *error = "gateway: redis: " + *bad;
+    return false;
+  }
+  g.redis.address = url;
+  g.redis.stats = &shared.redis;
+  return true;
 }
 
 bool buildLimits(Generation& g, SharedState& shared, std::string* error) {
@@ -40,7 +81,7 @@ bool buildLimits(Generation& g, SharedState& shared, std::string* error) {
     lr.local = shared.limiters.acquire(lr.spec);
     g.limits.push_back(std::move(lr));
   }
-  return true;
+  return buildRedisStore(g, shared, error);
 }
 
 int32_t indexOf(const std::vector<LimitRuntime>& limits, const std::string& name) {
@@ -103,7 +144,7 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
         *error = "route `" + r.name + "`: unknown limit `" + l.name + "`";
         return false;
       }
-      rr.limits.push_back({static_cast<uint32_t>(idx), l.key});
+      rr.limits.push_back({static_cast<uint32_t>(idx), l.key, readsIdentity(p.ir(), l.key)});
     }
     for (const policy::ForwardTarget& t : r.targets) {
       auto it = upstreamIndex.find(t.upstream);
@@ -129,7 +170,7 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
       *error = "gateway: unknown limit `" + name + "`";
       return false;
     }
-    g.gatewayLimits.push_back({static_cast<uint32_t>(idx), decl->key});
+    g.gatewayLimits.push_back({static_cast<uint32_t>(idx), decl->key, false});
   }
   return true;
 }

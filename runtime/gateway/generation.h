@@ -18,18 +18,22 @@
 #include "runtime/limit/limit_spec.h"
 #include "runtime/limit/limiter_registry.h"
 #include "runtime/limit/local_limiter.h"
+#include "runtime/limit/redis_client.h"
+#include "runtime/limit/redis_stats.h"
 
 namespace gw::gateway {
 
 /// Registries that outlive generations (process-wide; thread-safe).
 struct SharedState {
   limit::LimiterRegistry limiters;
+  limit::RedisStats redis;  ///< every worker's Redis connection counts here
   UpstreamRegistry upstreams;
   AuthShared auth;  ///< live JWKS key sets and introspection caches, adopted across reloads
 };
 
 struct LimitRuntime {
   limit::LimitSpec spec;
+  /// The local store; for `store redis` limits it only carries the limit's LimitStats.
   std::shared_ptr<limit::LocalLimiter> local;
 };
 
@@ -37,6 +41,14 @@ struct LimitRuntime {
 struct AppliedLimit {
   uint32_t limit = 0;  // index into Generation::limits
   int32_t keyFn = -1;  // Str function computing the key
+  bool needsIdentity = false;  // the key reads auth.*: decided after authentication
+};
+
+/// The shared store of `store redis` limits (the gateway's `redis` address).
+struct RedisStoreConfig {
+  std::string address;  ///< as written in the policy; empty when no limit uses Redis
+  limit::RedisOptions options;
+  limit::RedisStats* stats = nullptr;  ///< SharedState::redis
 };
 
 struct UpstreamPlan {
@@ -78,6 +90,7 @@ class Generation {
 
   std::vector<LimitRuntime> limits;
   std::vector<AppliedLimit> gatewayLimits;
+  RedisStoreConfig redis;
   std::vector<UpstreamPlan> upstreams;
   std::vector<RouteRuntime> routes;
   HeaderRules headerRules;

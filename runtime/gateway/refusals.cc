@@ -27,11 +27,6 @@ std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
       add(out, a.location, "auth `" + a.name + "` of kind `mtls` (needs TLS listeners)");
     }
   }
-  for (const policy::LimitConfig& l : c.limits) {
-    if (l.store == "redis") {
-      add(out, "", "`store redis` in limit `" + l.name + "` (shared Redis counters are not wired)");
-    }
-  }
   for (const policy::RouteConfig& r : c.routes) {
     if (!r.aggregate.empty()) {
       add(out, r.aggregate, "`aggregate` in route `" + r.name + "`");

@@ -9,6 +9,7 @@
 #include "runtime/limit/decision.h"
 #include "runtime/limit/key_table.h"
 #include "runtime/limit/limit_spec.h"
+#include "runtime/limit/limit_stats.h"
 
 namespace gw::limit {
 
@@ -36,11 +37,14 @@ class LocalLimiter {
   [[nodiscard]] const CounterParams& params() const noexcept { return params_; }
   [[nodiscard]] const std::string& identity() const noexcept { return identity_; }
   [[nodiscard]] const KeyTable& table() const noexcept { return table_; }
+  /// Outcome counters of the limit (whatever its store), carried over reloads with it.
+  [[nodiscard]] LimitStats& stats() const noexcept { return stats_; }
 
  private:
   CounterParams params_;
   std::string identity_;
   KeyTable table_;
+  mutable LimitStats stats_;
 };
 
 }  // namespace gw::limit

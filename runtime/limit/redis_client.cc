@@ -18,15 +18,21 @@ RedisClient* clientOf(const redisAsyncContext* ac) {
   return static_cast<RedisClient*>(ac->data);
 }
 
+// privdata of the PING that follows every connect: its answer marks the store available even
+// when no request is waiting (a reconnected idle worker must not keep reporting an outage).
+char kProbe;
+
 }  // namespace
 
-RedisClient::RedisClient(boost::asio::io_context& io, RedisOptions options, LogSink log)
+RedisClient::RedisClient(boost::asio::io_context& io, RedisOptions options, LogSink log,
+                         RedisStats* shared)
     : io_(io),
       options_(std::move(options)),
       log_(log ? std::move(log) : LogSink(&logToStderr)),
       deadlineTimer_(io),
       reconnectTimer_(io),
-      backoff_(options_.backoffMin) {
+      backoff_(options_.backoffMin),
+      stats_(shared != nullptr ? *shared : ownStats_) {
   connect();
 }
 
@@ -41,11 +47,31 @@ RedisClient::~RedisClient() {
     ac_ = nullptr;
     redisAsyncFree(ac);  // fails every call in flight through onReply(nullptr)
   }
+  setState(State::down);
+  if (!healthy_) {
+    stats_.unavailableClients.fetch_sub(1, std::memory_order_relaxed);  // leaves the shared view
+  }
+}
+
+void RedisClient::setState(State next) noexcept {
+  if (state_ == State::up && next != State::up) {
+    stats_.connectionsUp.fetch_sub(1, std::memory_order_relaxed);
+  } else if (state_ != State::up && next == State::up) {
+    stats_.connectionsUp.fetch_add(1, std::memory_order_relaxed);
+  }
+  state_ = next;
+}
+
+std::string RedisClient::address() const {
+  return options_.unixPath.empty() ? fmt::format("{}:{}", options_.host, options_.port)
+                                   : fmt::format("unix:{}", options_.unixPath);
 }
 
 void RedisClient::connect() {
   reconnectPending_ = false;
-  redisAsyncContext* ac = redisAsyncConnect(options_.host.c_str(), options_.port);
+  redisAsyncContext* ac = options_.unixPath.empty()
+                             ? redisAsyncConnect(options_.host.c_str(), options_.port)
+                             : redisAsyncConnectUnix(options_.unixPath.c_str());
   if (ac == nullptr || ac->err != 0) {
     const std::string why = ac ? ac->errstr : "out of memory";
     if (ac != nullptr) {
@@ -61,7 +87,8 @@ void RedisClient::connect() {
   redisAsyncSetDisconnectCallback(ac, &RedisClient::onDisconnect);
   redisAsyncSetConnectCallback(ac, &RedisClient::onConnect);  // arms the first write wait
   ac_ = ac;
-  state_ = State::connecting;
+  setState(State::connecting);
+  sendHandshake();
   connectDeadline_ = SteadyClock::now() + options_.connectTimeout;
   armDeadline();
 }
@@ -87,22 +114,23 @@ void RedisClient::onConnect(const redisAsyncContext* ac, int status) {
   if (status != REDIS_OK) {
     // hiredis frees the context after this callback (failing queued calls first).
     self->ac_ = nullptr;
-    self->state_ = State::down;
+    self->setState(State::down);
     bump(self->stats_.connectFailures);
     self->markDown(fmt::format("connect failed: {}", ac->errstr));
     self->scheduleReconnect();
     return;
   }
-  self->state_ = State::up;
+  self->setState(State::up);
   self->backoff_ = self->options_.backoffMin;
   bump(self->stats_.connects);
-  self->markUp();
+  // Not markUp() yet: a paused or wedged server completes the TCP handshake without ever
+  // answering; the store is available again with its first reply.
 }
 
 void RedisClient::onDisconnect(const redisAsyncContext* ac, int status) {
   RedisClient* self = clientOf(ac);
   self->ac_ = nullptr;
-  self->state_ = State::down;
+  self->setState(State::down);
   if (self->dropping_) {
     return;  // dropConnection() or the destructor handles state and reconnect
   }
@@ -121,7 +149,7 @@ void RedisClient::dropConnection(StoreFailure reason, const char* why) {
   redisAsyncFree(ac);  // onReply(nullptr) for every call in flight, then onDisconnect
   dropping_ = false;
   ac_ = nullptr;
-  state_ = State::down;
+  setState(State::down);
   markDown(why);
   scheduleReconnect();
 }
@@ -165,6 +193,29 @@ void RedisClient::send(RedisCall* call) {
   }
 }
 
+void RedisClient::sendHandshake() {
+  // Queued before any EVALSHA, so hiredis writes them first once the socket connects; their
+  // replies are ignored (privdata null): a failed AUTH surfaces as the NOAUTH error replies of
+  // the calls behind it, which are counted and logged.
+  if (!options_.password.empty()) {
+    const bool withUser = !options_.user.empty();
+    const std::string& first = withUser ? options_.user : options_.password;
+    const char* argv[3] = {"AUTH", first.c_str(), options_.password.c_str()};
+    const std::size_t lens[3] = {4, first.size(), options_.password.size()};
+    (void)redisAsyncCommandArgv(ac_, &RedisClient::onReply, nullptr, withUser ? 3 : 2, argv,
+                                lens);
+  }
+  if (options_.db != 0) {
+    const std::string db = std::to_string(options_.db);
+    const char* argv[2] = {"SELECT", db.c_str()};
+    const std::size_t lens[2] = {6, db.size()};
+    (void)redisAsyncCommandArgv(ac_, &RedisClient::onReply, nullptr, 2, argv, lens);
+  }
+  const char* ping[1] = {"PING"};
+  const std::size_t pingLen[1] = {4};
+  (void)redisAsyncCommandArgv(ac_, &RedisClient::onReply, &kProbe, 1, ping, pingLen);
+}
+
 void RedisClient::loadScript(const RedisScript& script) {
   const char* argv[3] = {"SCRIPT", "LOAD", script.source.data()};
   const std::size_t lens[3] = {6, 4, script.source.size()};
@@ -173,9 +224,16 @@ void RedisClient::loadScript(const RedisScript& script) {
 
 void RedisClient::onReply(redisAsyncContext* ac, void* r, void* privdata) {
   if (privdata == nullptr) {
-    return;  // SCRIPT LOAD: the EVALSHA queued behind it reports any problem
+    return;  // SCRIPT LOAD, AUTH, SELECT: the EVALSHA queued behind reports any problem
   }
   RedisClient* self = clientOf(ac);
+  if (privdata == &kProbe) {
+    const auto* reply = static_cast<const redisReply*>(r);
+    if (reply != nullptr && reply->type != REDIS_REPLY_ERROR && !self->dropping_) {
+      self->markUp();
+    }
+    return;
+  }
   auto* call = static_cast<RedisCall*>(privdata);
   self->inflight_.erase(self->inflight_.iterator_to(*call));
   const auto* reply = static_cast<const redisReply*>(r);
@@ -197,14 +255,14 @@ void RedisClient::onReply(redisAsyncContext* ac, void* r, void* privdata) {
     bump(self->stats_.replyErrors);
     if (!self->replyErrorLogged_) {
       self->replyErrorLogged_ = true;
-      self->log_(LogLevel::error, fmt::format("redis store {}:{}: script {} failed: {}",
-                                              self->options_.host, self->options_.port,
-                                              call->script->name, reply->str));
+      self->log_(LogLevel::error, fmt::format("redis store {}: script {} failed: {}",
+                                              self->address(), call->script->name, reply->str));
     }
     self->finish(call, nullptr, StoreFailure::replyError);
     return;
   }
   self->replyErrorLogged_ = false;
+  self->markUp();
   self->finish(call, reply, StoreFailure::none);
 }
 
@@ -259,11 +317,14 @@ void RedisClient::markDown(std::string_view why) {
     return;
   }
   healthy_ = false;
+  if (stats_.unavailableClients.fetch_add(1, std::memory_order_relaxed) != 0) {
+    return;  // another connection sharing these stats already reported the outage
+  }
   bump(stats_.stateChanges);
   log_(LogLevel::warn,
-       fmt::format("redis store {}:{} unavailable ({}); limits follow on_store_error until it "
+       fmt::format("redis store {} unavailable ({}); limits follow on_store_error until it "
                    "recovers",
-                   options_.host, options_.port, why));
+                   address(), why));
 }
 
 void RedisClient::markUp() {
@@ -271,9 +332,12 @@ void RedisClient::markUp() {
     return;
   }
   healthy_ = true;
+  if (stats_.unavailableClients.fetch_sub(1, std::memory_order_relaxed) != 1) {
+    return;  // some connection sharing these stats is still down
+  }
   bump(stats_.stateChanges);
-  log_(LogLevel::info, fmt::format("redis store {}:{} available again; shared limits enforced",
-                                   options_.host, options_.port));
+  log_(LogLevel::info,
+       fmt::format("redis store {} available again; shared limits enforced", address()));
 }
 
 }  // namespace gw::limit

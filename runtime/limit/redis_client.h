@@ -45,10 +45,17 @@ class RedisCall : public boost::intrusive::list_base_hook<> {
 };
 
 /// Connection settings. Host must be an IP literal: hiredis resolves names with a blocking
-/// getaddrinfo, which must not run on an event loop.
+/// getaddrinfo, which must not run on an event loop (parseRedisUrl resolves at configuration
+/// time).
 struct RedisOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
+  /// A Unix socket path; when set, host and port are ignored.
+  std::string unixPath;
+  /// Sent as AUTH [user] password ahead of every other command of a new connection.
+  std::string user, password;
+  /// Sent as SELECT db on a new connection when non-zero.
+  std::uint32_t db = 0;
   std::chrono::milliseconds callTimeout{100};
   std::chrono::milliseconds connectTimeout{500};
   std::chrono::milliseconds backoffMin{50};
@@ -64,7 +71,11 @@ struct RedisOptions {
 /// Thread-safety: construct, use and destroy on the io_context's thread only (one per core).
 class RedisClient {
  public:
-  RedisClient(boost::asio::io_context& io, RedisOptions options, LogSink log = &logToStderr);
+  /// `shared` (optional) collects the counters of several clients (one per worker); it must
+  /// outlive the client. With several clients sharing it, "unavailable" is logged when the first
+  /// of them loses its connection and "available again" when the last one recovers.
+  RedisClient(boost::asio::io_context& io, RedisOptions options, LogSink log = &logToStderr,
+              RedisStats* shared = nullptr);
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
   /// Fails every call in flight (their completions are posted) and closes the connection.
@@ -93,11 +104,14 @@ class RedisClient {
   void dropConnection(StoreFailure reason, const char* why);
   void send(RedisCall* call);
   void loadScript(const RedisScript& script);
+  void sendHandshake();
   void finish(RedisCall* call, const redisReply* reply, StoreFailure failure) noexcept;
   void armDeadline();
   void onDeadline();
   void markDown(std::string_view why);
   void markUp();
+  void setState(State next) noexcept;
+  [[nodiscard]] std::string address() const;
 
   boost::asio::io_context& io_;
   RedisOptions options_;
@@ -116,7 +130,8 @@ class RedisClient {
   std::chrono::milliseconds backoff_;
   std::chrono::steady_clock::time_point connectDeadline_{};
   boost::intrusive::list<RedisCall> inflight_;
-  RedisStats stats_;
+  RedisStats ownStats_;
+  RedisStats& stats_;
   std::shared_ptr<char> alive_ = std::make_shared<char>();  // timer handlers check it
 };
 

@@ -12,6 +12,9 @@ struct RedisStats {
 #define GW_REDIS_STAT(member, metric, help) std::atomic<std::uint64_t> member{0};
 #include "runtime/limit/redis_stats.def"
 #undef GW_REDIS_STAT
+  /// Gauges: connections up right now, and clients currently unavailable (not counted above).
+  std::atomic<std::int64_t> connectionsUp{0};
+  std::atomic<std::int64_t> unavailableClients{0};
 
   /// Calls fn(metric_name, help, value) for every counter, in declaration order.
   template <class Fn>

@@ -37,6 +37,11 @@ class Handler {
   /// worker thread, with the Decision `decide` filled (its `handlerData` included). Must not throw.
   virtual void onComplete(const RequestContext& /*req*/, Decision& /*decision*/,
                           const Completion& /*done*/) {}
+
+  /// Called once on the worker thread when the worker starts draining: close long-lived I/O the
+  /// handler opened on the worker's io_context (store connections, their timers), or the loop
+  /// never runs out of work and the worker never exits. Requests still in flight may follow.
+  virtual void drain() {}
 };
 
 /// Builds the Handler of worker `workerIndex`; called once per worker at start-up.

@@ -114,6 +114,7 @@ void Worker::beginDrain() {
   draining_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
+  handler_->drain();
   // Idle sessions close now; onDrain never destroys a session synchronously.
   for (Session* s = sessions_; s != nullptr; s = s->next) {
     s->onDrain();
