@@ -149,6 +149,9 @@ int runGateway(const RunOptions& opt) {
   std::fflush(stdout);
   logLine(LogLevel::kInfo, std::string("serving with the ") + gen->backend + " back end" +
                                (app.watcher->ok() ? ", watching the policy files" : ""));
+  // Not held beyond start-up: a reload must be able to free the first generation (its JWKS
+  // refresh loops, limiters and upstream state) once its last request is done.
+  gen.reset();
 
   asio::signal_set signals(app.control, SIGTERM, SIGINT, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> onSignal =

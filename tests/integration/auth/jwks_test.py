@@ -88,14 +88,16 @@ def jwks_url():
 def jwks_rotation():
     """Rotation during the test: the new kid is served, the old one removed -> old tokens are
     rejected after the refresh even though their verdict was cached; the server down -> the
-    stale keys keep working; back up -> fresh again."""
+    stale keys keep working; back up -> fresh again; the provider removed by a reload -> its
+    refresh loop stops."""
     tmp, a = TempDir(), Upstream()
     k1, k2 = Key(tmp, "RS256", "k1"), Key(tmp, "RS256", "k2")
     idp = AuthServer(tmp, "idp")
     idp.set_jwks([k1])
     gw = None
     try:
-        gw = Gateway(jwks_policy(tmp, a, idp, "2s"))
+        policy = jwks_policy(tmp, a, idp, "2s")
+        gw = Gateway(policy)
         t1 = k1.token(claims("alice"))
         check(get(gw, "/secure/x", t1)[0] == 200, "k1 before the rotation")
         check(get(gw, "/secure/x", t1)[0] == 200, "k1 again (now from the verdict cache)")
@@ -121,6 +123,18 @@ def jwks_rotation():
         check(metric(gw, "gw_auth_jwks_rotations_total") >= 1, "rotation counted")
         check(metric(gw, "gw_auth_jwks_verdicts_invalidated_total") >= 1, "k1 verdict dropped")
         check(metric(gw, "gw_auth_jwks_stale_serving_total") >= 1, "stale serving counted")
+
+        # A reload that drops the provider stops its refresh loop (no leaked fetchers).
+        tmp.write("p.gw", f"""
+upstream a {{ server 127.0.0.1:{a.port} }}
+route open {{ match {{ path prefix "/" }} forward a }}
+""")
+        st, body = gw.admin("POST", "/reload")
+        check(st == 200, f"reload without the provider: {st} {body}")
+        time.sleep(1.0)  # a fetch in flight at the reload may still land
+        after = idp.count("jwks")
+        time.sleep(5.0)  # refresh is 2 s: a live fetcher would have fetched twice by now
+        check(idp.count("jwks") == after, f"fetcher stopped: {after} -> {idp.count('jwks')}")
     finally:
         if gw:
             gw.stop()
