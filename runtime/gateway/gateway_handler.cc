@@ -181,7 +181,8 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
   if (!allowed) {
     // A local limit already refuses: spend no shared quota; report only the decided limits.
     for (size_t i = st.redisUsed; i-- > 0;) {
-      st.decisions.erase(st.decisions.begin() + static_cast<std::ptrdiff_t>(st.redisPending[i].decision));
+      auto slot = static_cast<std::ptrdiff_t>(st.redisPending[i].decision);
+      st.decisions.erase(st.decisions.begin() + slot);
     }
     co_return false;
   }
@@ -505,6 +506,40 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
   co_return true;
 }
 
+asio::awaitable<bool> GatewayHandler::limitAndAuthenticate(server::RequestContext& req,
+                                                           server::Decision& out, State& st,
+                                                           const gw_match_result& mr) {
+  const Generation& g = *st.gen;
+  const uint32_t route = static_cast<uint32_t>(mr.route);
+  const RouteRuntime& rr = g.routes[route];
+  const LimitPhase before = rr.auth.empty() ? LimitPhase::kAll : LimitPhase::kBeforeAuth;
+  if (!co_await applyLimits(rr.limits, before, g, st, &mr)) {
+    respondLimited(out, st);
+    co_return false;
+  }
+  if (st.suspended) view_.build(req, g);  // another request may have used the view meanwhile
+  if (rr.auth.empty()) co_return true;
+  if (!co_await authenticate(req, out, st, route)) {
+    addLimitHeaders(st, out.respond.headers);
+    co_return false;
+  }
+  // Authentication may have suspended (introspection) and let another request of this
+  // worker reuse the view: rebuild it for this request.
+  view_.build(req, g);
+  if (st.identity) setIdentity(g, st.identity);
+  // Limits keyed on the identity (auth.subject, claims) count authenticated requests only.
+  st.suspended = false;
+  if (!co_await applyLimits(rr.limits, LimitPhase::kAfterAuth, g, st, &mr)) {
+    respondLimited(out, st);
+    co_return false;
+  }
+  if (st.suspended) {
+    view_.build(req, g);
+    if (st.identity) setIdentity(g, st.identity);
+  }
+  co_return true;
+}
+
 asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server::Decision& out) {
   State* stp = acquireState();
   State& st = *stp;
@@ -539,33 +574,7 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   }
   uint32_t route = static_cast<uint32_t>(mr.route);
   st.route = mr.route;
-  const RouteRuntime& rr = g.routes[route];
-  const LimitPhase before = rr.auth.empty() ? LimitPhase::kAll : LimitPhase::kBeforeAuth;
-  if (!co_await applyLimits(rr.limits, before, g, st, &mr)) {
-    respondLimited(out, st);
-    co_return;
-  }
-  if (st.suspended) view_.build(req, g);
-  if (!rr.auth.empty()) {
-    if (!co_await authenticate(req, out, st, route)) {
-      addLimitHeaders(st, out.respond.headers);
-      co_return;
-    }
-    // Authentication may have suspended (introspection) and let another request of this
-    // worker reuse the view: rebuild it for this request.
-    view_.build(req, g);
-    if (st.identity) setIdentity(g, st.identity);
-    // Limits keyed on the identity (auth.subject, claims) count authenticated requests only.
-    st.suspended = false;
-    if (!co_await applyLimits(rr.limits, LimitPhase::kAfterAuth, g, st, &mr)) {
-      respondLimited(out, st);
-      co_return;
-    }
-    if (st.suspended) {
-      view_.build(req, g);
-      if (st.identity) setIdentity(g, st.identity);
-    }
-  }
+  if (!co_await limitAndAuthenticate(req, out, st, mr)) co_return;
   ctx = p.makeContext(scratch_.data(), scratch_.size());
   ctx.params = mr.params;
   ctx.param_count = mr.param_count;

@@ -53,6 +53,11 @@ class GatewayHandler final : public server::Handler {
                                            LimitPhase phase, const Generation& g, State& st,
                                            const gw_match_result* mr = nullptr);
   boost::asio::awaitable<bool> applyRedisLimits(const Generation& g, State& st);
+  /// Route limits, authentication, then the route limits keyed on the identity. False when
+  /// `out` holds the answer (429, 401, 503).
+  boost::asio::awaitable<bool> limitAndAuthenticate(server::RequestContext& req,
+                                                    server::Decision& out, State& st,
+                                                    const gw_match_result& mr);
   void respondLimited(server::Decision& out, State& st);
   void addLimitHeaders(const State& st, std::vector<std::pair<std::string, std::string>>& out);
   void setIdentity(const Generation& g, const std::shared_ptr<const auth::Identity>& id);

@@ -74,9 +74,10 @@ std::optional<std::string> resolveHost(const std::string& host, std::string& ip)
     return "cannot resolve redis host `" + host + "`";
   }
   char text[INET6_ADDRSTRLEN] = {};
-  const void* addr = res->ai_family == AF_INET
-                         ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
-                         : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+  const void* addr =
+      res->ai_family == AF_INET
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
   inet_ntop(res->ai_family, addr, text, sizeof(text));
   freeaddrinfo(res);
   ip = text;

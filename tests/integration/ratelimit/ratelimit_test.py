@@ -86,6 +86,16 @@ def metric(text, name, labels=""):
     return float(m.group(1))
 
 
+def jwt_auth(signer):
+    """An `auth main jwt` block trusting `signer`'s key."""
+    return f"""auth main jwt {{
+  issuer "https://issuer.test"
+  audience "gw-tests"
+  public_key file "{signer.pub}"
+  algorithms [RS256]
+}}"""
+
+
 def check_retry_after(conn, path, retry_after, headers=None):
     """Retry-After is ceil(true wait): denied just before RA-1 seconds, admitted at RA."""
     t0 = time.monotonic()
@@ -166,12 +176,7 @@ def keys(store):
         gw = env.start(f"""
 {env.gateway_block('trusted_proxies [127.0.0.1/32]')}
 upstream a {{ server 127.0.0.1:{env.upstream.port} }}
-auth main jwt {{
-  issuer "https://issuer.test"
-  audience "gw-tests"
-  public_key file "{signer.pub}"
-  algorithms [RS256]
-}}
+{jwt_auth(signer)}
 limit per_ip sliding_window {{ key client.ip rate 2/m {s} }}
 limit per_key sliding_window {{ key request.header("X-API-Key") rate 2/m {s} }}
 limit per_user sliding_window {{ key auth.subject rate 2/m {s} }}
@@ -401,12 +406,7 @@ def headers(store):
         gw = env.start(f"""
 {env.gateway_block()}
 upstream a {{ server 127.0.0.1:{env.upstream.port} }}
-auth main jwt {{
-  issuer "https://issuer.test"
-  audience "gw-tests"
-  public_key file "{signer.pub}"
-  algorithms [RS256]
-}}
+{jwt_auth(signer)}
 limit warned sliding_window {{ key client.ip rate 4/m warn 50% {s} }}
 limit bucket token_bucket {{ key client.ip rate 2/m burst 4 {s} }}
 route w {{ match {{ path prefix "/w" }} limit warned forward a }}
