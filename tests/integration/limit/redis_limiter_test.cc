@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -255,6 +256,52 @@ void killMidTest(OnStoreError onError) {
   EXPECT_EQ(node.countLogs("available again"), 1);
   EXPECT_EQ(stats.stateChanges.load(), 2u);
   EXPECT_EQ(node.logs.size(), 2u);
+}
+
+// Two workers' connections report into one RedisStats (as in gw): counters add up, the gauges
+// follow the connections, and each store-level state change is logged once, not per worker.
+TEST(RedisLimiter, WorkersShareStatsAndLogOncePerChange) {
+  testing::RedisServer redis;
+  boost::asio::io_context io;
+  RedisStats shared;
+  std::vector<std::string> logs;
+  LogSink sink = [&](LogLevel, std::string_view line) { logs.emplace_back(line); };
+  const RedisOptions options = Node::options(redis.port(), 200ms);
+  RedisClient a(io, options, sink, &shared);
+  RedisClient b(io, options, sink, &shared);
+  RedisLimiter la(a), lb(b);
+  const LimitSpec spec = bucketSpec("shared", 100, 1s, 100);
+  auto decideOn = [&](RedisLimiter& l) {
+    std::optional<Decision> out;
+    l.asyncDecide("k", spec, [&](Decision d) { out = d; });
+    const auto start = Clock::now();
+    while (!out && Clock::now() - start < 5s) io.run_one_for(10ms);
+    return out.value_or(Decision{});
+  };
+  auto runUntil = [&](const std::function<bool()>& done) {
+    const auto start = Clock::now();
+    while (!done() && Clock::now() - start < 5s) io.run_one_for(10ms);
+    return done();
+  };
+  EXPECT_EQ(decideOn(la).source, DecisionSource::redis);
+  EXPECT_EQ(decideOn(lb).source, DecisionSource::redis);
+  EXPECT_EQ(shared.decisions.load(), 2u);
+  ASSERT_TRUE(runUntil([&] { return shared.connectionsUp.load() == 2; }));
+
+  redis.kill();
+  EXPECT_EQ(decideOn(la).source, DecisionSource::fallback);
+  EXPECT_EQ(decideOn(lb).source, DecisionSource::fallback);
+  EXPECT_EQ(shared.fallbackAllow.load(), 2u);
+  EXPECT_EQ(shared.unavailableClients.load(), 2);
+  EXPECT_EQ(shared.connectionsUp.load(), 0);
+  redis.restart();
+  ASSERT_TRUE(runUntil([&] { return shared.unavailableClients.load() == 0; }))
+      << "both connections come back (their PING answers) without any request";
+  EXPECT_EQ(shared.connectionsUp.load(), 2);
+  EXPECT_EQ(shared.stateChanges.load(), 2u);
+  ASSERT_EQ(logs.size(), 2u) << "one line down, one line up, for two connections";
+  EXPECT_NE(logs[0].find("unavailable"), std::string::npos);
+  EXPECT_NE(logs[1].find("available again"), std::string::npos);
 }
 
 TEST(RedisLimiter, KilledRedisFailsOpenWithAllow) { killMidTest(OnStoreError::allow); }
