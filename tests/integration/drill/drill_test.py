@@ -72,7 +72,7 @@ route api {{ match {{ path prefix "/api" }} forward pair }}
             a_at_open = a.count()
             time.sleep(2.0)  # two cool-downs with the server still dead
             t_restart = time.monotonic()
-            check(a.count() - a_at_open > 50, "the surviving server takes the traffic")
+            check(a.count() - a_at_open > 10, "the surviving server takes the traffic")
             lost = failures(load.since(t_kill, t_restart))
             print(f"kill -> open: {t_open - t_kill:.3f}s; failed requests: {len(lost)} "
                   f"of {len(load.since(t_kill, t_restart))}")
@@ -91,7 +91,7 @@ route api {{ match {{ path prefix "/api" }} forward pair }}
                 check_breaker_metric(gw, "pair", b.port, 0)
                 b_at_close = b2.count()
                 time.sleep(1.0)
-                check(b2.count() - b_at_close > 20, "the restarted server takes traffic again")
+                check(b2.count() - b_at_close > 5, "the restarted server takes traffic again")
                 print(f"restart -> closed: {t_closed - t_restart:.3f}s")
                 after = failures(load.since(t_restart))
                 check(not after, f"no errors during recovery: {after[:10]}")
@@ -134,7 +134,7 @@ route api {{ match {{ path prefix "/api" }} forward solo }}
             answers = load.since(t_open + 0.3, t_restart)
             fast = [r for r in answers if r[1] == 503]
             other = [r for r in answers if r[1] != 503]
-            check(len(fast) > 50, f"fast 503s while the server is dead: {len(fast)}")
+            check(len(fast) > 10, f"fast 503s while the server is dead: {len(fast)}")
             check(all(r[2] is not None and int(r[2]) >= 1 for r in fast),
                   f"every 503 carries Retry-After: {[r for r in fast if not r[2]][:5]}")
             # Without connecting: a connect attempt to the dead server would answer 502. The
@@ -158,7 +158,7 @@ route api {{ match {{ path prefix "/api" }} forward solo }}
                 time.sleep(1.0)
                 after = failures(load.since(t_closed + 0.3))
                 check(not after, f"no errors once closed: {after[:10]}")
-                check(len(load.since(t_closed + 0.3)) > 20, "traffic flows after recovery")
+                check(len(load.since(t_closed + 0.3)) > 5, "traffic flows after recovery")
                 print_warnings(gw)
             finally:
                 load.stop()
