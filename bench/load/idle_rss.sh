@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Idle memory of gw with a large policy (issue 4: < 50 MiB with 10 000 routes).
+#   bench/load/idle_rss.sh [ROUTES=10000] [BACKEND=jit|interpreter]
+# Generates the policy with gen_policy.py (no auth, upstream on a closed port: gw never needs
+# it while idle), starts gw with one worker and no access log, waits until it serves, lets it
+# idle for IDLE seconds (default 5) and prints VmRSS / VmHWM of the process and the start-up
+# time. GW_BIN overrides the binary (default build-rel/bin/gw).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+GW_BIN="${GW_BIN:-$ROOT/build-rel/bin/gw}"
+ROUTES="${1:-10000}"
+BACKEND="${2:-jit}"
+DIR="$(mktemp -d /tmp/gw-idle.XXXXXX)"
+python3 "$HERE/gen_policy.py" "$ROUTES" --auth none --port 9 --out "$DIR/p.gw"
+: > "$DIR/out"
+START=$(date +%s.%N)
+"$GW_BIN" run "$DIR/p.gw" --listen 127.0.0.1:0 --threads 1 --access-log off \
+  --backend "$BACKEND" > "$DIR/out" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DIR"' EXIT
+until grep -q "listening on" "$DIR/out"; do
+  kill -0 $PID 2>/dev/null || { cat "$DIR/out"; exit 1; }
+  sleep 0.5
+done
+READY=$(date +%s.%N)
+sleep "${IDLE:-5}"
+RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+HWM=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
+ANON=$(awk '/RssAnon/ {print $2}' /proc/$PID/status)
+FILE=$(awk '/RssFile/ {print $2}' /proc/$PID/status)
+mib() { echo "scale=1; $1 / 1024" | bc; }
+printf 'routes=%s backend=%s start=%.1fs idle VmRSS=%s MiB (anon %s, file %s) peak VmHWM=%s MiB load=%s\n' \
+  "$ROUTES" "$BACKEND" "$(echo "$READY - $START" | bc)" "$(mib "$RSS")" "$(mib "$ANON")" \
+  "$(mib "$FILE")" "$(mib "$HWM")" "$(cut -d' ' -f1 /proc/loadavg)"
