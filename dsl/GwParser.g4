@@ -2,7 +2,9 @@
 // keyword, so `match { path "/x" method GET }` needs no separators; `;` may separate items.
 // Labelled alternatives give the AST builder one visit method per construct.
 parser grammar GwParser;
-options { tokenVocab = GwLexer; }
+options { tokenVocab = GwLexer; contextSuperClass = CstContext; }
+// CstContext (compiler/parse/cst_context.h) finds children without dynamic_cast.
+@parser::postinclude { #include "compiler/parse/cst_context.h" }
 
 file: decl* EOF;
 
@@ -55,9 +57,12 @@ upstreamItem
   | TLS tlsBlock                                           # upstreamTls
   | SEMI                                                   # upstreamSemi
   ;
+// A health check's `timeout` must be on the same line as the token before it: a `timeout` that
+// starts a line is the upstream's own request timeout (newlines are otherwise not significant,
+// so without this `health get "/h" every 5s` + newline + `timeout 30s` read as one item).
 healthOpt
   : EVERY DURATION                                         # healthEvery
-  | TIMEOUT DURATION                                       # healthTimeout
+  | {_input->LT(1)->getLine() == _input->LT(-1)->getLine()}? TIMEOUT DURATION # healthTimeout
   | HEALTHY INT                                            # healthHealthy
   | UNHEALTHY INT                                          # healthUnhealthy
   ;

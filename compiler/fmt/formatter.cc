@@ -45,30 +45,6 @@ Node tlsNode(std::string header, const TlsConfig& t, const Span& span) {
   return n;
 }
 
-// `health ... every 5s` followed by the upstream's own `timeout 30s` would read back as the
-// health check's timeout, since newlines are not significant. Only a `;` written between them
-// keeps them apart, so that one `;` is kept.
-void keepHealthSeparator(Node& n, const Upstream& u) {
-  if (!u.health || !u.timeout || !u.health->span.valid() || !u.timeout->span.valid()) {
-    return;
-  }
-  uint32_t healthEnd = u.health->span.offset + u.health->span.length;
-  uint32_t timeoutAt = u.timeout->span.offset;
-  if (timeoutAt < healthEnd) {
-    return;
-  }
-  for (const Node& c : n.children) {
-    if (c.hasSpan && c.begin >= healthEnd && c.begin < timeoutAt) {
-      return;  // another item sits between them
-    }
-  }
-  for (Node& c : n.children) {
-    if (c.hasSpan && c.begin == u.health->span.offset) {
-      c.text += ";";
-    }
-  }
-}
-
 }  // namespace
 
 Node namesNode(const std::string& keyword, const std::vector<Ident>& names,
@@ -157,7 +133,6 @@ Node upstreamNode(const Upstream& u) {
   if (u.tls) {
     n.children.push_back(tlsNode("tls", *u.tls, u.tls->span));
   }
-  keepHealthSeparator(n, u);
   return n;
 }
 

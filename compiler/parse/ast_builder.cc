@@ -196,34 +196,34 @@ ExprPtr AstBuilder::expr(P::ExprContext* ctx, uint32_t depth) {
     e->type = Type::of(TypeKind::Error);
     return e;
   }
-  if (auto* c = dynamic_cast<P::CompareExprContext*>(ctx)) {
+  if (auto* c = as<P::CompareExprContext>(ctx)) {
     e->kind = ExprKind::Binary;
     e->op = compareOp(c->op);
     e->items.push_back(expr(c->lhs, depth + 1));
     e->items.push_back(expr(c->rhs, depth + 1));
-  } else if (auto* c = dynamic_cast<P::NotInExprContext*>(ctx)) {
+  } else if (auto* c = as<P::NotInExprContext>(ctx)) {
     e->kind = ExprKind::Binary;
     e->op = BinOp::NotIn;
     e->items.push_back(expr(c->lhs, depth + 1));
     e->items.push_back(expr(c->rhs, depth + 1));
-  } else if (auto* c = dynamic_cast<P::MatchesExprContext*>(ctx)) {
+  } else if (auto* c = as<P::MatchesExprContext>(ctx)) {
     e->kind = ExprKind::Matches;
     e->items.push_back(expr(c->lhs, depth + 1));
     e->lit = lit(c->REGEX(), LitKind::Regex);
-  } else if (auto* c = dynamic_cast<P::NotExprContext*>(ctx)) {
+  } else if (auto* c = as<P::NotExprContext>(ctx)) {
     e->kind = ExprKind::Not;
     e->items.push_back(expr(c->expr(), depth + 1));
-  } else if (auto* c = dynamic_cast<P::AndExprContext*>(ctx)) {
+  } else if (auto* c = as<P::AndExprContext>(ctx)) {
     e->kind = ExprKind::Binary;
     e->op = BinOp::And;
     e->items.push_back(expr(c->lhs, depth + 1));
     e->items.push_back(expr(c->rhs, depth + 1));
-  } else if (auto* c = dynamic_cast<P::OrExprContext*>(ctx)) {
+  } else if (auto* c = as<P::OrExprContext>(ctx)) {
     e->kind = ExprKind::Binary;
     e->op = BinOp::Or;
     e->items.push_back(expr(c->lhs, depth + 1));
     e->items.push_back(expr(c->rhs, depth + 1));
-  } else if (auto* c = dynamic_cast<P::PrimaryExprContext*>(ctx)) {
+  } else if (auto* c = as<P::PrimaryExprContext>(ctx)) {
     return primary(c->primary(), depth + 1);
   } else {
     e->type = Type::of(TypeKind::Error);
@@ -240,12 +240,12 @@ ExprPtr AstBuilder::expr(P::ExprContext* ctx, uint32_t depth) {
 ExprPtr AstBuilder::primary(P::PrimaryContext* ctx, uint32_t depth) {
   auto e = std::make_unique<Expr>();
   e->span = span(ctx);
-  if (auto* c = dynamic_cast<P::LiteralPrimaryContext*>(ctx)) {
+  if (auto* c = as<P::LiteralPrimaryContext>(ctx)) {
     e->kind = ExprKind::Literal;
     e->lit = literal(c->literal());
-  } else if (auto* c = dynamic_cast<P::ListPrimaryContext*>(ctx)) {
+  } else if (auto* c = as<P::ListPrimaryContext>(ctx)) {
     return list(c->list());
-  } else if (auto* c = dynamic_cast<P::PathPrimaryContext*>(ctx)) {
+  } else if (auto* c = as<P::PathPrimaryContext>(ctx)) {
     e->kind = c->LPAREN() ? ExprKind::Call : ExprKind::Path;
     for (P::NameContext* n : c->name()) {
       e->path.push_back(ident(n));
@@ -253,7 +253,7 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* ctx, uint32_t depth) {
     for (P::ExprContext* arg : c->expr()) {
       e->items.push_back(expr(arg, depth + 1));
     }
-  } else if (auto* c = dynamic_cast<P::ParenPrimaryContext*>(ctx)) {
+  } else if (auto* c = as<P::ParenPrimaryContext>(ctx)) {
     auto inner = expr(c->expr(), depth + 1);
     inner->span = e->span;  // keep the parentheses in the span for carets
     return inner;
@@ -266,27 +266,27 @@ ExprPtr AstBuilder::primary(P::PrimaryContext* ctx, uint32_t depth) {
 // ---- JSON objects in tests --------------------------------------------------------------------
 
 std::string AstBuilder::jsonValue(P::JsonValueContext* ctx) {
-  if (auto* c = dynamic_cast<P::JsonStringContext*>(ctx)) {
+  if (auto* c = as<P::JsonStringContext>(ctx)) {
     Lit l = lit(c->STRING(), LitKind::String);
     return nlohmann::json(l.str).dump();
   }
-  if (auto* c = dynamic_cast<P::JsonNumberContext*>(ctx)) {
+  if (auto* c = as<P::JsonNumberContext>(ctx)) {
     return c->getText();
   }
-  if (auto* c = dynamic_cast<P::JsonBoolContext*>(ctx)) {
+  if (auto* c = as<P::JsonBoolContext>(ctx)) {
     return c->getText();
   }
-  if (dynamic_cast<P::JsonNullContext*>(ctx)) {
+  if (as<P::JsonNullContext>(ctx)) {
     return "null";
   }
-  if (auto* c = dynamic_cast<P::JsonArrayContext*>(ctx)) {
+  if (auto* c = as<P::JsonArrayContext>(ctx)) {
     std::string out = "[";
     for (size_t i = 0; i < c->jsonValue().size(); ++i) {
       out += (i ? "," : "") + jsonValue(c->jsonValue(i));
     }
     return out + "]";
   }
-  if (auto* c = dynamic_cast<P::JsonObjectContext*>(ctx)) {
+  if (auto* c = as<P::JsonObjectContext>(ctx)) {
     return object(c->object());
   }
   return "null";

@@ -1,6 +1,8 @@
 #pragma once
 // Internal to compiler/parse: turns the ANTLR parse tree into the AST. Only parser.cc includes
 // this header; it is the one place besides parser.cc that sees ANTLR types.
+#include <typeinfo>
+
 #include "GwParser.h"
 #include "compiler/ast/ast.h"
 #include "compiler/diag/diagnostic.h"
@@ -9,6 +11,14 @@
 #include "compiler/source/source_manager.h"
 
 namespace gw::parse {
+
+/// `node` as the generated context class `T` of a labelled alternative, or nullptr. Those
+/// classes have no subclasses, so one type_info comparison answers what dynamic_cast would,
+/// without walking the class hierarchy (dynamic_cast was a fifth of the parse time).
+template <class T>
+T* as(antlr4::tree::ParseTree* node) {
+  return node && typeid(*node) == typeid(T) ? static_cast<T*>(node) : nullptr;
+}
 
 class AstBuilder {
  public:

@@ -14,18 +14,18 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
   std::string whereS = "route `" + r.name.text + "`";
   const char* where = whereS.c_str();
   for (P::RouteItemContext* item : ctx->routeItem()) {
-    if (auto* c = dynamic_cast<P::MatchBlockContext*>(item)) {
+    if (auto* c = as<P::MatchBlockContext>(item)) {
       Match m = match(c);
       if (r.match) {
         duplicate(m.span, "match", where);
       } else {
         r.match = std::move(m);
       }
-    } else if (auto* c = dynamic_cast<P::RouteLimitContext*>(item)) {
+    } else if (auto* c = as<P::RouteLimitContext>(item)) {
       for (P::NameContext* n : c->name()) {
         r.limits.push_back(ident(n));
       }
-    } else if (auto* c = dynamic_cast<P::AuthenticateItemContext*>(item)) {
+    } else if (auto* c = as<P::AuthenticateItemContext>(item)) {
       Authenticate a;
       a.span = span(c);
       a.optional = c->OPTIONAL() != nullptr;
@@ -33,20 +33,20 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
         a.providers.push_back(ident(n));
       }
       setOnce(r.authenticate, std::move(a), "authenticate", where);
-    } else if (auto* c = dynamic_cast<P::AuthorizeRefContext*>(item)) {
+    } else if (auto* c = as<P::AuthorizeRefContext>(item)) {
       Authorize a;
       a.span = span(c);
       for (P::NameContext* n : c->name()) {
         a.policies.push_back(ident(n));
       }
       setOnce(r.authorize, std::move(a), "authorize", where);
-    } else if (auto* c = dynamic_cast<P::AuthorizeBlockContext*>(item)) {
+    } else if (auto* c = as<P::AuthorizeBlockContext>(item)) {
       Authorize a;
       a.span = span(c);
       a.inlineBlock = true;
       a.rules = rules(c->policyRule());
       setOnce(r.authorize, std::move(a), "authorize", where);
-    } else if (auto* c = dynamic_cast<P::RequestBlockContext*>(item)) {
+    } else if (auto* c = as<P::RequestBlockContext>(item)) {
       if (r.hasRequestBlock) {
         duplicate(span(c), "request", where);
       }
@@ -54,7 +54,7 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
       for (Transform& t : transforms(c->transform())) {
         r.request.push_back(std::move(t));
       }
-    } else if (auto* c = dynamic_cast<P::ResponseBlockContext*>(item)) {
+    } else if (auto* c = as<P::ResponseBlockContext>(item)) {
       if (r.hasResponseBlock) {
         duplicate(span(c), "response", where);
       }
@@ -62,7 +62,7 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
       for (Transform& t : transforms(c->transform())) {
         r.response.push_back(std::move(t));
       }
-    } else if (auto* c = dynamic_cast<P::ForwardItemContext*>(item)) {
+    } else if (auto* c = as<P::ForwardItemContext>(item)) {
       Forward f;
       f.span = span(c);
       for (P::ForwardTargetContext* t : c->forwardTarget()) {
@@ -76,7 +76,7 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
         f.by = expr(c->expr());
       }
       setOnce(r.forward, std::move(f), "forward", where);
-    } else if (auto* c = dynamic_cast<P::AggregateItemContext*>(item)) {
+    } else if (auto* c = as<P::AggregateItemContext>(item)) {
       if (r.hasAggregate) {
         duplicate(span(c), "aggregate", where);
       }
@@ -86,9 +86,9 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
         r.aggregate.push_back(AggregatePart{ident(p->field), ident(p->upstream),
                                             lit(p->STRING(), LitKind::String), span(p)});
       }
-    } else if (auto* c = dynamic_cast<P::RouteTimeoutContext*>(item)) {
+    } else if (auto* c = as<P::RouteTimeoutContext>(item)) {
       setOnce(r.timeout, lit(c->DURATION(), LitKind::Duration), "timeout", where);
-    } else if (auto* c = dynamic_cast<P::MaxBodyItemContext*>(item)) {
+    } else if (auto* c = as<P::MaxBodyItemContext>(item)) {
       setOnce(r.maxBody, lit(c->SIZE(), LitKind::Size), "max_body", where);
     }
   }
@@ -100,9 +100,9 @@ Match AstBuilder::match(P::MatchBlockContext* ctx) {
   m.span = span(ctx);
   const char* where = "a match block";
   for (P::MatchItemContext* item : ctx->matchItem()) {
-    if (auto* c = dynamic_cast<P::MatchHostContext*>(item)) {
+    if (auto* c = as<P::MatchHostContext>(item)) {
       setOnce(m.host, stringOrList(c->STRING(), c->list()), span(c), "host", where);
-    } else if (auto* c = dynamic_cast<P::MatchPathContext*>(item)) {
+    } else if (auto* c = as<P::MatchPathContext>(item)) {
       PathMatch p;
       p.span = span(c);
       p.pattern = lit(c->STRING(), LitKind::String);
@@ -115,13 +115,13 @@ Match AstBuilder::match(P::MatchBlockContext* ctx) {
         p.kind = PathMatch::Kind::Template;
       }
       setOnce(m.path, std::move(p), "path", where);
-    } else if (auto* c = dynamic_cast<P::MatchMethodContext*>(item)) {
+    } else if (auto* c = as<P::MatchMethodContext>(item)) {
       setOnce(m.methods, nameOrList(c->name(), c->list()), span(c), "method", where);
-    } else if (auto* c = dynamic_cast<P::MatchHeaderContext*>(item)) {
+    } else if (auto* c = as<P::MatchHeaderContext>(item)) {
       m.headers.push_back(fieldCondition(c->STRING(), c->fieldCondition(), span(c)));
-    } else if (auto* c = dynamic_cast<P::MatchQueryContext*>(item)) {
+    } else if (auto* c = as<P::MatchQueryContext>(item)) {
       m.queries.push_back(fieldCondition(c->STRING(), c->fieldCondition(), span(c)));
-    } else if (auto* c = dynamic_cast<P::MatchWhenContext*>(item)) {
+    } else if (auto* c = as<P::MatchWhenContext>(item)) {
       m.whens.push_back(expr(c->expr()));
     }
   }
@@ -133,13 +133,13 @@ FieldCondition AstBuilder::fieldCondition(TerminalNode* field, P::FieldCondition
   FieldCondition f;
   f.field = lit(field, LitKind::String);
   f.span = at;
-  if (auto* c = dynamic_cast<P::FieldCompareContext*>(ctx)) {
+  if (auto* c = as<P::FieldCompareContext>(ctx)) {
     f.op = c->op && c->op->getType() == P::NEQ ? FieldCondition::Op::Ne : FieldCondition::Op::Eq;
     f.value = lit(c->STRING(), LitKind::String);
-  } else if (auto* c = dynamic_cast<P::FieldMatchesContext*>(ctx)) {
+  } else if (auto* c = as<P::FieldMatchesContext>(ctx)) {
     f.op = FieldCondition::Op::Matches;
     f.value = lit(c->REGEX(), LitKind::Regex);
-  } else if (dynamic_cast<P::FieldAbsentContext*>(ctx)) {
+  } else if (as<P::FieldAbsentContext>(ctx)) {
     f.op = FieldCondition::Op::Absent;
   } else {
     f.op = FieldCondition::Op::Present;
@@ -152,30 +152,30 @@ std::vector<Transform> AstBuilder::transforms(const std::vector<P::TransformCont
   for (P::TransformContext* item : ctxs) {
     Transform t;
     t.span = span(item);
-    if (auto* c = dynamic_cast<P::SetHeaderContext*>(item)) {
+    if (auto* c = as<P::SetHeaderContext>(item)) {
       t.kind = Transform::Kind::SetHeader;
       t.a = lit(c->STRING(), LitKind::String);
       t.value = expr(c->expr());
-    } else if (auto* c = dynamic_cast<P::RemoveHeaderContext*>(item)) {
+    } else if (auto* c = as<P::RemoveHeaderContext>(item)) {
       t.kind = Transform::Kind::RemoveHeader;
       t.a = lit(c->STRING(), LitKind::String);
-    } else if (auto* c = dynamic_cast<P::RewritePathContext*>(item)) {
+    } else if (auto* c = as<P::RewritePathContext>(item)) {
       t.kind = Transform::Kind::RewritePath;
       t.a = lit(c->STRING(0), LitKind::String);
       t.b = lit(c->STRING(1), LitKind::String);
-    } else if (auto* c = dynamic_cast<P::BodyJsonContext*>(item)) {
+    } else if (auto* c = as<P::BodyJsonContext>(item)) {
       t.kind = Transform::Kind::BodyJson;
       for (P::JsonOpContext* op : c->jsonOp()) {
         JsonOp j;
         j.span = span(op);
-        if (auto* rn = dynamic_cast<P::JsonRenameContext*>(op)) {
+        if (auto* rn = as<P::JsonRenameContext>(op)) {
           j.kind = JsonOp::Kind::Rename;
           j.from = lit(rn->STRING(0), LitKind::String);
           j.to = lit(rn->STRING(1), LitKind::String);
-        } else if (auto* rm = dynamic_cast<P::JsonRemoveContext*>(op)) {
+        } else if (auto* rm = as<P::JsonRemoveContext>(op)) {
           j.kind = JsonOp::Kind::Remove;
           j.from = lit(rm->STRING(), LitKind::String);
-        } else if (auto* st = dynamic_cast<P::JsonSetContext*>(op)) {
+        } else if (auto* st = as<P::JsonSetContext>(op)) {
           j.kind = JsonOp::Kind::Set;
           j.from = lit(st->STRING(), LitKind::String);
           j.value = expr(st->expr());
@@ -184,7 +184,7 @@ std::vector<Transform> AstBuilder::transforms(const std::vector<P::TransformCont
         }
         t.jsonOps.push_back(std::move(j));
       }
-    } else if (auto* c = dynamic_cast<P::CompressItemContext*>(item)) {
+    } else if (auto* c = as<P::CompressItemContext>(item)) {
       t.kind = Transform::Kind::Compress;
       t.encodings = list(c->list());
       if (c->SIZE()) {
@@ -204,52 +204,52 @@ Test AstBuilder::test(P::TestDeclContext* ctx) {
   t.span = span(ctx);
   std::string whereS = "test " + t.name.raw;
   for (P::TestItemContext* item : ctx->testItem()) {
-    if (auto* c = dynamic_cast<P::TestRequestContext*>(item)) {
+    if (auto* c = as<P::TestRequestContext>(item)) {
       TestRequest rq;
       rq.method = ident(c->method);
       rq.url = lit(c->STRING(), LitKind::String);
       rq.span = span(c);
       for (P::RequestOptContext* o : c->requestOpt()) {
-        if (auto* h = dynamic_cast<P::ReqHeaderContext*>(o)) {
+        if (auto* h = as<P::ReqHeaderContext>(o)) {
           rq.headers.emplace_back(lit(h->STRING(0), LitKind::String),
                                   lit(h->STRING(1), LitKind::String));
-        } else if (auto* j = dynamic_cast<P::ReqJwtContext*>(o)) {
+        } else if (auto* j = as<P::ReqJwtContext>(o)) {
           rq.jwtClaims = object(j->object());
           rq.claimsSpan = span(j);
-        } else if (auto* cl = dynamic_cast<P::ReqClaimsContext*>(o)) {
+        } else if (auto* cl = as<P::ReqClaimsContext>(o)) {
           rq.jwtClaims = object(cl->object());
           rq.claimsSpan = span(cl);
-        } else if (auto* ip = dynamic_cast<P::ReqIpContext*>(o)) {
+        } else if (auto* ip = as<P::ReqIpContext>(o)) {
           rq.ip = ip->IPV4() ? lit(ip->IPV4(), LitKind::Ip) : lit(ip->STRING(), LitKind::String);
-        } else if (auto* k = dynamic_cast<P::ReqApiKeyContext*>(o)) {
+        } else if (auto* k = as<P::ReqApiKeyContext>(o)) {
           rq.apiKey = lit(k->STRING(), LitKind::String);
-        } else if (auto* ce = dynamic_cast<P::ReqCertContext*>(o)) {
+        } else if (auto* ce = as<P::ReqCertContext>(o)) {
           rq.certJson = object(ce->object());
-        } else if (auto* b = dynamic_cast<P::ReqBodyContext*>(o)) {
+        } else if (auto* b = as<P::ReqBodyContext>(o)) {
           rq.body = lit(b->STRING(), LitKind::String);
         }
       }
       setOnce(t.request, std::move(rq), "request", whereS.c_str());
-    } else if (auto* c = dynamic_cast<P::TestExpectContext*>(item)) {
+    } else if (auto* c = as<P::TestExpectContext>(item)) {
       Expectation e;
       e.span = span(c);
       P::ExpectationContext* x = c->expectation();
-      if (auto* r = dynamic_cast<P::ExpectRouteContext*>(x)) {
+      if (auto* r = as<P::ExpectRouteContext>(x)) {
         e.kind = Expectation::Kind::Route;
         e.name = ident(r->name());
-      } else if (dynamic_cast<P::ExpectNoRouteContext*>(x)) {
+      } else if (as<P::ExpectNoRouteContext>(x)) {
         e.kind = Expectation::Kind::NoRoute;
-      } else if (dynamic_cast<P::ExpectAllowContext*>(x)) {
+      } else if (as<P::ExpectAllowContext>(x)) {
         e.kind = Expectation::Kind::Allow;
-      } else if (dynamic_cast<P::ExpectDenyContext*>(x)) {
+      } else if (as<P::ExpectDenyContext>(x)) {
         e.kind = Expectation::Kind::Deny;
-      } else if (auto* s = dynamic_cast<P::ExpectStatusContext*>(x)) {
+      } else if (auto* s = as<P::ExpectStatusContext>(x)) {
         e.kind = Expectation::Kind::Status;
         e.a = lit(s->INT(), LitKind::Int);
-      } else if (auto* u = dynamic_cast<P::ExpectUpstreamContext*>(x)) {
+      } else if (auto* u = as<P::ExpectUpstreamContext>(x)) {
         e.kind = Expectation::Kind::Upstream;
         e.name = ident(u->name());
-      } else if (auto* h = dynamic_cast<P::ExpectHeaderContext*>(x)) {
+      } else if (auto* h = as<P::ExpectHeaderContext>(x)) {
         e.kind = Expectation::Kind::Header;
         e.a = lit(h->STRING(0), LitKind::String);
         e.b = lit(h->STRING(1), LitKind::String);

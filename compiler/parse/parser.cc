@@ -1,14 +1,21 @@
-// The ANTLR wall: lexing, two-stage parsing (fast SLL, then full LL with error recovery), our
-// own error listener, a nesting pre-scan and a catch-all so no ANTLR exception escapes.
+// The ANTLR wall: UTF-8 validation, lexing (hand_lexer.h), two-stage parsing (fast SLL, then full
+// LL with item-level error recovery), our own error listener with did-you-mean for misspelled
+// keywords, a nesting pre-scan, comment checks and a catch-all so no ANTLR exception escapes.
 #include "compiler/parse/parser.h"
 
+#include <cctype>
+#include <cstdio>
 #include <exception>
+#include <optional>
 
 #include "GwLexer.h"
 #include "GwParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/parse/ast_builder.h"
+#include "compiler/parse/error_recovery.h"
+#include "compiler/parse/hand_lexer.h"
 #include "compiler/parse/offset_map.h"
+#include "compiler/sema/suggest.h"
 
 namespace gw {
 namespace {
@@ -16,8 +23,32 @@ namespace {
 using gwparse::GwLexer;
 using gwparse::GwParser;
 
-// Friendly phrases for the rule a syntax error happened in.
-std::string ruleDescription(size_t ruleIndex) {
+// Friendly phrases for the rule a syntax error happened in. Inside a declaration's own item
+// list the context is the declaration, named by its keyword.
+std::string ruleDescription(antlr4::ParserRuleContext* ctx) {
+  size_t ruleIndex = ctx->getRuleIndex();
+  if (ruleIndex == GwParser::RuleDecl && ctx->getStart()) {
+    switch (ctx->getStart()->getType()) {
+      case GwLexer::GATEWAY: return "in the gateway block";
+      case GwLexer::UPSTREAM: return "in an upstream";
+      case GwLexer::AUTH: return "in an auth block";
+      case GwLexer::LIMIT: return "in a limit";
+      case GwLexer::POLICY: return "in a policy";
+      case GwLexer::ROUTE: return "in a route";
+      case GwLexer::TEST: return "in a test";
+      default: break;
+    }
+  }
+  if (ruleIndex == GwParser::RuleRouteItem && ctx->getStart()) {
+    switch (ctx->getStart()->getType()) {
+      case GwLexer::MATCH: return "in a match block";
+      case GwLexer::REQUEST: return "in a request block";
+      case GwLexer::RESPONSE: return "in a response block";
+      case GwLexer::AUTHORIZE: return "in an authorize block";
+      case GwLexer::AGGREGATE: return "in an aggregate block";
+      default: break;
+    }
+  }
   switch (ruleIndex) {
     case GwParser::RuleFile:
     case GwParser::RuleDecl: return "at the top level";
@@ -65,7 +96,7 @@ std::string expectedHint(antlr4::Parser* parser) {
   }
   std::vector<std::string> names;
   for (ssize_t t : expected.toList()) {
-    if (t == antlr4::Token::EOF) {
+    if (t == static_cast<ssize_t>(antlr4::Token::EOF)) {
       names.push_back("end of file");
       continue;
     }
@@ -101,6 +132,35 @@ std::string expectedHint(antlr4::Parser* parser) {
   return out;
 }
 
+// The expected keyword closest to a misspelled word (`timout` -> `timeout`), if any is close.
+std::optional<std::string> misspelledKeyword(antlr4::Parser* parser, antlr4::Token* offending) {
+  if (!offending || offending->getType() == antlr4::Token::EOF) {
+    return std::nullopt;
+  }
+  std::string word = offending->getText();
+  if (word.empty() || !(std::isalpha(static_cast<unsigned char>(word[0])) || word[0] == '_')) {
+    return std::nullopt;
+  }
+  antlr4::misc::IntervalSet expected;
+  try {
+    expected = parser->getExpectedTokens();
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::vector<std::string> keywords;
+  for (ssize_t t : expected.toList()) {
+    if (t == static_cast<ssize_t>(antlr4::Token::EOF)) {
+      continue;
+    }
+    std::string lit = parser->getVocabulary().getLiteralName(t);
+    if (lit.size() > 2 && lit.front() == '\'' && std::isalpha(static_cast<unsigned char>(lit[1]))) {
+      keywords.push_back(lit.substr(1, lit.size() - 2));
+    }
+  }
+  std::vector<std::string_view> candidates(keywords.begin(), keywords.end());
+  return sema::closestName(word, candidates);
+}
+
 class DiagErrorListener : public antlr4::BaseErrorListener {
  public:
   DiagErrorListener(const SourceManager& sources, uint32_t fileId, DiagnosticSink& diags,
@@ -130,7 +190,7 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
     auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
     std::string where;
     if (parser && parser->getContext()) {
-      where = ruleDescription(parser->getContext()->getRuleIndex());
+      where = ruleDescription(parser->getContext());
     }
     std::string message;
     std::string help;
@@ -142,6 +202,15 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
       help = "a closing `}` may be missing";
     } else if (!parser) {
       message = msg;
+    } else if (msg == parse::kMissingCloseBrace) {
+      message = "unexpected `" + text + "`" + (where.empty() ? "" : " " + where);
+      help = "a closing `}` may be missing before it";
+    } else if (auto close = misspelledKeyword(parser, offending)) {
+      // A word where a keyword was expected, close to one of them: a typo, not a stray token.
+      message = where == "at the top level"
+                    ? "unknown declaration `" + text + "`"
+                    : "unknown setting `" + text + "`" + (where.empty() ? "" : " " + where);
+      help = "did you mean `" + *close + "`?";
     } else {
       message = "unexpected `" + text + "`" + (where.empty() ? "" : " " + where);
       help = expectedHint(parser);
@@ -189,14 +258,35 @@ bool nestingWithinLimit(antlr4::CommonTokenStream& tokens, const SourceManager& 
   return true;
 }
 
+// Control characters other than tab are refused in comments: invisible bytes in a reviewed
+// policy are corruption or an attempt to hide text, and editors, diffs and `gwc fmt` would each
+// show or keep them differently. (Elsewhere they are already syntax errors; strings spell them
+// with escapes.)
+void checkCommentBytes(const ast::Comment& c, const SourceManager& sources, uint32_t fileId,
+                       DiagnosticSink& diags) {
+  for (size_t i = 0; i < c.text.size(); ++i) {
+    auto b = static_cast<unsigned char>(c.text[i]);
+    if ((b < 0x20 && b != '\t') || b == 0x7F) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", b);
+      diags.report(DiagCode::ControlInComment,
+                   sources.spanAt(fileId, c.span.offset + static_cast<uint32_t>(i), 1),
+                   std::string("control character ") + code + " in a comment")
+          .help = "delete it; comments may hold tabs but no other control characters";
+      return;  // one report per comment
+    }
+  }
+}
+
 void collectComments(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
-                     uint32_t fileId, ast::File& file) {
+                     uint32_t fileId, ast::File& file, DiagnosticSink& diags) {
   parse::OffsetMap offsets(sources.file(fileId).text);
   for (antlr4::Token* t : tokens.getTokens()) {
     if (t->getType() == GwLexer::COMMENT) {
       uint32_t begin = offsets.byteOffset(t->getStartIndex());
       file.comments.push_back(
           ast::Comment{t->getText(), sources.spanAt(fileId, begin, t->getText().size())});
+      checkCommentBytes(file.comments.back(), sources, fileId, diags);
     }
   }
 }
@@ -209,9 +299,16 @@ ast::File parseFile(const SourceManager& sources, uint32_t fileId, DiagnosticSin
   empty.fileId = fileId;
   try {
     const std::string& text = sources.file(fileId).text;
-    antlr4::ANTLRInputStream input(text);
-    GwLexer lexer(&input);
-    lexer.removeErrorListeners();  // the lexer cannot fail: UNKNOWN_CHAR catches everything
+    if (auto bad = parse::firstInvalidUtf8(text)) {
+      diags.report(DiagCode::InvalidEncoding, sources.spanAt(fileId, *bad, 1),
+                   "the file is not valid UTF-8")
+          .help = "save the file as UTF-8";
+      return empty;
+    }
+    // The hand-written lexer produces GwLexer.g4's token stream without the generated lexer's
+    // per-character ATN simulation (see hand_lexer.h); it cannot fail: UNKNOWN_CHAR and
+    // UNTERMINATED_STRING carry every bad character to the parser, which reports them.
+    parse::HandLexer lexer(text, sources.file(fileId).path);
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
     if (!nestingWithinLimit(tokens, sources, fileId, diags, limits.maxNesting)) {
@@ -235,7 +332,7 @@ ast::File parseFile(const SourceManager& sources, uint32_t fileId, DiagnosticSin
       parser.reset();
       parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
           antlr4::atn::PredictionMode::LL);
-      parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+      parser.setErrorHandler(std::make_shared<parse::ItemRecoveryStrategy>());
       DiagErrorListener listener(sources, fileId, diags, limits.maxSyntaxErrors);
       parser.addErrorListener(&listener);
       tree = parser.file();
@@ -243,7 +340,7 @@ ast::File parseFile(const SourceManager& sources, uint32_t fileId, DiagnosticSin
     }
     parse::AstBuilder builder(sources, fileId, diags, limits);
     ast::File file = builder.build(tree);
-    collectComments(tokens, sources, fileId, file);
+    collectComments(tokens, sources, fileId, file, diags);
     return file;
   } catch (const std::exception& e) {
     diags.report(DiagCode::SyntaxError, sources.spanAt(fileId, 0, 0),

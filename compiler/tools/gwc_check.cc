@@ -91,7 +91,7 @@ bool parsedCleanly(const DiagnosticSink& diags, size_t from) {
   for (size_t i = from; i < diags.all().size(); ++i) {
     switch (diags.all()[i].code) {
       case DiagCode::SyntaxError: case DiagCode::MissingFile: case DiagCode::IncludeCycle:
-      case DiagCode::IncludeNoMatch: case DiagCode::NestingTooDeep:
+      case DiagCode::IncludeNoMatch: case DiagCode::NestingTooDeep: case DiagCode::InvalidEncoding:
         return false;
       default:
         break;

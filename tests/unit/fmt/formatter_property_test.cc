@@ -126,12 +126,19 @@ TEST(FormatterLayout, EmptyFileAndSeparatorsOnly) {
   EXPECT_EQ(formatOrFail("# only a comment"), "# only a comment\n");
 }
 
-TEST(FormatterLayout, HealthFollowedByTheUpstreamTimeoutKeepsItsSeparator) {
+TEST(FormatterLayout, HealthFollowedByTheUpstreamTimeoutNeedsNoSeparator) {
+  // A health check's `timeout` must share a line with the token before it, so the formatter's
+  // one item per line keeps the upstream's own `timeout` apart without the `;`.
   std::string text = "upstream u { server 1.2.3.4:80 health get \"/h\" every 5s; timeout 3s }";
   std::string out = formatOrFail(text);
-  EXPECT_NE(out.find("every 5s;\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("every 5s\n  timeout 3s\n"), std::string::npos) << out;
   EXPECT_EQ(astDump(out), astDump(text));
   EXPECT_EQ(formatOrFail(out), out);
+  // Written on one line without `;`, the timeout is the health check's, and stays so.
+  std::string own = "upstream u { server 1.2.3.4:80 health get \"/h\" every 5s timeout 3s }";
+  std::string ownOut = formatOrFail(own);
+  EXPECT_NE(ownOut.find("every 5s timeout 3s\n"), std::string::npos) << ownOut;
+  EXPECT_EQ(astDump(ownOut), astDump(own));
 }
 
 TEST(FormatterLayout, EmptyTransformBlocksKeepTheirCommentsAndAreStable) {
