@@ -31,8 +31,9 @@ upstream solo {{
 }}
 route api {{ match {{ path prefix "/" }} forward solo }}
 """)
-    gw = Gateway(policy, ["--access-log", "off", "--log-level", "warn"])
+    gw = None
     try:
+        gw = Gateway(policy, ["--access-log", "off", "--log-level", "warn"])
         with Load(gw.port, threads, "/x") as load:
             load.wait_for(lambda r: r[1] == 200, 10, "traffic")
             time.sleep(1.0)
@@ -54,7 +55,9 @@ route api {{ match {{ path prefix "/" }} forward solo }}
                     "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
                     "retry_after": all(r[2] for r in steady)}
     finally:
-        gw.stop()
+        if gw is not None:
+            gw.stop()
+        up.stop()  # a no-op once killed; stops it when gw failed to start
 
 
 def main():

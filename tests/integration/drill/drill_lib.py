@@ -46,6 +46,16 @@ class DrillUpstream(Upstream):
             check(r.status == 200, f"mode {m}: {r.status}")
 
 
+def start_gateway(policy, *upstreams, extra=()):
+    """Gateway(policy); if gw does not start, the upstreams are stopped before the error."""
+    try:
+        return Gateway(policy, extra)
+    except Exception:
+        for up in upstreams:
+            up.stop()
+        raise
+
+
 class Load:
     """A client loop: `threads` keep-alive connections sending GET `path` back to back. Records
     (start time, status, Retry-After, latency) per request; status 0 = the connection failed."""

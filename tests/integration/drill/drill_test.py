@@ -13,8 +13,8 @@ import re
 import sys
 import time
 
-from drill_lib import (DrillUpstream, Gateway, Load, TempDir, check, failures, metric,
-                       status_stats, wait_log)
+from drill_lib import (DrillUpstream, Load, TempDir, check, failures, metric,
+                       start_gateway, status_stats, wait_log)
 
 THREADS = 6
 THRESHOLD = 3
@@ -56,7 +56,7 @@ upstream pair {{
 }}
 route api {{ match {{ path prefix "/api" }} forward pair }}
 """)
-    gw = Gateway(policy)
+    gw = start_gateway(policy, a, b)
     try:
         with Load(gw.port, THREADS) as load:
             load.wait_for(lambda r: r[1] == 200, 10, "traffic")
@@ -116,7 +116,7 @@ upstream solo {{
 }}
 route api {{ match {{ path prefix "/api" }} forward solo }}
 """)
-    gw = Gateway(policy)
+    gw = start_gateway(policy, s)
     try:
         with Load(gw.port, THREADS) as load:
             load.wait_for(lambda r: r[1] == 200, 10, "traffic")
@@ -168,17 +168,6 @@ route api {{ match {{ path prefix "/api" }} forward solo }}
         s.stop()
 
 
-def send(conn_factory, path="/api/x"):
-    c = conn_factory()
-    try:
-        c.request("GET", path)
-        r = c.getresponse()
-        r.read()
-        return r.status, r.getheader("Retry-After")
-    finally:
-        c.close()
-
-
 def fail_on_command():
     a, f = DrillUpstream(), DrillUpstream()
     tmp = TempDir()
@@ -191,7 +180,7 @@ upstream pair {{
 }}
 route api {{ match {{ path prefix "/api" }} forward pair }}
 """)
-    gw = Gateway(policy)
+    gw = start_gateway(policy, a, f)
     try:
         conn = gw.conn()
 
