@@ -105,6 +105,11 @@ std::optional<size_t> firstInvalidUtf8(std::string_view text) {
 
 HandLexer::HandLexer(std::string_view text, std::string sourceName)
     : text_(text), sourceName_(std::move(sourceName)) {
+  // Like antlr4::ANTLRInputStream, a leading UTF-8 byte order mark is not part of the input:
+  // indexes, lines and columns start after it.
+  if (text_.starts_with("\xEF\xBB\xBF")) {
+    text_.remove_prefix(3);
+  }
   literals();  // build the tables before the first token, not inside the hot loop
 }
 

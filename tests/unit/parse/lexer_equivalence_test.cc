@@ -74,6 +74,7 @@ TEST(LexerEquivalence, LongestMatchAndTieBreakingEdgeCases) {
       "é", "日本", "😀", "\"é😀\"", "# é😀", "\v", "\f",
       "a\vb", "x.y.z", "request.header(\"X\")", "a-b-c", "-a", "9a", "9_a", "1.2.3.4ms",
       "1.2.3.4%", "1.2.3.4:80/8", "0.0.0.0:0", "65536", "1e5", "5d", "5h", "5hm", "5s5",
+      "\xEF\xBB\xBFroute r {}", "\xEF\xBB\xBF", "a \xEF\xBB\xBF b",  // a leading BOM is skipped
   };
   for (const char* c : cases) {
     SCOPED_TRACE(c);
