@@ -8,6 +8,7 @@
 #include "runtime/auth/sha256.h"
 #include "runtime/auth/verdict_cache.h"
 #include "runtime/auth/verification_key.h"
+#include "runtime/tls/peer_identity.h"
 
 namespace gw::gateway {
 
@@ -240,6 +241,21 @@ std::unique_ptr<AuthProvider> introspectProvider(const AuthConfig& c, AuthShared
   return p;
 }
 
+/// `auth NAME mtls`: the identity of a verified client certificate. subject is the RFC 2253
+/// subject DN; the certificate's details are its claims (`auth.claims.cn`, `.san`, ...).
+std::shared_ptr<const auth::Identity> certificateIdentity(const AuthProvider& p,
+                                                          const tls::PeerIdentity& cert) {
+  auto id = std::make_shared<auth::Identity>();
+  id->provider = p.name;
+  id->subject = cert.subject;
+  nlohmann::json sans = nlohmann::json::array();
+  for (const tls::SubjectAltName& san : cert.sans) sans.push_back(san.value);
+  id->claims = nlohmann::json{{"sub", cert.subject},       {"cn", cert.common_name},
+                              {"iss", cert.issuer},        {"serial", cert.serial_hex},
+                              {"fingerprint", cert.sha256_fingerprint}, {"san", std::move(sans)}};
+  return id;
+}
+
 /// The credential `p` would verify, or empty when the request carries none for it.
 std::string_view credentialFor(const AuthProvider& p, const server::RequestContext& req,
                                std::string& scratch, bool& malformed) {
@@ -304,6 +320,9 @@ std::shared_ptr<const AuthProviders> AuthProviders::build(const policy::RuntimeC
       p = apiKeyProvider(c, baseDir, &err);
     } else if (c.kind == "introspect") {
       p = introspectProvider(c, shared, &err);
+    } else if (c.kind == "mtls") {
+      p = std::make_unique<AuthProvider>();
+      p->clientCertificate = true;
     } else {
       err = "auth kind `" + c.kind + "` is not supported by this gw build";
     }
@@ -373,6 +392,17 @@ boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
   std::string scratch;
   const AuthProvider* unavailable = nullptr;
   for (const AuthProvider* p : providers) {
+    if (p->clientCertificate) {
+      // Only a certificate that verified against the listener's client_ca counts; without
+      // one the provider saw no credential (401, or anonymous when optional).
+      if (req.clientCert == nullptr) continue;
+      out.kind = AuthOutcome::Kind::kAuthenticated;
+      out.identity = certificateIdentity(*p, *req.clientCert);
+      out.error = auth::AuthError::kOk;
+      out.presented = true;
+      out.provider = p;
+      co_return out;
+    }
     bool malformed = false;
     std::string_view cred = credentialFor(*p, req, scratch, malformed);
     if (malformed) {

@@ -19,10 +19,11 @@
 
 namespace gw::gateway {
 
-/// One provider. Exactly one of jwt / apiKeys / introspector is set, by kind.
+/// One provider. Exactly one of jwt / apiKeys / introspector is set, by kind (none for mtls).
 struct AuthProvider {
   std::string name;
-  std::string kind;  // jwt | api_key | introspect
+  std::string kind;  // jwt | api_key | introspect | mtls
+  bool clientCertificate = false;  // mtls: the verified TLS client certificate is the identity
   std::shared_ptr<auth::JwtAuthenticator> jwt;
   std::shared_ptr<const auth::ApiKeyStore> apiKeys;
   std::string header;  // api_key: header carrying the key ("" when only a query param is used)

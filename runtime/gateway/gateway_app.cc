@@ -2,6 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -13,6 +15,7 @@
 #include "runtime/gateway/gateway_handler.h"
 #include "runtime/gateway/log.h"
 #include "runtime/gateway/reloader.h"
+#include "runtime/gateway/tls_setup.h"
 #include "runtime/server/server.h"
 
 namespace gw::gateway {
@@ -36,7 +39,27 @@ bool splitAddress(const std::string& text, std::string& host, uint16_t& port) {
 struct Listener {
   std::string host;
   uint16_t port = 0;
+  std::string tlsName;  // listenerTlsName() of a policy listener with `tls`, else empty
 };
+
+/// Counts every failed client handshake; logs at most a few per second (scanners and broken
+/// clients must not flood the log).
+void reportTlsFailure(GatewayStats& stats, std::string_view peer, std::string_view reason) {
+  stats.bump(stats.tlsHandshakeErrors);
+  static std::atomic<int64_t> windowStart{0};
+  static std::atomic<int> inWindow{0};
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t start = windowStart.load(std::memory_order_relaxed);
+  if (now != start && windowStart.compare_exchange_strong(start, now)) {
+    inWindow.store(0, std::memory_order_relaxed);
+  }
+  if (inWindow.fetch_add(1, std::memory_order_relaxed) < 5) {
+    logLine(LogLevel::kWarn, "tls handshake failed (client " + std::string(peer) + "): " +
+                                 std::string(reason));
+  }
+}
 
 /// Everything the process runs; destroyed in reverse order of construction.
 struct App {
@@ -65,8 +88,10 @@ int runGateway(const RunOptions& opt) {
         // A .gwo is reloaded when the .gwo changes, not when the sources it came from do.
         bool gwo = opt.policyPath.size() > 4 &&
                    opt.policyPath.compare(opt.policyPath.size() - 4, 4, ".gwo") == 0;
-        app.watcher->watch(gwo ? std::vector<std::string>{opt.policyPath}
-                               : g.config().sourceFiles);
+        std::vector<std::string> files =
+            gwo ? std::vector<std::string>{opt.policyPath} : g.config().sourceFiles;
+        files.insert(files.end(), g.tlsFiles.begin(), g.tlsFiles.end());  // certificates too
+        app.watcher->watch(files);
       });
   std::string error;
   if (!app.reloader->initial(&error)) {
@@ -94,7 +119,10 @@ int runGateway(const RunOptions& opt) {
     }
     listeners.push_back(l);
   } else {
-    for (const policy::ListenConfig& l : gc.listens) listeners.push_back({l.host, l.port});
+    for (size_t i = 0; i < gc.listens.size(); ++i) {
+      const policy::ListenConfig& l = gc.listens[i];
+      listeners.push_back({l.host, l.port, l.tls.present ? listenerTlsName(i) : std::string()});
+    }
   }
   if (listeners.empty()) {
     std::fprintf(stderr, "gw: refusing to start: the policy has no `listen` (or pass --listen)\n");
@@ -106,6 +134,17 @@ int runGateway(const RunOptions& opt) {
     so.address = l.host;
     so.port = l.port;
     so.threads = threads;
+    if (!l.tlsName.empty()) {
+      // Each new connection takes the current generation's context: reloads reach new
+      // handshakes, live connections keep the context they started with.
+      so.tlsContext = [&app, name = l.tlsName]() -> std::shared_ptr<const tls::ServerTlsContext> {
+        auto g = app.store.current();
+        return g && g->tls ? g->tls->listener(name) : nullptr;
+      };
+      so.onTlsFailure = [&app](std::string_view peer, std::string_view reason) {
+        reportTlsFailure(app.stats, peer, reason);
+      };
+    }
     auto srv = std::make_unique<server::Server>(so, [&app](size_t worker) {
       return std::make_unique<GatewayHandler>(app.store, app.log.get(), app.stats, worker);
     });

@@ -384,6 +384,7 @@ bool GatewayHandler::pickServer(State& st, uint32_t upstream, bool excludeTried,
       srv.inflight.fetch_add(1, std::memory_order_relaxed);
       action.host = srv.host;
       action.port = srv.port;
+      action.tls = g.upstreams[upstream].tls;
       return true;
     }
   }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "runtime/limit/redis_url.h"
+#include "runtime/gateway/tls_setup.h"
 
 namespace gw::gateway {
 
@@ -222,6 +223,9 @@ std::shared_ptr<const Generation> Generation::build(
       !buildRoutes(*g, *g->auth_, error)) {
     return nullptr;
   }
+  g->tls = buildTlsContexts(g->config(), baseDir, &g->tlsFiles, error);
+  if (!g->tls) return nullptr;
+  for (UpstreamPlan& u : g->upstreams) u.tls = g->tls->upstream(u.config->name);
   for (const std::string& t : g->config().gateway.trustedProxies) {
     Cidr c;
     if (!parseCidr(t, c)) {

@@ -20,6 +20,7 @@
 #include "runtime/limit/local_limiter.h"
 #include "runtime/limit/redis_client.h"
 #include "runtime/limit/redis_stats.h"
+#include "runtime/tls/tls_context_set.h"
 
 namespace gw::gateway {
 
@@ -57,6 +58,7 @@ struct UpstreamPlan {
   int32_t hashKeyFn = -1;  // consistent_hash(E)
   balance::MaglevTable maglev;  // built for consistent_hash upstreams
   std::vector<uint32_t> primaries, backups;  // server indices
+  std::shared_ptr<const tls::UpstreamTlsContext> tls;  // null: plain TCP
 };
 
 struct RouteRuntime {
@@ -97,6 +99,10 @@ class Generation {
   std::vector<Cidr> trustedProxies;
   bool needsClaims = false;  ///< some program reads auth.claims: build a claims table per identity
   std::string backend;       ///< "jit", "aot" or "interpreter"
+  /// Listener (listenerTlsName) and upstream TLS contexts; new handshakes use the current
+  /// generation's, so certificates reload with the policy.
+  std::shared_ptr<const tls::TlsContextSet> tls;
+  std::vector<std::string> tlsFiles;  ///< certificate, key and CA files, watched for reloads
 
  private:
   std::shared_ptr<const policy::CompiledPolicy> policy_;

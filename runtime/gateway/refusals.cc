@@ -12,19 +12,10 @@ void add(std::vector<std::string>& out, const std::string& where, const std::str
 
 std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
   std::vector<std::string> out;
-  for (const policy::ListenConfig& l : c.gateway.listens) {
-    if (l.tls.present) {
-      add(out, l.location, "`listen ... tls` (TLS termination is not wired into the server)");
-    }
-  }
   for (const policy::UpstreamConfig& u : c.upstreams) {
-    if (u.tls.present) {
-      add(out, u.location, "`tls` in upstream `" + u.name + "` (upstream TLS is not wired)");
-    }
-  }
-  for (const policy::AuthConfig& a : c.auths) {
-    if (a.kind == "mtls") {
-      add(out, a.location, "auth `" + a.name + "` of kind `mtls` (needs TLS listeners)");
+    if (u.tls.present && u.health.enabled) {
+      add(out, u.location,
+          "`health` checks of TLS upstream `" + u.name + "` (active checks speak plain HTTP)");
     }
   }
   for (const policy::RouteConfig& r : c.routes) {

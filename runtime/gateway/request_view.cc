@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "compiler/policy/request_builder.h"
+#include "runtime/tls/peer_identity.h"
 
 namespace gw::gateway {
 
@@ -78,6 +79,18 @@ void RequestView::resolveClient(const server::RequestContext& req, const Generat
   }
 }
 
+void RequestView::setClientCertificate(const server::RequestContext& req) {
+  sans_.clear();
+  if (req.clientCert == nullptr) return;  // plain TCP, or no (verified) certificate
+  const tls::PeerIdentity& cert = *req.clientCert;
+  req_.cert_subject = str(cert.subject);
+  req_.cert_fingerprint = str(cert.sha256_fingerprint);
+  // Values only ("billing.internal", "10.0.0.7"), so `client.cert.san contains "x"` compares
+  // names, whatever their SAN type.
+  for (const tls::SubjectAltName& san : cert.sans) sans_.push_back(str(san.value));
+  req_.cert_san = gw_str_list{sans_.data(), sans_.size()};
+}
+
 const gw_request& RequestView::build(const server::RequestContext& req, const Generation& gen) {
   req_ = gw_request{};
   req_.abi_version = GW_ABI_VERSION;
@@ -94,6 +107,7 @@ const gw_request& RequestView::build(const server::RequestContext& req, const Ge
   }
   req_.headers = gw_header_list{headers_.data(), headers_.size()};
   resolveClient(req, gen);
+  setClientCertificate(req);
   std::time_t now = std::time(nullptr);
   if (now != timeCachedFor_) {
     std::tm tm{};

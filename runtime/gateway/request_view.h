@@ -19,7 +19,8 @@ namespace gw::gateway {
 class RequestView {
  public:
   /// Fills the request part of the view (method, path, host, query, headers, client address
-  /// resolved through trusted proxies, time). The auth part is cleared.
+  /// resolved through trusted proxies, the verified client certificate, time). The auth part
+  /// is cleared.
   const gw_request& build(const server::RequestContext& req, const Generation& gen);
   /// Marks the request authenticated by `id`; `claims` may be null (policy reads no claims).
   /// Both must outlive the use of the view.
@@ -31,10 +32,11 @@ class RequestView {
 
  private:
   void resolveClient(const server::RequestContext& req, const Generation& gen);
+  void setClientCertificate(const server::RequestContext& req);
 
   gw_request req_{};
   std::vector<gw_header> headers_;
-  std::vector<gw_str> roles_, scopes_;
+  std::vector<gw_str> roles_, scopes_, sans_;
   std::string_view clientIp_;
   std::string forwardedIp_;
   std::time_t timeCachedFor_ = -1;

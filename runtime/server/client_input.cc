@@ -9,9 +9,9 @@ namespace gw::server {
 
 namespace asio = boost::asio;
 
-ClientInput::ClientInput(asio::ip::tcp::socket& socket, std::size_t headCapacity,
+ClientInput::ClientInput(Transport& stream, std::size_t headCapacity,
                          std::size_t bodyCapacity)
-    : socket_(socket), head_(new char[headCapacity]), headCap_(headCapacity),
+    : stream_(stream), head_(new char[headCapacity]), headCap_(headCapacity),
       bodyCap_(bodyCapacity) {}
 
 void ClientInput::consume(std::size_t n) {
@@ -31,9 +31,8 @@ asio::awaitable<boost::system::error_code> ClientInput::readHead() {
   if (headEnd_ == headCap_) {
     co_return asio::error::message_size;
   }
-  auto [ec, n] = co_await socket_.async_read_some(
-      asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_),
-      asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await stream_.readSome(
+      asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_));
   headEnd_ += n;
   co_return ec;
 }
@@ -45,8 +44,7 @@ asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t max
   inBody_ = true;
   // Never read more than the head buffer can take back in finishRequest().
   std::size_t want = std::min({maxBytes, bodyCap_, headCap_});
-  auto [ec, n] = co_await socket_.async_read_some(asio::buffer(body_.get(), want),
-                                                  asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await stream_.readSome(asio::buffer(body_.get(), want));
   bodyBegin_ = 0;
   bodyEnd_ = n;
   co_return ec;

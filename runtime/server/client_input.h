@@ -6,6 +6,8 @@
 #include <memory>
 #include <string_view>
 
+#include "runtime/server/transport.h"
+
 namespace gw::server {
 
 /// The client side's input buffers. Request heads are read into a fixed head buffer and parsed
@@ -16,7 +18,7 @@ namespace gw::server {
 /// Owned by one session; single-threaded.
 class ClientInput {
  public:
-  ClientInput(boost::asio::ip::tcp::socket& socket, std::size_t headCapacity,
+  ClientInput(Transport& stream, std::size_t headCapacity,
               std::size_t bodyCapacity);
 
   /// Unconsumed bytes: the head buffer's, or once those are used up, the body buffer's.
@@ -42,7 +44,7 @@ class ClientInput {
   bool hasBuffered() const { return !buffered().empty(); }
 
  private:
-  boost::asio::ip::tcp::socket& socket_;
+  Transport& stream_;
   std::unique_ptr<char[]> head_;
   std::size_t headCap_;
   std::size_t headBegin_ = 0;

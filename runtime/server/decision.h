@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -9,6 +10,10 @@
 
 #include "runtime/http/header.h"
 #include "runtime/server/server_options.h"
+
+namespace gw::tls {
+class UpstreamTlsContext;
+}
 
 namespace gw::server {
 
@@ -86,6 +91,9 @@ struct ForwardAction {
   std::uint64_t maxBody = 0;  ///< request body cap (413); 0: ServerOptions::defaultMaxBody
   ResponseHook* hook = nullptr;  ///< optional; must outlive the request
   RetryHook* retry = nullptr;    ///< optional; bodyless requests only; must outlive the request
+  /// TLS to the upstream (its `tls` block), or null for plain TCP. Shared: a pooled connection
+  /// keeps the context it was made with.
+  std::shared_ptr<const tls::UpstreamTlsContext> tls;
 };
 
 /// The policy hook's answer. One per session, reused across its requests.
@@ -112,6 +120,7 @@ struct Decision {
     forward.maxBody = 0;
     forward.hook = nullptr;
     forward.retry = nullptr;
+    forward.tls.reset();
     handlerData = nullptr;
   }
   /// Convenience: answer `status` locally with the standard JSON error body.

@@ -17,16 +17,16 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
     Completion attempt;
     std::unique_ptr<UpstreamConnection> conn;
     Step step = Step::kUpstreamFailed;
-    bool connectTimedOut = false;
+    ConnectError connectError = ConnectError::kNone;
     for (int tries = 0; tries < 2; ++tries) {
       AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
-                                                 ex.watchdog, tries > 0);
+                                                 ex.watchdog, tries > 0, ex.action.tls);
       if (!acq.conn) {
         attempt.upstream = Completion::Upstream::kConnectFailed;
-        connectTimedOut = acq.error == ConnectError::kTimeout;
+        connectError = acq.error;
         break;
       }
-      ex.watchdog.watchUpstream(&acq.conn->socket);
+      ex.watchdog.watchUpstream(&acq.conn->transport.socket());
       step = co_await sendRequest(ex, *acq.conn);
       if (step == Step::kOk) {
         step = co_await readResponseHead(ex, *acq.conn);
@@ -66,10 +66,8 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
     completion_.upstream = attempt.upstream;
     bool close = !head.keepAlive || ex.draining;
     if (attempt.upstream == Completion::Upstream::kConnectFailed) {
-      co_return co_await respondError(ex, connectTimedOut ? 504 : 502,
-                                      connectTimedOut ? "upstream connect timeout"
-                                                      : "upstream unreachable",
-                                      close);
+      co_return co_await respondError(ex, connectErrorStatus(connectError),
+                                      connectErrorMessage(connectError), close);
     }
     if (step == Step::kUpstreamTimeout) {
       co_return co_await respondError(ex, 504, "upstream timeout", close);

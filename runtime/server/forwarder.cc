@@ -17,10 +17,23 @@ namespace {
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 }
 
+int connectErrorStatus(ConnectError e) { return e == ConnectError::kTimeout ? 504 : 502; }
+
+std::string_view connectErrorMessage(ConnectError e) {
+  switch (e) {
+    case ConnectError::kTimeout:
+      return "upstream connect timeout";
+    case ConnectError::kHandshake:
+      return "upstream TLS handshake failed";
+    default:
+      return "upstream unreachable";
+  }
+}
+
 asio::awaitable<bool> Forwarder::writeClient(Exchange& ex,
                                              std::span<const asio::const_buffer> bufs) {
   ex.watchdog.arm(options_.idleTimeout);
-  auto [ec, n] = co_await asio::async_write(ex.client, bufs, asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await ex.client.write(bufs);
   ex.watchdog.disarm();
   co_return !ec;
 }
@@ -30,8 +43,8 @@ asio::awaitable<boost::system::error_code> Forwarder::readUpstream(Exchange& ex,
                                                                    std::size_t maxBytes) {
   std::size_t room = std::min(maxBytes, conn.capacity - conn.end);
   ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await conn.socket.async_read_some(
-      asio::buffer(conn.buffer.get() + conn.end, room), asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await conn.transport.readSome(
+      asio::buffer(conn.buffer.get() + conn.end, room));
   ex.watchdog.disarm();
   conn.end += n;
   co_return ec;
@@ -63,16 +76,15 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   Step step = Step::kUpstreamFailed;
   for (int attempt = 0; attempt < 2; ++attempt) {
     AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
-                                               ex.watchdog, attempt > 0);
+                                               ex.watchdog, attempt > 0, ex.action.tls);
     if (!acq.conn) {
-      bool timeout = acq.error == ConnectError::kTimeout;
       completion_.upstream = Completion::Upstream::kConnectFailed;
-      co_return co_await respondError(
-          ex, timeout ? 504 : 502, timeout ? "upstream connect timeout" : "upstream unreachable",
-          !requestBodyDone_ || !head.keepAlive);
+      co_return co_await respondError(ex, connectErrorStatus(acq.error),
+                                      connectErrorMessage(acq.error),
+                                      !requestBodyDone_ || !head.keepAlive);
     }
     UpstreamConnection& conn = *acq.conn;
-    ex.watchdog.watchUpstream(&conn.socket);
+    ex.watchdog.watchUpstream(&conn.transport.socket());
     if (attempt == 0 && head.expectContinue && head.hasBody()) {
       std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
       bool sent = co_await writeClient(ex, cont);
@@ -122,7 +134,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
 asio::awaitable<Forwarder::Step> Forwarder::writeUpstream(
     Exchange& ex, UpstreamConnection& conn, std::span<const asio::const_buffer> bufs) {
   ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await asio::async_write(conn.socket, bufs, asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await conn.transport.write(bufs);
   ex.watchdog.disarm();
   if (!ec) {
     co_return Step::kOk;

@@ -19,7 +19,7 @@ namespace gw::server {
 
 /// Everything one forwarded request touches; all references are owned by the session.
 struct Exchange {
-  boost::asio::ip::tcp::socket& client;
+  Transport& client;
   ClientInput& input;
   Watchdog& watchdog;
   RequestContext& ctx;
@@ -27,6 +27,10 @@ struct Exchange {
   ForwardAction& action;
   const bool& draining;  ///< the worker is shutting down: responses carry Connection: close
 };
+
+/// The status (502, or 504 for a timeout) and message answering a failed upstream connect.
+int connectErrorStatus(ConnectError e);
+std::string_view connectErrorMessage(ConnectError e);
 
 /// Outcome of a forwarded exchange for the client connection.
 enum class ForwardOutcome {

@@ -6,6 +6,10 @@
 
 #include "runtime/http/request_head.h"
 
+namespace gw::tls {
+struct PeerIdentity;
+}
+
 namespace gw::server {
 
 /// What the policy hook sees of one request. All views point into session-owned storage (the
@@ -22,6 +26,9 @@ struct RequestContext {
   std::string_view clientIp;
   std::uint16_t clientPort = 0;
   bool tls = false;
+  /// The verified client certificate of this TLS connection (mTLS), or null. Lives as long
+  /// as the connection.
+  const tls::PeerIdentity* clientCert = nullptr;
   std::string_view requestId;    ///< X-Request-ID: the client's if valid, else generated
   std::string_view traceparent;  ///< the traceparent the upstream will receive
   std::size_t workerIndex = 0;

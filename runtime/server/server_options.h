@@ -3,9 +3,16 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "runtime/http/request_parser.h"
+
+namespace gw::tls {
+class ServerTlsContext;
+}
 
 namespace gw::server {
 
@@ -24,7 +31,14 @@ struct ServerOptions {
   std::uint16_t port = 0;  ///< 0: the kernel picks one; Server::port() tells which
   std::size_t threads = 0;  ///< 0: std::thread::hardware_concurrency()
   int backlog = 1024;
-  bool tls = false;  ///< reported to the handler; TLS itself is another component's job
+  /// TLS listener: called for every accepted connection (any worker thread) and returns the
+  /// TLS context to handshake with, normally the current policy generation's, so a reload
+  /// reaches new handshakes while live connections keep theirs. A null result refuses the
+  /// connection. Unset: plain TCP.
+  std::function<std::shared_ptr<const tls::ServerTlsContext>()> tlsContext;
+  /// Reports a failed TLS handshake (peer address, reason) from a worker thread. Optional.
+  std::function<void(std::string_view peer, std::string_view reason)> onTlsFailure;
+  Millis handshakeTimeout{10000};  ///< TLS handshake, from accept
 
   http::RequestLimits limits;
   std::size_t bodyBufferBytes = 65536;  ///< per-session request-body buffer (allocated lazily)

@@ -21,17 +21,19 @@ constexpr Millis kLingerTime{500};
 constexpr std::size_t kLingerBytes = 1 << 20;
 }  // namespace
 
-Session::Session(Worker& worker, asio::ip::tcp::socket socket)
+Session::Session(Worker& worker, asio::ip::tcp::socket socket,
+                 std::shared_ptr<const tls::ServerTlsContext> tls)
     : worker_(worker),
-      socket_(std::move(socket)),
-      watchdog_(socket_.get_executor()),
-      input_(socket_, worker.options().limits.maxHeaderBytes + 4096,
+      client_(std::move(socket)),
+      tlsContext_(std::move(tls)),
+      watchdog_(client_.socket().get_executor()),
+      input_(client_, worker.options().limits.maxHeaderBytes + 4096,
              worker.options().bodyBufferBytes),
       parser_(worker.options().limits),
       forwarder_(worker.pool(), worker.options()) {
-  watchdog_.watch(&socket_, nullptr);
+  watchdog_.watch(&client_.socket(), nullptr);
   boost::system::error_code ec;
-  auto remote = socket_.remote_endpoint(ec);
+  auto remote = client_.socket().remote_endpoint(ec);
   if (!ec) {
     clientIp_ = remote.address().to_string();
     clientPort_ = remote.port();
@@ -44,20 +46,29 @@ Session::~Session() { worker_.remove(this); }
 void Session::onDrain() {
   if (idle_) {
     boost::system::error_code ec;
-    socket_.cancel(ec);
+    client_.socket().cancel(ec);
   }
 }
 
 void Session::abort() {
   watchdog_.fireNow();
   boost::system::error_code ec;
-  socket_.close(ec);
+  client_.socket().close(ec);
 }
 
 asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
   asio::co_spawn(
-      self->socket_.get_executor(),
+      self->client_.socket().get_executor(),
       [self]() -> asio::awaitable<void> { co_await self->watchdog_.run(); }, asio::detached);
+  if (self->tlsContext_) {
+    bool ok = co_await self->handshake();  // not inside &&: GCC 12 miscompiles that
+    if (!ok) {
+      self->watchdog_.stop();
+      boost::system::error_code ec;
+      self->client_.socket().close(ec);
+      co_return;
+    }
+  }
   while (!self->worker_.draining() || self->input_.hasBuffered()) {
     if (co_await self->readHead() != HeadStatus::kOk) {
       break;
@@ -72,19 +83,46 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
   co_await self->lingeringClose();
 }
 
+asio::awaitable<bool> Session::handshake() {
+  watchdog_.arm(worker_.options().handshakeTimeout);
+  boost::system::error_code ec = co_await client_.acceptTls(std::move(tlsContext_));
+  watchdog_.disarm();
+  if (ec) {
+    const auto& report = worker_.options().onTlsFailure;
+    if (report) {
+      std::string why = watchdog_.fired() ? std::string("handshake timeout")
+                                          : client_.handshakeFailure(ec);
+      report(clientIp_, why);
+    }
+    co_return false;
+  }
+  co_return true;
+}
+
 asio::awaitable<void> Session::lingeringClose() {
   // Closing with unread input makes the kernel send RST, which can destroy the response we
   // just wrote (a 413 or 431 sent while the client is still sending). So: half-close, then
   // drain and discard for a bounded time and amount, as nginx's lingering_close does.
   boost::system::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (client_.secure()) {
+    // close_notify, then wait (bounded) for the peer's or its close; TLS has no half-close
+    // that would let us drain and discard the way plain TCP does below.
+    if (!peerClosed_) {
+      watchdog_.arm(kLingerTime);
+      co_await client_.shutdownSend();
+    }
+    watchdog_.stop();
+    client_.socket().close(ec);
+    co_return;
+  }
+  client_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (!peerClosed_ && !ec) {
     watchdog_.arm(kLingerTime);
     std::size_t drained = 0;
     char sink[4096];
     while (drained < kLingerBytes) {
-      auto [rec, n] = co_await socket_.async_read_some(asio::buffer(sink),
-                                                       asio::as_tuple(asio::use_awaitable));
+      auto [rec, n] = co_await client_.socket().async_read_some(
+          asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
       if (rec) {
         break;
       }
@@ -92,7 +130,7 @@ asio::awaitable<void> Session::lingeringClose() {
     }
   }
   watchdog_.stop();
-  socket_.close(ec);
+  client_.socket().close(ec);
 }
 
 asio::awaitable<Session::HeadStatus> Session::readHead() {
@@ -143,7 +181,8 @@ void Session::prepareContext() {
   ctx_.head = &head_;
   ctx_.clientIp = clientIp_;
   ctx_.clientPort = clientPort_;
-  ctx_.tls = w.options().tls;
+  ctx_.tls = client_.secure();
+  ctx_.clientCert = client_.peer().verified ? &client_.peer() : nullptr;
   ctx_.requestId = requestId_;
   ctx_.traceparent = traceparent_;
   ctx_.workerIndex = w.index();
@@ -169,7 +208,7 @@ asio::awaitable<bool> Session::handleRequest() {
     worker_.handler().onComplete(ctx_, decision_, done);
     co_return keep;
   }
-  Exchange ex{socket_, input_, watchdog_, ctx_, head_, decision_.forward, worker_.drainingFlag()};
+  Exchange ex{client_, input_, watchdog_, ctx_, head_, decision_.forward, worker_.drainingFlag()};
   ForwardOutcome outcome = co_await forwarder_.forward(ex);
   worker_.handler().onComplete(ctx_, decision_, forwarder_.completion());
   co_return outcome == ForwardOutcome::kKeepAlive && head_.keepAlive;
@@ -179,8 +218,7 @@ asio::awaitable<bool> Session::respondLocal(bool close) {
   out_.clear();
   appendLocalResponse(out_, decision_.respond, requestId_, close);
   watchdog_.arm(worker_.options().idleTimeout);
-  auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(out_),
-                                            asio::as_tuple(asio::use_awaitable));
+  auto [ec, n] = co_await client_.write(asio::buffer(out_));
   watchdog_.disarm();
   co_return !ec && !close;
 }
@@ -190,7 +228,7 @@ asio::awaitable<void> Session::respondError(int status, std::string_view reason)
   out_.clear();
   appendErrorResponse(out_, status, reason, requestId_, true);
   watchdog_.arm(worker_.options().idleTimeout);
-  co_await asio::async_write(socket_, asio::buffer(out_), asio::as_tuple(asio::use_awaitable));
+  co_await client_.write(asio::buffer(out_));
   watchdog_.disarm();
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/server/decision.h"
 #include "runtime/server/forwarder.h"
 #include "runtime/server/request_context.h"
+#include "runtime/server/transport.h"
 #include "runtime/server/watchdog.h"
 
 namespace gw::server {
@@ -22,10 +23,14 @@ class Worker;
 /// time in arrival order, so pipelined responses are always in order; pipelined requests wait
 /// as bytes in the bounded head buffer (TCP backpressure does the rest). Every buffer and string
 /// is reused across the connection's requests. Lives on one worker thread; owned by shared_ptr
-/// held by its coroutines; registered with the Worker for graceful shutdown.
+/// held by its coroutines; registered with the Worker for graceful shutdown. On a TLS listener
+/// the connection starts with the handshake (bounded by handshakeTimeout); the client
+/// certificate's identity is computed once and shown to every request of the connection.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& worker, boost::asio::ip::tcp::socket socket);
+  /// `tls` is the listener's current TLS context, or null for plain TCP.
+  Session(Worker& worker, boost::asio::ip::tcp::socket socket,
+          std::shared_ptr<const tls::ServerTlsContext> tls);
   ~Session();
 
   /// The connection's main loop; co_spawn with the owning shared_ptr.
@@ -42,6 +47,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class HeadStatus { kOk, kClose };
 
+  boost::asio::awaitable<bool> handshake();
   boost::asio::awaitable<HeadStatus> readHead();
   boost::asio::awaitable<bool> handleRequest();
   boost::asio::awaitable<bool> respondLocal(bool close);
@@ -50,7 +56,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> lingeringClose();
 
   Worker& worker_;
-  boost::asio::ip::tcp::socket socket_;
+  Transport client_;
+  std::shared_ptr<const tls::ServerTlsContext> tlsContext_;  ///< until the handshake is done
   Watchdog watchdog_;
   ClientInput input_;
   http::RequestParser parser_;

@@ -34,7 +34,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
   while (!list.empty()) {
     std::unique_ptr<UpstreamConnection> c = std::move(list.back());
     list.pop_back();
-    if (now - c->idleSince < options_.maxIdleTime && looksAlive(c->socket)) {
+    if (now - c->idleSince < options_.maxIdleTime && looksAlive(c->transport.socket())) {
       c->reused = true;
       return c;
     }
@@ -42,14 +42,21 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
   return nullptr;
 }
 
-asio::awaitable<AcquireResult> UpstreamPool::acquire(std::string_view host, std::uint16_t port,
-                                                     Millis connectTimeout, Watchdog& watchdog,
-                                                     bool fresh) {
+asio::awaitable<AcquireResult> UpstreamPool::acquire(
+    std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
+    bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls) {
   keyScratch_.assign(host);
   keyScratch_.push_back(':');
   char digits[8];
   auto res = std::to_chars(digits, digits + sizeof digits, port);
   keyScratch_.append(digits, res.ptr);
+  if (tls) {
+    // The connection keeps its context alive, so the address cannot name another one.
+    keyScratch_.append("|tls@");
+    char ptr[24];
+    auto pres = std::to_chars(ptr, ptr + sizeof ptr, reinterpret_cast<std::uintptr_t>(tls.get()), 16);
+    keyScratch_.append(ptr, pres.ptr);
+  }
   if (!fresh) {
     if (auto c = takeIdle(keyScratch_)) {
       co_return AcquireResult{std::move(c), ConnectError::kNone};
@@ -76,16 +83,28 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(std::string_view host, std:
     }
     endpoint = *results.begin();
   }
-  watchdog.watchUpstream(&conn->socket);
+  tcp::socket& socket = conn->transport.socket();
+  watchdog.watchUpstream(&socket);
   watchdog.arm(connectTimeout);
-  auto [cec] = co_await conn->socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+  auto [cec] = co_await socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
   watchdog.disarm();
   if (cec) {
     bool timedOut = watchdog.fired();
     watchdog.watchUpstream(nullptr);
     co_return AcquireResult{nullptr, timedOut ? ConnectError::kTimeout : ConnectError::kRefused};
   }
-  conn->socket.set_option(tcp::no_delay(true), ec);
+  socket.set_option(tcp::no_delay(true), ec);
+  if (tls) {
+    watchdog.arm(connectTimeout);  // connect + handshake share the connect timeout's length
+    boost::system::error_code hec = co_await conn->transport.connectTls(tls, host);
+    watchdog.disarm();
+    if (hec) {
+      bool timedOut = watchdog.fired();
+      watchdog.watchUpstream(nullptr);
+      co_return AcquireResult{nullptr,
+                              timedOut ? ConnectError::kTimeout : ConnectError::kHandshake};
+    }
+  }
   co_return AcquireResult{std::move(conn), ConnectError::kNone};
 }
 

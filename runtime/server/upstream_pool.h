@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/server/server_options.h"
+#include "runtime/server/transport.h"
 #include "runtime/server/watchdog.h"
 
 namespace gw::server {
@@ -19,14 +20,14 @@ namespace gw::server {
 /// request while in use, by the pool while idle.
 struct UpstreamConnection {
   UpstreamConnection(const boost::asio::any_io_executor& ex, std::size_t bufferBytes)
-      : socket(ex), buffer(new char[bufferBytes]), capacity(bufferBytes) {}
+      : transport(ex), buffer(new char[bufferBytes]), capacity(bufferBytes) {}
 
-  boost::asio::ip::tcp::socket socket;
+  Transport transport;  ///< TCP, or TLS for an upstream with a `tls` block
   std::unique_ptr<char[]> buffer;
   std::size_t capacity;
   std::size_t begin = 0;  ///< unconsumed bytes are [begin, end)
   std::size_t end = 0;
-  std::string key;  ///< "host:port" it belongs to
+  std::string key;  ///< "host:port" it belongs to (plus the TLS context for TLS upstreams)
   bool reused = false;  ///< came from the idle list (may have been closed by the peer)
   std::chrono::steady_clock::time_point idleSince;
 
@@ -34,7 +35,7 @@ struct UpstreamConnection {
 };
 
 /// Why a connection could not be obtained.
-enum class ConnectError { kNone, kResolve, kRefused, kTimeout };
+enum class ConnectError { kNone, kResolve, kRefused, kTimeout, kHandshake };
 
 struct AcquireResult {
   std::unique_ptr<UpstreamConnection> conn;
@@ -50,10 +51,13 @@ class UpstreamPool {
       : ex_(std::move(ex)), options_(options) {}
 
   /// An idle connection to host:port if a live one exists (unless `fresh`), else a new one.
-  /// `watchdog` bounds resolution and connect by `connectTimeout`.
-  boost::asio::awaitable<AcquireResult> acquire(std::string_view host, std::uint16_t port,
-                                                Millis connectTimeout, Watchdog& watchdog,
-                                                bool fresh = false);
+  /// `watchdog` bounds resolution, connect and the TLS handshake by `connectTimeout`. With
+  /// `tls`, new connections handshake with it (a failed handshake is kHandshake) and idle ones
+  /// are only reused by requests using the same context: a reloaded CA or certificate applies
+  /// to new connections, and connections made under the old one drain away as they idle out.
+  boost::asio::awaitable<AcquireResult> acquire(
+      std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
+      bool fresh = false, const std::shared_ptr<const tls::UpstreamTlsContext>& tls = nullptr);
 
   /// Returns a connection whose last response was fully read and which may be kept alive.
   void release(std::unique_ptr<UpstreamConnection> conn);

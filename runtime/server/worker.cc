@@ -76,7 +76,17 @@ asio::awaitable<void> Worker::acceptLoop() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto session = std::make_shared<Session>(*this, std::move(socket));
+    std::shared_ptr<const tls::ServerTlsContext> tls;
+    if (options_.tlsContext) {
+      tls = options_.tlsContext();
+      if (!tls) {
+        if (options_.onTlsFailure) {
+          options_.onTlsFailure("", "the listener has no TLS context (not accepting)");
+        }
+        continue;  // the socket closes here: never serve plaintext on a TLS listener
+      }
+    }
+    auto session = std::make_shared<Session>(*this, std::move(socket), std::move(tls));
     asio::co_spawn(ioc_, Session::run(std::move(session)), asio::detached);
   }
 }

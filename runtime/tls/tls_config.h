@@ -27,7 +27,7 @@ struct ServerTlsConfig {
 
 /// TLS to one upstream (optional per upstream).
 struct UpstreamTlsConfig {
-  std::string ca_file;                  ///< PEM bundle the upstream's chain must verify against
+  std::string ca_file;  ///< PEM bundle the upstream's chain must verify against; empty: system
   bool verify = true;                   ///< false only for tests/labs: no chain or name check
   std::string server_name;              ///< SNI and name to verify; empty = the upstream host
   CertificateFiles client_certificate;  ///< optional mTLS to the upstream

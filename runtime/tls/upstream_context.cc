@@ -22,9 +22,12 @@ TlsResult<UpstreamTlsContext> UpstreamTlsContext::create(const UpstreamTlsConfig
   }
   if (config.verify) {
     if (config.ca_file.empty()) {
-      return Result::failure("upstream tls verification needs a ca file");
-    }
-    if (SSL_CTX_load_verify_locations(native, config.ca_file.c_str(), nullptr) != 1) {
+      // No `ca`: the system trust store, as a public HTTPS upstream expects.
+      if (SSL_CTX_set_default_verify_paths(native) != 1) {
+        return Result::failure("could not load the system trust store: " +
+                               drainOpenSslErrors());
+      }
+    } else if (SSL_CTX_load_verify_locations(native, config.ca_file.c_str(), nullptr) != 1) {
       return Result::failure("could not load upstream ca `" + config.ca_file +
                              "`: " + drainOpenSslErrors());
     }

@@ -15,11 +15,15 @@
 //                     hang (never answer; wait for the peer to close), hangup (close, FIN),
 //                     reset (close with RST). A dead upstream ("refuse") is a killed process:
 //                     restart it with --port P on the same port.
-// Prints the bound port on stdout. Options: --port P, --threads are not needed (one thread).
+// The echo also reports "connections" (accepted so far, to see keep-alive reuse) and, in TLS
+// mode, "tls_sni" (the server name the client sent) and "tls_version".
+// Prints the bound port on stdout. Options: --port P; --tls CERT KEY serves HTTPS (TLS 1.2+)
+// with that PEM certificate chain and key. One thread.
 #include <openssl/evp.h>
 
 #include <array>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
@@ -35,6 +39,13 @@ using tcp = asio::ip::tcp;
 namespace {
 
 std::uint64_t gRequests = 0;
+std::uint64_t gConnections = 0;
+
+/// What the echo reports about the connection's TLS (empty for plain TCP).
+struct TlsInfo {
+  std::string sni;
+  std::string version;
+};
 
 /// The failure mode set by /__mode/...; one io_context thread, so a plain global.
 struct FailureMode {
@@ -100,13 +111,15 @@ std::string head(int status, std::string_view extra) {
   return h;
 }
 
-asio::awaitable<bool> writeAll(tcp::socket& s, std::string_view data) {
+template <typename Stream>
+asio::awaitable<bool> writeAll(Stream& s, std::string_view data) {
   auto [ec, n] = co_await asio::async_write(s, asio::buffer(data.data(), data.size()),
                                             asio::as_tuple(asio::use_awaitable));
   co_return !ec;
 }
 
-asio::awaitable<bool> sendBytes(tcp::socket& s, std::uint64_t n, bool chunked) {
+template <typename Stream>
+asio::awaitable<bool> sendBytes(Stream& s, std::uint64_t n, bool chunked) {
   std::string block(chunked ? 4096 : 65536, 'x');
   while (n > 0) {
     std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(n, block.size()));
@@ -134,7 +147,8 @@ asio::awaitable<bool> sendBytes(tcp::socket& s, std::uint64_t n, bool chunked) {
 }
 
 /// Reads one request; returns false when the connection should end.
-asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
+template <typename Stream>
+asio::awaitable<bool> serveOne(Stream& s, beast::flat_buffer& buf, const TlsInfo& tls) {
   http::request_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
   parser.header_limit(65536);
@@ -203,14 +217,15 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
       break;
     }
     case FailureMode::Kind::kHang:
-      co_await hangUntilPeerCloses(s);
+      co_await hangUntilPeerCloses(beast::get_lowest_layer(s));
       co_return false;
     case FailureMode::Kind::kHangup:
       co_return false;
     case FailureMode::Kind::kReset: {
       boost::system::error_code ec;
-      s.set_option(asio::socket_base::linger(true, 0), ec);  // close() now sends RST
-      s.close(ec);
+      tcp::socket& raw = beast::get_lowest_layer(s);
+      raw.set_option(asio::socket_base::linger(true, 0), ec);  // close() now sends RST
+      raw.close(ec);
       co_return false;
     }
   }
@@ -263,6 +278,11 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
   j["body_size"] = bodySize;
   j["body_sha256"] = hex(digest, dlen);
   j["count"] = gRequests;
+  j["connections"] = gConnections;
+  if (!tls.version.empty()) {
+    j["tls_sni"] = tls.sni;
+    j["tls_version"] = tls.version;
+  }
   std::string body = j.dump();
   int status = path.starts_with("/status/") ? static_cast<int>(numberAfter(path, "/status/"))
                : modeStatus != 0               ? modeStatus
@@ -280,21 +300,47 @@ asio::awaitable<bool> serveOne(tcp::socket& s, beast::flat_buffer& buf) {
 }
 
 asio::awaitable<void> serve(tcp::socket s) {
+  ++gConnections;
   beast::flat_buffer buf;
-  while (co_await serveOne(s, buf)) {
+  TlsInfo none;
+  while (co_await serveOne(s, buf, none)) {
   }
   boost::system::error_code ec;
   s.shutdown(tcp::socket::shutdown_send, ec);
   s.close(ec);
 }
 
-asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor) {
+asio::awaitable<void> serveTls(tcp::socket s, asio::ssl::context& ctx) {
+  ++gConnections;
+  asio::ssl::stream<tcp::socket> stream(std::move(s), ctx);
+  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                               asio::as_tuple(asio::use_awaitable));
+  if (hec) {
+    co_return;
+  }
+  TlsInfo info;
+  const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+  info.sni = sni != nullptr ? sni : "";
+  info.version = SSL_get_version(stream.native_handle());
+  beast::flat_buffer buf;
+  while (co_await serveOne(stream, buf, info)) {
+  }
+  co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+  boost::system::error_code ec;
+  stream.next_layer().close(ec);
+}
+
+asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, asio::ssl::context* tls) {
   while (true) {
     auto [ec, s] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       co_return;
     }
-    asio::co_spawn(acceptor.get_executor(), serve(std::move(s)), asio::detached);
+    if (tls != nullptr) {
+      asio::co_spawn(acceptor.get_executor(), serveTls(std::move(s), *tls), asio::detached);
+    } else {
+      asio::co_spawn(acceptor.get_executor(), serve(std::move(s)), asio::detached);
+    }
   }
 }
 
@@ -302,8 +348,32 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
   unsigned short port = 0;
-  if (argc == 3 && std::string_view(argv[1]) == "--port") {
-    port = static_cast<unsigned short>(std::atoi(argv[2]));
+  std::string cert, key;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--port" && i + 1 < argc) {
+      port = static_cast<unsigned short>(std::atoi(argv[++i]));
+    } else if (a == "--tls" && i + 2 < argc) {
+      cert = argv[++i];
+      key = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: gw-echo-upstream [--port P] [--tls CERT KEY]\n");
+      return 2;
+    }
+  }
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  if (!cert.empty()) {
+    tls.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                    asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls.use_certificate_chain_file(cert, ec);
+    if (!ec) {
+      tls.use_private_key_file(key, asio::ssl::context::pem, ec);
+    }
+    if (ec) {
+      std::fprintf(stderr, "gw-echo-upstream: %s\n", ec.message().c_str());
+      return 1;
+    }
   }
   asio::io_context ioc(1);
   tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
@@ -311,7 +381,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   asio::signal_set signals(ioc, SIGTERM, SIGINT);
   signals.async_wait([&](boost::system::error_code, int) { ioc.stop(); });
-  asio::co_spawn(ioc, acceptLoop(acceptor), asio::detached);
+  asio::co_spawn(ioc, acceptLoop(acceptor, cert.empty() ? nullptr : &tls), asio::detached);
   ioc.run();
   return 0;
 }

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -25,9 +26,9 @@ def _bin(name):
 class Upstream:
     """gw-echo-upstream: echoes the request as JSON; /__count tells how many it served."""
 
-    def __init__(self):
-        self.popen = subprocess.Popen([_bin("gw-echo-upstream")], stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL)
+    def __init__(self, args=()):
+        self.popen = subprocess.Popen([_bin("gw-echo-upstream")] + list(args),
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.port = int(self.popen.stdout.readline().decode().strip())
         self.pid = self.popen.pid
 
@@ -47,14 +48,20 @@ class Upstream:
 
 
 class Gateway:
-    """`gw run POLICY --listen 127.0.0.1:0`; reads the bound port from its stdout."""
+    """`gw run POLICY --listen 127.0.0.1:0`; reads the bound port from its stdout.
 
-    def __init__(self, policy_path, extra=(), expect_start=True):
-        args = [_bin("gw"), "run", policy_path, "--listen", "127.0.0.1:0", "--threads", "2",
-                "--admin", "127.0.0.1:0"] + list(extra)
+    listen=None serves the policy's own `listen` lines instead (e.g. TLS listeners on port 0);
+    `ports` lists every bound listener port in policy order, `port` is the last one."""
+
+    def __init__(self, policy_path, extra=(), expect_start=True, listen="127.0.0.1:0"):
+        args = [_bin("gw"), "run", policy_path, "--threads", "2", "--admin", "127.0.0.1:0"]
+        if listen is not None:
+            args += ["--listen", listen]
+        args += list(extra)
         self.popen = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.pid = self.popen.pid
         self.port = None
+        self.ports = []
         self.admin_port = None
         self.stderr_lines = []
         if not expect_start:
@@ -69,6 +76,7 @@ class Gateway:
                 self.admin_port = int(m.group(2))
             elif m:
                 self.port = int(m.group(2))
+                self.ports.append(self.port)
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
 
@@ -122,6 +130,15 @@ def echoed_headers(body):
     for name, value in json.loads(body)["headers"]:
         out.setdefault(name.lower(), []).append(value)
     return out
+
+
+def free_port():
+    """A port the OS just handed out on 127.0.0.1 (for configs that cannot say port 0)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 class TempDir:

@@ -11,7 +11,8 @@ import sys
 import threading
 import time
 
-from gw_harness import (Gateway, Signer, TempDir, Upstream, echoed_headers, fnv1a64, request)
+from gw_harness import (Gateway, Signer, TempDir, Upstream, echoed_headers, fnv1a64, free_port,
+                        request)
 
 
 def check(cond, msg):
@@ -394,14 +395,6 @@ route r {{ match {{ path prefix "/r" method GET }} request {{ set header "X-Aot"
     finally:
         gw.stop()
         a.stop()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def resilience():

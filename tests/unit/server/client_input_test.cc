@@ -18,12 +18,12 @@ using tcp = asio::ip::tcp;
 struct Loopback {
   asio::io_context ioc;
   tcp::socket client{ioc};
-  tcp::socket server{ioc};
+  Transport server{ioc.get_executor()};
 
   Loopback() {
     tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     client.connect(acceptor.local_endpoint());
-    acceptor.accept(server);
+    acceptor.accept(server.socket());
   }
 };
 
