@@ -54,7 +54,8 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
     // The connection keeps its context alive, so the address cannot name another one.
     keyScratch_.append("|tls@");
     char ptr[24];
-    auto pres = std::to_chars(ptr, ptr + sizeof ptr, reinterpret_cast<std::uintptr_t>(tls.get()), 16);
+    auto address = reinterpret_cast<std::uintptr_t>(tls.get());
+    auto pres = std::to_chars(ptr, ptr + sizeof ptr, address, 16);
     keyScratch_.append(ptr, pres.ptr);
   }
   if (!fresh) {
