@@ -5,8 +5,8 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "runtime/limit/redis_url.h"
 #include "runtime/gateway/tls_setup.h"
+#include "runtime/limit/redis_url.h"
 
 namespace gw::gateway {
 
