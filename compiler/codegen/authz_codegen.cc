@@ -1,5 +1,8 @@
 #include "compiler/codegen/authz_codegen.h"
 
+#include "compiler/codegen/expr_codegen.h"
+#include "gw/abi.h"
+
 namespace gw::codegen {
 
 namespace {
@@ -16,6 +19,7 @@ class AuthzEmitter {
 
   void run(const policy::Route& route) {
     b_.SetInsertPoint(llvm::BasicBlock::Create(c_.llvm, "entry", fn_));
+    hoistLookups(route);
     llvm::Value* last = b_.getInt32(pack(false, -1, -1));
     for (size_t p = 0; p < route.authz.size(); ++p) {
       last = plan(route.authz[p], static_cast<int32_t>(p));
@@ -24,12 +28,47 @@ class AuthzEmitter {
   }
 
  private:
+  /// Every header and claim the rules read by a constant name is looked up once, at entry:
+  /// both lookups are pure (they read only the request), so hoisting them changes no answer,
+  /// and rules over the same header (`request.header("x") == "a"`, `... == "b"`) stop scanning
+  /// the header list once per rule.
+  void hoistLookups(const policy::Route& route) {
+    for (const policy::PolicyPlan& plan : route.authz) {
+      for (const policy::RuleInfo& rule : plan.rules) {
+        if (rule.cond < 0 || static_cast<size_t>(rule.cond) >= c_.program.functions.size()) continue;
+        const ir::Function& f = c_.program.functions[static_cast<size_t>(rule.cond)];
+        for (const ir::Node& n : f.nodes) {
+          std::pair<uint16_t, uint32_t> key;
+          if (!memoKey(f, n, &key) || memo_.count(key) || key.second >= c_.program.strings.size()) continue;
+          memo_[key] = lookup(n.callee, key.second);
+        }
+      }
+    }
+  }
+
+  std::pair<llvm::Value*, llvm::Value*> lookup(ir::IntrinsicId callee, uint32_t name) {
+    llvm::Value* ptr = c_.poolString(name);
+    llvm::Value* len = b_.getInt64(c_.program.strings[name].size());
+    if (callee == ir::IntrinsicId::ClaimFind) {
+      return {b_.CreateCall(c_.intrinsic(callee), {fn_->getArg(0), ptr, len}), nullptr};
+    }
+    auto* out = b_.CreateAlloca(llvm::ArrayType::get(c_.i64, sizeof(gw_str) / 8));
+    b_.CreateCall(c_.intrinsic(callee), {fn_->getArg(0), ptr, len, out});
+    return {c_.loadAt(c_.ptrTy, out, offsetof(gw_str, ptr)), c_.loadAt(c_.i64, out, offsetof(gw_str, len))};
+  }
+
   llvm::Value* holds(int32_t cond) {
     if (cond < 0 || static_cast<size_t>(cond) >= c_.program.functions.size()) {
       return b_.getInt1(cond < 0);
     }
-    llvm::Value* r = b_.CreateCall(c_.irFunction(static_cast<uint32_t>(cond)), {fn_->getArg(0), fn_->getArg(1)});
-    return b_.CreateICmpNE(r, b_.getInt32(0));
+    // The rule's expression inline, sharing the hoisted lookups. The same emitter already
+    // compiled this function on its own (buildModule), so it cannot fail here unless the
+    // program is inconsistent; the error then fails the whole module.
+    auto v = emitBoolInline(c_, static_cast<uint32_t>(cond), fn_, &memo_);
+    if (v) return *v;
+    if (!error_) error_ = v.takeError();
+    else llvm::consumeError(v.takeError());
+    return b_.getFalse();
   }
 
   /// Emits one policy; returns (in the block after it) the packed allow, having returned early
@@ -77,12 +116,15 @@ class AuthzEmitter {
   CodegenContext& c_;
   llvm::IRBuilder<>& b_;
   llvm::Function* fn_;
+  LookupMemo memo_;
+
+ public:
+  llvm::Error error_ = llvm::Error::success();
 };
 
 }  // namespace
 
-std::vector<uint32_t> emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes) {
-  std::vector<uint32_t> emitted;
+llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes) {
   for (uint32_t r = 0; r < routes.size(); ++r) {
     if (!routes[r].hasAuthorize) {
       continue;
@@ -90,10 +132,11 @@ std::vector<uint32_t> emitAuthz(CodegenContext& ctx, const std::vector<policy::R
     auto* fn = llvm::Function::Create(ctx.boolFnTy, llvm::Function::ExternalLinkage, authzSymbol(r),
                                       *ctx.module);
     ctx.decorate(fn);
-    AuthzEmitter(ctx, fn).run(routes[r]);
-    emitted.push_back(r);
+    AuthzEmitter emitter(ctx, fn);
+    emitter.run(routes[r]);
+    if (emitter.error_) return std::move(emitter.error_);
   }
-  return emitted;
+  return llvm::Error::success();
 }
 
 }  // namespace gw::codegen

@@ -24,7 +24,8 @@ inline AuthzDecision unpackAuthz(int32_t packed) {
                        static_cast<int32_t>(bits >> 16) - 1};
 }
 
-/// Defines gw_authz_<r> for every route with `authorize`; returns those route indices.
-std::vector<uint32_t> emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes);
+/// Defines gw_authz_<r> for every route with `authorize` (rule conditions inlined, constant
+/// header/claim lookups hoisted and shared).
+llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes);
 
 }  // namespace gw::codegen

@@ -26,15 +26,19 @@ struct Val {
 
 class Emitter {
  public:
-  Emitter(CodegenContext& c, uint32_t index)
-      : c_(c), b_(c.b), fn_(c.program.functions[index]), llfn_(c.irFunction(index)) {}
+  Emitter(CodegenContext& c, uint32_t index, llvm::Function* into = nullptr,
+          const LookupMemo* memo = nullptr)
+      : c_(c), b_(c.b), fn_(c.program.functions[index]), llfn_(into ? into : c.irFunction(index)),
+        memo_(memo), req_(llfn_->getArg(0)), ctx_(llfn_->getArg(1)) {}
 
   llvm::Error run();
+  llvm::Expected<llvm::Value*> inlineBool();
 
  private:
   llvm::Expected<Val> emit(uint32_t idx, unsigned depth);
   llvm::Expected<Val> load(const ir::Node& n);
   llvm::Expected<Val> call(const ir::Node& n, unsigned depth);
+  llvm::Expected<Val> strEq(const ir::Node& n, unsigned depth);
   llvm::Expected<Val> logic(const ir::Node& n, unsigned depth);
   llvm::Value* truth(llvm::Value* v) { return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0)); }
   llvm::Value* entryAlloca(llvm::Type* type, uint64_t bytes);
@@ -46,8 +50,9 @@ class Emitter {
   llvm::IRBuilder<>& b_;
   const ir::Function& fn_;
   llvm::Function* llfn_;
-  llvm::Value* req_ = nullptr;
-  llvm::Value* ctx_ = nullptr;
+  const LookupMemo* memo_;
+  llvm::Value* req_;
+  llvm::Value* ctx_;
 };
 
 llvm::Value* Emitter::entryAlloca(llvm::Type* type, uint64_t bytes) {
@@ -57,9 +62,16 @@ llvm::Value* Emitter::entryAlloca(llvm::Type* type, uint64_t bytes) {
   return slot;
 }
 
+llvm::Expected<llvm::Value*> Emitter::inlineBool() {
+  if (fn_.result != ir::ValueKind::Bool || fn_.root == ir::kNoNode) {
+    return bad("only a Bool program can be inlined");
+  }
+  auto v = emit(fn_.root, 0);
+  if (!v) return v.takeError();
+  return v->x->getType()->isIntegerTy(1) ? v->x : truth(v->x);
+}
+
 llvm::Error Emitter::run() {
-  req_ = llfn_->getArg(0);
-  ctx_ = llfn_->getArg(1);
   b_.SetInsertPoint(llvm::BasicBlock::Create(c_.llvm, "entry", llfn_));
   Val v;
   if (fn_.root != ir::kNoNode) {
@@ -183,6 +195,14 @@ llvm::Expected<Val> Emitter::call(const ir::Node& n, unsigned depth) {
   if (n.callee >= ir::IntrinsicId::Count || n.firstArg + n.argCount > fn_.args.size()) {
     return bad("a malformed call");
   }
+  std::pair<uint16_t, uint32_t> key;
+  if (memo_ != nullptr && memoKey(fn_, n, &key)) {
+    auto it = memo_->find(key);
+    if (it != memo_->end()) return Val{it->second.first, it->second.second};
+  }
+  if (n.callee == ir::IntrinsicId::StrEq && n.argCount == 2) {
+    return strEq(n, depth);
+  }
   const ir::IntrinsicInfo& info = ir::intrinsicInfo(n.callee);
   std::vector<llvm::Value*> args;
   uint32_t next = 0;
@@ -228,8 +248,67 @@ llvm::Expected<Val> Emitter::call(const ir::Node& n, unsigned depth) {
   }
 }
 
+/// `a == b` inline: equal lengths, then memcmp — of constant length when either side is a
+/// constant, which LLVM expands into a few loads and compares (no call).
+llvm::Expected<Val> Emitter::strEq(const ir::Node& n, unsigned depth) {
+  auto a = emit(fn_.args[n.firstArg], depth + 1);
+  if (!a) return a.takeError();
+  auto bv = emit(fn_.args[n.firstArg + 1], depth + 1);
+  if (!bv) return bv.takeError();
+  auto constLen = [](llvm::Value* len) -> int64_t {
+    auto* k = llvm::dyn_cast<llvm::ConstantInt>(len);
+    return k ? static_cast<int64_t>(k->getZExtValue()) : -1;
+  };
+  int64_t k = constLen(a->y) >= 0 ? constLen(a->y) : constLen(bv->y);
+  llvm::Value* sameLen = b_.CreateICmpEQ(a->y, bv->y);
+  if (k == 0) return Val{sameLen};
+  llvm::BasicBlock* from = b_.GetInsertBlock();
+  auto* cmp = llvm::BasicBlock::Create(c_.llvm, "streq.cmp", llfn_);
+  auto* done = llvm::BasicBlock::Create(c_.llvm, "streq.done", llfn_);
+  llvm::BasicBlock* empty = nullptr;
+  if (k > 0) {
+    b_.CreateCondBr(sameLen, cmp, done);
+  } else {  // both empty: equal without touching the (possibly null) pointers
+    auto* check = llvm::BasicBlock::Create(c_.llvm, "streq.len", llfn_);
+    b_.CreateCondBr(sameLen, check, done);
+    b_.SetInsertPoint(check);
+    b_.CreateCondBr(b_.CreateICmpEQ(a->y, b_.getInt64(0)), done, cmp);
+    empty = check;
+  }
+  b_.SetInsertPoint(cmp);
+  llvm::Value* len = k > 0 ? b_.getInt64(static_cast<uint64_t>(k)) : a->y;
+  llvm::Value* r = b_.CreateCall(c_.memcmpFn(), {a->x, bv->x, len});
+  llvm::Value* eq = b_.CreateICmpEQ(r, b_.getInt32(0));
+  llvm::BasicBlock* cmpEnd = b_.GetInsertBlock();
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto* phi = b_.CreatePHI(c_.i1, empty ? 3 : 2);
+  phi->addIncoming(b_.getFalse(), from);
+  phi->addIncoming(eq, cmpEnd);
+  if (empty) phi->addIncoming(b_.getTrue(), empty);
+  return Val{phi};
+}
+
 }  // namespace
 
 llvm::Error emitFunction(CodegenContext& ctx, uint32_t fn) { return Emitter(ctx, fn).run(); }
+
+llvm::Expected<llvm::Value*> emitBoolInline(CodegenContext& ctx, uint32_t fn, llvm::Function* into,
+                                            const LookupMemo* memo) {
+  return Emitter(ctx, fn, into, memo).inlineBool();
+}
+
+bool memoKey(const ir::Function& f, const ir::Node& n, std::pair<uint16_t, uint32_t>* key) {
+  if (n.op != ir::Op::Call || n.argCount != 1 || n.firstArg >= f.args.size() ||
+      (n.callee != ir::IntrinsicId::HeaderGet && n.callee != ir::IntrinsicId::ClaimFind)) {
+    return false;
+  }
+  uint32_t arg = f.args[n.firstArg];
+  if (arg >= f.nodes.size() || f.nodes[arg].op != ir::Op::ConstStr || f.nodes[arg].imm < 0) {
+    return false;
+  }
+  *key = {static_cast<uint16_t>(n.callee), static_cast<uint32_t>(f.nodes[arg].imm)};
+  return true;
+}
 
 }  // namespace gw::codegen

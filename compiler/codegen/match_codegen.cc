@@ -1,5 +1,7 @@
 #include "compiler/codegen/match_codegen.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <functional>
 #include <map>
 
@@ -457,5 +459,20 @@ llvm::Error MatchEmitter::run() {
 }  // namespace
 
 llvm::Error emitMatcher(CodegenContext& ctx) { return MatchEmitter(ctx).run(); }
+
+namespace {
+std::atomic<size_t> nodeLimit{SIZE_MAX};  // SIZE_MAX: not set, read the environment
+}  // namespace
+
+size_t matchTreeNodeLimit() {
+  size_t limit = nodeLimit.load(std::memory_order_relaxed);
+  if (limit != SIZE_MAX) return limit;
+  const char* env = std::getenv("GW_JIT_TREE_NODES");
+  return env != nullptr ? static_cast<size_t>(std::strtoull(env, nullptr, 10)) : 128;
+}
+
+void setMatchTreeNodeLimit(size_t nodes) { nodeLimit.store(nodes, std::memory_order_relaxed); }
+
+bool compilesMatchTree(const ir::MatchTree& tree) { return tree.nodes.size() <= matchTreeNodeLimit(); }
 
 }  // namespace gw::codegen

@@ -11,6 +11,7 @@
 // functions walks the all-literal chain for prefix candidates, deepest first. The order and every
 // edge case mirror interp/match_walk.cc (the differential tests hold them to it).
 #include "compiler/codegen/codegen_context.h"
+#include "compiler/codegen/match_mode.h"
 #include "llvm/Support/Error.h"
 
 namespace gw::codegen {

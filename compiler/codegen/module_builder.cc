@@ -8,7 +8,12 @@
 namespace gw::codegen {
 
 std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy) {
-  std::vector<std::string> names{matchSymbol()};
+  return entrySymbols(policy, compilesMatchTree(policy.ir().matcher));
+}
+
+std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy, bool compiledMatch) {
+  std::vector<std::string> names;
+  if (compiledMatch) names.push_back(matchSymbol());
   for (uint32_t i = 0; i < policy.ir().functions.size(); ++i) {
     names.push_back(functionSymbol(i));
   }
@@ -28,10 +33,14 @@ llvm::Expected<std::unique_ptr<llvm::Module>> buildModule(llvm::LLVMContext& llv
       return err;
     }
   }
-  if (llvm::Error err = emitMatcher(ctx)) {
+  if (compilesMatchTree(policy.ir().matcher)) {
+    if (llvm::Error err = emitMatcher(ctx)) {
+      return err;
+    }
+  }
+  if (llvm::Error err = emitAuthz(ctx, policy.routes())) {
     return err;
   }
-  emitAuthz(ctx, policy.routes());
   return std::move(ctx.module);
 }
 

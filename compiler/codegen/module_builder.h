@@ -12,9 +12,12 @@
 
 namespace gw::codegen {
 
-/// The entry points a policy's module defines, in a fixed order: gw_match, gw_fn_0.., then
-/// gw_authz_<r> for each route with `authorize` in route order.
+/// The entry points a policy's module defines, in a fixed order: gw_match (when the tree is
+/// compiled, see compilesMatchTree), gw_fn_0.., then gw_authz_<r> for each route with
+/// `authorize` in route order.
 std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy);
+/// The same for an explicit choice of matcher (the linker follows what the object holds).
+std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy, bool compiledMatch);
 
 /// Builds (does not optimize) the module. Errors name the IR function that failed.
 llvm::Expected<std::unique_ptr<llvm::Module>> buildModule(llvm::LLVMContext& llvm,

@@ -158,6 +158,12 @@ Value Evaluator::call(const ir::Node& n) {
     case IntrinsicId::ListJoin: { gw_str_list l = arg(n, 0).list; gw_list_join(&ctx_, l.items, l.count, &r.s); break; }
     case IntrinsicId::MethodName: gw_method_name(arg(n, 0).i, &r.s); break;
     case IntrinsicId::BoolToStr: gw_bool_to_str(static_cast<int32_t>(arg(n, 0).i), &r.s); break;
+    case IntrinsicId::IpEq: {
+      const void* a = arg(n, 0).ptr;
+      r.i = gw_ip_eq(static_cast<const gw_ip*>(a), static_cast<const gw_ip*>(arg(n, 1).ptr));
+      break;
+    }
+    case IntrinsicId::ClaimNeClaim: { const gw_claim* a = claim(0); r.i = gw_claim_ne_claim(a, claim(1)); break; }
     case IntrinsicId::Hash64: { gw_str s = str(0); r.i = gw_hash64(s.ptr, s.len); break; }
     case IntrinsicId::Count: break;
   }

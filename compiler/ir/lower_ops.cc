@@ -63,10 +63,8 @@ uint32_t FnBuilder::equality(const ast::Expr& e, const ast::Expr& l, const ast::
   if (ls == Shape::Json) {
     uint32_t j = value(l);
     switch (rs) {
-      case Shape::Json: {
-        uint32_t eq = call(IntrinsicId::ClaimEqClaim, {j, value(r)}, e.span);
-        return ne ? unary(Op::Not, eq, e.span) : eq;
-      }
+      case Shape::Json:  // `!=` is false on a missing claim or a type mismatch, as json vs value
+        return call(ne ? IntrinsicId::ClaimNeClaim : IntrinsicId::ClaimEqClaim, {j, value(r)}, e.span);
       case Shape::Int:
         return call(ne ? IntrinsicId::ClaimNeInt : IntrinsicId::ClaimEqInt, {j, value(r)}, e.span);
       case Shape::Bool:
@@ -85,6 +83,8 @@ uint32_t FnBuilder::equality(const ast::Expr& e, const ast::Expr& l, const ast::
     eq = call(IntrinsicId::IpEq4, {value(l), constInt(r.lit.i)}, e.span);
   } else if (rs == Shape::Ip && l.kind == ExprKind::Literal) {
     return equality(e, r, l, ne);
+  } else if (ls == Shape::Ip && rs == Shape::Ip) {
+    eq = call(IntrinsicId::IpEq, {value(l), value(r)}, e.span);
   } else if (ls == Shape::Bool && rs == Shape::Bool && r.kind == ExprKind::Literal) {
     uint32_t v = value(l);
     return (r.lit.i != 0) != ne ? v : unary(Op::Not, v, e.span);

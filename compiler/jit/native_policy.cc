@@ -2,9 +2,11 @@
 
 #include "compiler/codegen/authz_codegen.h"
 #include "compiler/codegen/codegen_context.h"
+#include "compiler/codegen/match_codegen.h"
 #include "compiler/codegen/module_builder.h"
 #include "compiler/jit/jit_engine.h"
 #include "compiler/jit/object_compiler.h"
+#include "compiler/jit/route_table_build.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -51,11 +53,22 @@ policy::AuthzResult NativeCode::authorize(const policy::CompiledPolicy& policy, 
   return res;
 }
 
+void NativeCode::runMatch(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out) const {
+  if (match_ != nullptr) {
+    match_(&req, &ctx, &out);
+    return;
+  }
+  auto cond = [](const void* self, uint32_t fn, const gw_request* r, gw_eval_ctx* c) -> int32_t {
+    return reinterpret_cast<gw_bool_fn>(static_cast<const NativeCode*>(self)->functions_[fn])(r, c);
+  };
+  table_->match(req, ctx, out, cond, this);
+}
+
 policy::PolicyCode NativeCode::policyCode() const {
   policy::PolicyCode c;
   c.self = this;
   c.match = [](const void* self, const gw_request* r, gw_eval_ctx* ctx, gw_match_result* out) {
-    static_cast<const NativeCode*>(self)->match_(r, ctx, out);
+    static_cast<const NativeCode*>(self)->runMatch(*r, *ctx, *out);
   };
   c.evalBool = [](const void* self, uint32_t fn, const gw_request* r, gw_eval_ctx* ctx) {
     gw_bool_fn f = static_cast<const NativeCode*>(self)->boolFunction(fn);
@@ -142,7 +155,9 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
     if (error) *error = std::move(message);
     return nullptr;
   };
-  std::vector<std::string> expected = codegen::entrySymbols(policy);
+  // The object says how it matches: with a compiled gw_match, or through the route table.
+  bool compiledMatch = !object.symbols.empty() && object.symbols[0] == codegen::matchSymbol();
+  std::vector<std::string> expected = codegen::entrySymbols(policy, compiledMatch);
   if (object.symbols != expected) {
     return fail("the object's entry points do not match its policy tables");
   }
@@ -157,7 +172,11 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
   }
   std::unique_ptr<NativeCode> code(new NativeCode());
   code->code_ = std::move(*loaded);
-  code->match_ = reinterpret_cast<gw_match_fn>(code->code_->address(codegen::matchSymbol()));
+  if (compiledMatch) {
+    code->match_ = reinterpret_cast<gw_match_fn>(code->code_->address(codegen::matchSymbol()));
+  } else {
+    code->table_ = buildRouteTable(policy.ir());
+  }
   size_t fns = policy.ir().functions.size();
   code->functions_.resize(fns);
   for (uint32_t i = 0; i < fns; ++i) {

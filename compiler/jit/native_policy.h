@@ -17,6 +17,7 @@
 #include "compiler/jit/target_info.h"
 #include "compiler/policy/compiled_policy.h"
 #include "gw/abi.h"
+#include "stdlib/native/route_table.h"
 
 namespace gw::jit {
 
@@ -37,7 +38,13 @@ class NativeCode {
   NativeCode(const NativeCode&) = delete;
   NativeCode& operator=(const NativeCode&) = delete;
 
+  /// The compiled gw_match, or nullptr when the policy's tree is matched by the table
+  /// (codegen::compilesMatchTree); runMatch works in both cases.
   gw_match_fn match() const { return match_; }
+  /// Matches through the compiled tree or the route table (conditions run natively).
+  void runMatch(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out) const;
+  /// The route table, or nullptr when the tree is compiled.
+  const native::RouteTable* routeTable() const { return table_.get(); }
   gw_bool_fn boolFunction(uint32_t fn) const;
   gw_str_fn strFunction(uint32_t fn) const;
   /// gw_authz_<route>, or nullptr for a route without `authorize`.
@@ -56,6 +63,7 @@ class NativeCode {
 
   std::unique_ptr<LoadedCode> code_;
   gw_match_fn match_ = nullptr;
+  std::unique_ptr<native::RouteTable> table_;  // when match_ is nullptr
   std::vector<void*> functions_;  // by IR function index
   std::vector<void*> authz_;      // by route index (nullptr: no authorize)
 };

@@ -75,6 +75,25 @@ int32_t gw_claim_eq_claim(const gw_claim* a, const gw_claim* b) noexcept {
   }
 }
 
+int32_t gw_claim_ne_claim(const gw_claim* a, const gw_claim* b) noexcept {
+  if (a == nullptr || b == nullptr || a->kind != b->kind) {
+    return 0;  // missing or another JSON type: a mismatch, false (docs/language.md)
+  }
+  switch (a->kind) {
+    case GW_CLAIM_STRING:
+    case GW_CLAIM_NUMBER:
+    case GW_CLAIM_BOOL:
+    case GW_CLAIM_NULL: return gw_claim_eq_claim(a, b) == 0;
+    case GW_CLAIM_ARRAY:
+      // Only arrays of strings are comparable (other elements are not listed in the table).
+      if (a->items.count != a->array_len || b->items.count != b->array_len) {
+        return 0;
+      }
+      return gw_claim_eq_claim(a, b) == 0;
+    default: return 0;  // objects are not compared
+  }
+}
+
 int32_t gw_claim_cmp_int(const gw_claim* c, int64_t i, int64_t op) noexcept {
   if (!isKind(c, GW_CLAIM_NUMBER)) {
     return 0;

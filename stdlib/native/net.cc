@@ -1,7 +1,8 @@
-// Address intrinsics: IPv4 equality and CIDR containment, address text.
+// Address intrinsics: address equality (IPv4 literal, or two addresses), CIDR containment, text.
 #include <arpa/inet.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "gw/abi.h"
 #include "stdlib/native/scratch.h"
@@ -10,6 +11,16 @@ extern "C" {
 
 int32_t gw_ip_eq4(const gw_ip* ip, int64_t v4) noexcept {
   return ip != nullptr && ip->family == 4 && ip->v4 == static_cast<uint32_t>(v4);
+}
+
+int32_t gw_ip_eq(const gw_ip* a, const gw_ip* b) noexcept {
+  if (a == nullptr || b == nullptr || a->family != b->family) {
+    return 0;
+  }
+  if (a->family == 4) {
+    return a->v4 == b->v4;
+  }
+  return a->family == 6 && std::memcmp(a->v6, b->v6, sizeof(a->v6)) == 0;  // family 0: no address
 }
 
 int32_t gw_ip_in_cidr4(const gw_ip* ip, int64_t net, int64_t prefix) noexcept {

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "compiler/codegen/match_mode.h"
 #include "tests/differential/diff_harness.h"
 
 namespace gw::difftest {
@@ -14,8 +15,14 @@ int envInt(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
-TEST(Differential, InterpreterJitAndAotAgreeOnGeneratedPolicies) {
-  int seeds = envInt("GW_DIFF_SEEDS", 40);
+/// Restores the default matcher choice when a test that forced one ends.
+struct TreeLimit {
+  explicit TreeLimit(size_t nodes) : saved(codegen::matchTreeNodeLimit()) { codegen::setMatchTreeNodeLimit(nodes); }
+  ~TreeLimit() { codegen::setMatchTreeNodeLimit(saved); }
+  size_t saved;
+};
+
+void agreeOnGeneratedPolicies(int seeds) {
   int requests = envInt("GW_DIFF_REQUESTS", 100);
   int compiled = 0, rejected = 0, cases = 0;
   std::string firstRejection;
@@ -41,9 +48,19 @@ TEST(Differential, InterpreterJitAndAotAgreeOnGeneratedPolicies) {
   }
   // The generator must mostly produce valid policies (E0302 identical matchers is the usual rejection), or this test would compare nothing.
   EXPECT_GE(compiled, seeds / 2) << "first rejection: " << firstRejection;
-  RecordProperty("cases", cases);
+  testing::Test::RecordProperty("cases", cases);
   std::printf("compared %d (policy, request) pairs over %d policies (%d rejected by sema)\n", cases,
               compiled, rejected);
+}
+
+TEST(Differential, InterpreterJitAndAotAgreeOnGeneratedPolicies) {
+  TreeLimit compiled(SIZE_MAX - 1);  // every generated tree compiled to code
+  agreeOnGeneratedPolicies(envInt("GW_DIFF_SEEDS", 40));
+}
+
+TEST(Differential, RouteTableAgreesOnGeneratedPolicies) {
+  TreeLimit table(0);  // every generated tree matched by native::RouteTable
+  agreeOnGeneratedPolicies(envInt("GW_DIFF_SEEDS", 40));
 }
 
 }  // namespace
@@ -54,9 +71,9 @@ namespace {
 
 /// Wide fan-out: hundreds of literal siblings (outlined byte-switch functions in the JIT) and
 /// templated neighbours; every route's own path must pick it, and near misses must 404/405 alike.
-TEST(Differential, WideFanOutMatchesLikeTheInterpreter) {
+void wideFanOut(int routes) {
   std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < routes; ++i) {
     source += "route s" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
               (i % 3 == 0 ? "/users/{id}\" }\n" : "/items\" method [GET] }\n") + "  forward u\n}\n";
   }
@@ -65,7 +82,7 @@ TEST(Differential, WideFanOutMatchesLikeTheInterpreter) {
   auto subjects = Subjects::build(source, /*withAot=*/true, &why, &rejected);
   ASSERT_TRUE(subjects) << why;
   const char* suffixes[] = {"/items", "/users/7", "/items/", "", "/users/"};
-  for (int i = 0; i < 320; ++i) {
+  for (int i = 0; i < routes + 20; ++i) {
     for (const char* suffix : suffixes) {
       for (uint32_t method : {GW_METHOD_GET, GW_METHOD_POST}) {
         GenRequest req;
@@ -79,6 +96,16 @@ TEST(Differential, WideFanOutMatchesLikeTheInterpreter) {
       }
     }
   }
+}
+
+TEST(Differential, WideFanOutMatchesLikeTheInterpreter) {
+  TreeLimit compiled(SIZE_MAX - 1);
+  wideFanOut(60);  // 50 literals of one length: the outlined byte-switch functions
+}
+
+TEST(Differential, WideFanOutRouteTableMatchesLikeTheInterpreter) {
+  TreeLimit table(0);
+  wideFanOut(300);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define GW_ABI_VERSION 1u
-#define GW_ABI_MINOR 0u
+#define GW_ABI_MINOR 1u
 
 /* A byte slice. Not NUL-terminated. */
 typedef struct gw_str {
@@ -156,6 +156,7 @@ int32_t gw_list_has(const gw_str* items, size_t n, const char* s, size_t sl) GW_
 int32_t gw_regex_match(gw_eval_ctx* c, int64_t index, const char* s, size_t sl) GW_NOEXCEPT;
 
 int32_t gw_ip_eq4(const gw_ip* ip, int64_t v4) GW_NOEXCEPT;
+int32_t gw_ip_eq(const gw_ip* a, const gw_ip* b) GW_NOEXCEPT;
 int32_t gw_ip_in_cidr4(const gw_ip* ip, int64_t net, int64_t prefix) GW_NOEXCEPT;
 
 int32_t gw_claim_eq_str(const gw_claim* c, const char* s, size_t sl) GW_NOEXCEPT;
@@ -165,6 +166,7 @@ int32_t gw_claim_ne_str(const gw_claim* c, const char* s, size_t sl) GW_NOEXCEPT
 int32_t gw_claim_ne_int(const gw_claim* c, int64_t i) GW_NOEXCEPT;
 int32_t gw_claim_ne_bool(const gw_claim* c, int32_t b) GW_NOEXCEPT;
 int32_t gw_claim_eq_claim(const gw_claim* a, const gw_claim* b) GW_NOEXCEPT;
+int32_t gw_claim_ne_claim(const gw_claim* a, const gw_claim* b) GW_NOEXCEPT;
 int32_t gw_claim_cmp_int(const gw_claim* c, int64_t i, int64_t op) GW_NOEXCEPT;
 int32_t gw_claim_in_list(const gw_claim* c, const gw_str* items, size_t n) GW_NOEXCEPT;
 int32_t gw_claim_not_in_list(const gw_claim* c, const gw_str* items, size_t n) GW_NOEXCEPT;

@@ -3,6 +3,7 @@
 // not in), absent headers, regexes, cidrs, methods, and the text conversions of keys.
 #include <gtest/gtest.h>
 
+#include "compiler/jit/native_policy.h"
 #include "compiler/policy/request_builder.h"
 #include "tests/unit/ir/policy_fixture.h"
 
@@ -18,13 +19,22 @@ const char* kClaims = R"({"sub":"u7","org":{"id":42,"name":"Acme","tier":"gold"}
   "level":3,"ratio":2.5,"admin":true,"off":false,"groups":["a","beta"],"mixed":[1,"x"],
   "roles":["admin","dev"],"scope":"read write","nil":null})";
 
-bool eval(const std::string& expr, const std::string& claims = kClaims) {
+/// The rule's value on the test request: by the interpreter, or (`jit`) by the JIT-compiled
+/// rule function and the JIT-compiled gw_authz_0 (which must agree with each other).
+bool eval(const std::string& expr, const std::string& claims = kClaims, bool jit = false) {
   std::string errors;
-  auto p = testing::buildFromText(
+  std::shared_ptr<const policy::CompiledPolicy> p = testing::buildFromText(
       "upstream u { server 127.0.0.1:1 }\nroute r {\n  match { path \"/x/{id}\" }\n"
       "  authorize { allow when " + expr + " }\n  forward u\n}\n", &errors);
   EXPECT_TRUE(p) << expr << ": " << errors;
   if (!p) return false;
+  std::shared_ptr<jit::NativeCode> native;
+  if (jit) {
+    DiagnosticSink diags;
+    p = jit::jitCompile(std::const_pointer_cast<policy::CompiledPolicy>(p), diags, &native);
+    EXPECT_TRUE(p) << expr << ": " << (diags.all().empty() ? "" : diags.all()[0].message);
+    if (!p) return false;
+  }
   policy::RequestBuilder b;
   b.setTarget("GET", "https://api.example.com/x/u7?q=a%20b&plus=c+d&e=");
   b.addHeader("X-Env", "Prod");
@@ -39,7 +49,11 @@ bool eval(const std::string& expr, const std::string& claims = kClaims) {
   ctx.params = m.params;
   ctx.param_count = m.param_count;
   int32_t fn = p->routes()[0].authz[0].rules[0].cond;
-  return p->evalBool(fn, b.request(), ctx);
+  bool value = p->evalBool(fn, b.request(), ctx);
+  if (native) {
+    EXPECT_EQ(native->authorize(*p, 0, b.request(), ctx).allow, value) << expr;
+  }
+  return value;
 }
 
 class Operators : public ::testing::TestWithParam<Row> {};
@@ -145,7 +159,40 @@ const Row kRows[] = {
 
 INSTANTIATE_TEST_SUITE_P(All, Operators, ::testing::ValuesIn(kRows));
 
+// json vs json (a mismatch is false for `!=` too) and address vs address, in both back ends.
+const Row kPairRows[] = {
+    {R"(auth.claims.org.name == auth.claims.org.name)", true},
+    {R"(auth.claims.org.name != auth.claims.org.name)", false},
+    {R"(auth.claims.org.name != auth.claims.org.tier)", true},
+    {R"(auth.claims.org.name == auth.claims.org.tier)", false},
+    {R"(auth.claims.org.name != auth.claims.level)", false},  // string vs number: mismatch
+    {R"(auth.claims.missing != auth.claims.org.name)", false},
+    {R"(auth.claims.org.name != auth.claims.missing)", false},
+    {R"(auth.claims.level != auth.claims.ratio)", true},
+    {R"(auth.claims.level == auth.claims.org.id)", false},
+    {R"(auth.claims.admin != auth.claims.off)", true},
+    {R"(auth.claims.nil != auth.claims.nil)", false},
+    {R"(auth.claims.groups != auth.claims.roles)", true},
+    {R"(auth.claims.groups != auth.claims.groups)", false},
+    {R"(auth.claims.mixed != auth.claims.groups)", false},  // non-string elements: incomparable
+    {R"(auth.claims.org != auth.claims.org)", false},       // objects are not compared
+    {R"(not (auth.claims.org.name == auth.claims.missing))", true},
+    {R"(client.ip == client.ip)", true},
+    {R"(client.ip != client.ip)", false},
+};
+
+class PairOperators : public ::testing::TestWithParam<Row> {};
+
+TEST_P(PairOperators, InterpreterAndJitAgree) {
+  EXPECT_EQ(eval(GetParam().expr), GetParam().want) << GetParam().expr;
+  EXPECT_EQ(eval(GetParam().expr, kClaims, /*jit=*/true), GetParam().want) << GetParam().expr;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, PairOperators, ::testing::ValuesIn(kPairRows));
+
 TEST(OperatorsUnauthenticated, ClaimsAbsentAreFalse) {
+  EXPECT_FALSE(eval(R"(auth.claims.a != auth.claims.b)", ""));
+  EXPECT_FALSE(eval(R"(auth.claims.a != auth.claims.b)", "", /*jit=*/true));
   EXPECT_FALSE(eval(R"(auth.claims.org.id == 42)", ""));
   EXPECT_FALSE(eval(R"(auth.claims.org.id != 42)", ""));
   EXPECT_FALSE(eval(R"("a" not in auth.claims.groups)", ""));
