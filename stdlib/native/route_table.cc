@@ -102,7 +102,8 @@ class RouteWalk {
   gw_match_result& out_;
   RouteTable::CondFn cond_;
   const void* self_;
-  std::string_view segs_[kMaxSegments];
+  // Plain slices, not string_view: the array is not zero-filled on every match (2 KiB).
+  gw_str segs_[kMaxSegments];
   size_t segCount_ = 0;
   gw_param caps_[GW_MAX_PARAMS];
   uint32_t capCount_ = 0;
@@ -154,7 +155,7 @@ bool RouteWalk::dfs(uint32_t node, size_t depth) {
   const RouteTable::Node& n = t_.nodes_[node];
   if (depth == segCount_) return n.termCount > 0 && tryRange(n.termFirst, n.termCount);
   if (depth >= kMaxSegments) return false;
-  std::string_view seg = segs_[depth];
+  std::string_view seg(segs_[depth].ptr, segs_[depth].len);
   int32_t lit = t_.child(node, seg);
   if (lit >= 0 && dfs(static_cast<uint32_t>(lit), depth + 1)) return true;
   if (n.paramChild >= 0 && !seg.empty() && capCount_ < GW_MAX_PARAMS) {
@@ -174,7 +175,10 @@ void RouteWalk::run() {
     std::string_view rest = path.front() == '/' ? path.substr(1) : path;
     while (true) {
       size_t slash = rest.find('/');
-      if (segCount_ < kMaxSegments) segs_[segCount_] = rest.substr(0, slash);
+      if (segCount_ < kMaxSegments) {
+        std::string_view seg = rest.substr(0, slash);
+        segs_[segCount_] = gw_str{seg.data(), seg.size()};
+      }
       ++segCount_;
       if (slash == std::string_view::npos) break;
       rest = rest.substr(slash + 1);
@@ -193,7 +197,7 @@ void RouteWalk::run() {
   uint32_t at = 0;
   chain[len++] = 0;
   for (size_t d = 0; d < segCount_ && d < kMaxSegments; ++d) {
-    int32_t next = t_.child(at, segs_[d]);
+    int32_t next = t_.child(at, std::string_view(segs_[d].ptr, segs_[d].len));
     if (next < 0) break;
     at = static_cast<uint32_t>(next);
     chain[len++] = at;
