@@ -59,6 +59,7 @@ struct AccessRecord {
   std::uint64_t bytesOut = 0;     ///< response body bytes
   Outcome decision = Outcome::kAllow;
   std::string_view rule;  ///< the deciding rule/limit/provider when not allowed, else empty
+  std::string_view subject;  ///< the authenticated principal (`sub`, API key name), else empty
 };
 
 }  // namespace gw::accesslog

@@ -95,6 +95,7 @@ void formatLine(const AccessRecord& r, TimeCache& time, std::string& out) {
   out += outcomeName(r.decision);
   out += '"';
   field(out, ",\"rule\":", r.rule, 512);
+  field(out, ",\"subject\":", r.subject, 256);
   out += "}\n";
 }
 

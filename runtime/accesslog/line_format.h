@@ -22,7 +22,8 @@ class TimeCache {
 
 /// Replaces the contents of `out` with the line for `r`, fields in a fixed order:
 /// time, request_id, client_ip, method, host, path, route, status, latency_ms (ms, µs precision),
-/// upstream, upstream_addr, bytes_in, bytes_out, decision, rule. Keeps `out`'s capacity.
+/// upstream, upstream_addr, bytes_in, bytes_out, decision, rule, subject. Keeps `out`'s
+/// capacity.
 void formatLine(const AccessRecord& r, TimeCache& time, std::string& out);
 
 }  // namespace gw::accesslog

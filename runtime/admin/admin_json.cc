@@ -31,6 +31,15 @@ Json statusObject(const PolicyStatus& s, bool draining) {
   } else {
     j["last_reload"] = nullptr;
   }
+  Json servers = Json::array();
+  for (const ServerState& srv : s.servers) {
+    servers.push_back(Json{{"upstream", srv.upstream},
+                           {"server", srv.server},
+                           {"healthy", srv.healthy},
+                           {"breaker", srv.breaker.empty() ? Json(nullptr) : Json(srv.breaker)},
+                           {"inflight", srv.inflight}});
+  }
+  j["servers"] = std::move(servers);
   return j;
 }
 

@@ -17,7 +17,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t);
 std::string routesJson(const std::vector<RouteEntry>& routes);
 
 /// {"version":..,"source_hash":..,"backend":..,"loaded_at":..,"routes":N,"sources":[..],
-///  "draining":bool,"last_reload":null|{"ok":..,"at":..,"trigger":..,"diagnostics":[..]}}
+///  "draining":bool,"last_reload":null|{"ok":..,"at":..,"trigger":..,"diagnostics":[..]},
+///  "servers":[{"upstream":..,"server":..,"healthy":bool,"breaker":null|..,"inflight":N}]}
 std::string statusJson(const PolicyStatus& status, bool draining);
 
 /// POST /reload bodies: {"ok":true,"status":{...}} and {"ok":false,"diagnostics":[..]}.

@@ -3,6 +3,7 @@
 // depends on neither the compiler nor the gateway.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -31,6 +32,15 @@ struct ReloadReport {
   std::vector<std::string> diagnostics;  ///< rendered diagnostics; empty on success
 };
 
+/// One upstream server's state in GET /status.
+struct ServerState {
+  std::string upstream;
+  std::string server;   ///< "host:port"
+  bool healthy = true;  ///< receives traffic (passes health checks, not ejected)
+  std::string breaker;  ///< "closed", "open", "half_open"; "" when the upstream has no breaker
+  std::uint32_t inflight = 0;  ///< requests in flight to it now
+};
+
 /// GET /status.
 struct PolicyStatus {
   std::string version;     ///< the served policy's version (generation or declared version)
@@ -40,6 +50,7 @@ struct PolicyStatus {
   std::size_t routes = 0;
   std::vector<std::string> sources;       ///< the policy files
   std::optional<ReloadReport> lastReload;  ///< none before the first reload
+  std::vector<ServerState> servers;        ///< every upstream server, in policy order
 };
 
 /// What a reload produced: success, or the diagnostics that kept the old policy in place.

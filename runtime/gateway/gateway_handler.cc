@@ -14,6 +14,7 @@
 #include "runtime/limit/decision_builder.h"
 #include "runtime/limit/rate_limit_headers.h"
 #include "runtime/resilience/retry_policy.h"
+#include "runtime/stats/route_series.h"
 
 namespace gw::gateway {
 
@@ -83,8 +84,11 @@ struct GatewayHandler::State final : server::RetryHook {
   int32_t server = -1;
   resilience::Admission admission;
   bool hasAdmission = false;
+  // The access log's decision and `rule` (views into the pinned generation or ruleText).
+  accesslog::Outcome outcome = accesslog::Outcome::kAllow;
   std::string_view rule;
-  std::string_view reason;
+  std::string ruleText;   // built rule values ("provider: reason"); keeps its capacity
+  int32_t deniedLimit = -1;  // the first limit that refused, index into Generation::limits
   std::shared_ptr<const auth::Identity> identity;
   std::vector<limit::Decision> decisions;  // per request: another request may run while we wait
   struct RedisPending {
@@ -106,14 +110,14 @@ struct GatewayHandler::WorkerUpstream {
   std::vector<balance::ServerSlot> primary, backup;
 };
 
-GatewayHandler::GatewayHandler(const PolicyStore& store, AccessLog* log, GatewayStats& stats,
-                               size_t worker)
+GatewayHandler::GatewayHandler(const PolicyStore& store, accesslog::AccessLog* log,
+                               stats::Shard& shard, size_t lane)
     : store_(store),
       log_(log),
-      stats_(stats),
-      worker_(worker),
+      shard_(shard),
+      lane_(lane),
       scratch_(kScratchBytes),
-      rng_(0x5eed0000ull + worker * 7919) {}
+      rng_(0x5eed0000ull + lane * 7919) {}
 
 GatewayHandler::~GatewayHandler() = default;
 
@@ -135,7 +139,9 @@ void GatewayHandler::releaseState(State* s) {
   s->hasAdmission = false;
   s->attempts = 1;
   s->tried.clear();
-  s->rule = s->reason = {};
+  s->rule = {};
+  s->outcome = accesslog::Outcome::kAllow;
+  s->deniedLimit = -1;
   s->decisions.clear();
   s->redisUsed = 0;
   s->suspended = false;
@@ -174,6 +180,7 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
     }
     limit::Decision d = lr.local->decide(key, now, lr.spec.warnPercent);
     lr.local->stats().record(d);
+    if (!d.allowed && st.deniedLimit < 0) st.deniedLimit = static_cast<int32_t>(l.limit);
     allowed = allowed && d.allowed;
     st.decisions.push_back(d);
   }
@@ -217,6 +224,7 @@ asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, Stat
             ? co_await limiter->asyncDecide(rp.key, lr.spec, asio::use_awaitable)
             : limit::fallbackDecision(limit::CounterParams::from(lr.spec), lr.spec.onStoreError);
     lr.local->stats().record(d);
+    if (!d.allowed && st.deniedLimit < 0) st.deniedLimit = static_cast<int32_t>(rp.limit);
     allowed = allowed && d.allowed;
     st.decisions[rp.decision] = d;
   }
@@ -236,8 +244,12 @@ void GatewayHandler::addLimitHeaders(const State& st,
 }
 
 void GatewayHandler::respondLimited(server::Decision& out, State& st) {
-  stats_.bump(stats_.rateLimited);
-  st.reason = "rate_limited";
+  st.outcome = accesslog::Outcome::kLimited;
+  if (st.deniedLimit >= 0) {
+    size_t l = static_cast<size_t>(st.deniedLimit);
+    st.rule = st.gen->limits[l].spec.name;
+    shard_.inc(st.gen->series.rateLimited[l]);
+  }
   out.respondError(429, "rate limit exceeded");
   addLimitHeaders(st, out.respond.headers);
 }
@@ -269,14 +281,19 @@ asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
   }
   if (a.kind == AuthOutcome::Kind::kAnonymous) co_return true;
   if (a.kind == AuthOutcome::Kind::kUnavailable) {
-    stats_.bump(stats_.authUnavailable);
-    st.reason = "auth_unavailable";
+    st.outcome = accesslog::Outcome::kUnavailable;
+    size_t provider = 0;
+    if (a.provider != nullptr) {
+      st.rule = a.provider->name;
+      provider = g.series.providerIndex(g.policy(), a.provider->name);
+    }
+    shard_.inc(g.series.authUnavailable[provider]);
     out.respondError(503, "authentication service unavailable");
     out.respond.headers.emplace_back("Retry-After", "1");
     co_return false;
   }
-  stats_.bump(stats_.unauthenticated);
-  st.reason = auth::authErrorReason(a.error);
+  st.outcome = accesslog::Outcome::kUnauthenticated;
+  countAuthFailure(g, a, st);
   int status = auth::httpStatus(a.error) == 400 ? 400 : 401;
   out.respondError(status, a.presented ? "invalid credential" : "authentication required");
   std::string challenge = "Bearer realm=\"gw\"";
@@ -382,6 +399,7 @@ bool GatewayHandler::pickServer(State& st, uint32_t upstream, bool excludeTried,
       st.server = static_cast<int32_t>(idx[pick.index]);
       st.tried.insert(idx[pick.index]);
       srv.inflight.fetch_add(1, std::memory_order_relaxed);
+      shard_.inc(g.series.upstreams[upstream].requests);
       action.host = srv.host;
       action.port = srv.port;
       action.tls = g.upstreams[upstream].tls;
@@ -404,8 +422,9 @@ bool GatewayHandler::chooseServer(server::Decision& out, State& st, uint32_t ups
     out.kind = server::Decision::Kind::kForward;
     return true;
   }
-  stats_.bump(stats_.noServer);
-  st.reason = retryAfter.count() > 0 ? "breaker_open" : "no_server";
+  shard_.inc(g.series.upstreams[upstream].unavailable);
+  st.outcome = accesslog::Outcome::kUnavailable;
+  st.rule = retryAfter.count() > 0 ? "breaker_open" : "no_server";
   out.respondError(503, "no upstream server available");
   int64_t secs = std::max<int64_t>(1, (retryAfter.count() + 999) / 1000);
   out.respond.headers.emplace_back("Retry-After", std::to_string(secs));
@@ -439,7 +458,10 @@ void GatewayHandler::reportOutcome(State& st, const server::Completion& done) {
       verdict = false;  // 413, client gone, ...: says nothing about the server
       break;
   }
-  if (failed) stats_.bump(stats_.upstreamErrors);
+  const UpstreamSeries& series = st.gen->series.upstreams[static_cast<size_t>(st.upstream)];
+  if (done.upstream == U::kConnectFailed) shard_.inc(series.connectFailures);
+  if (done.upstream == U::kTimeout) shard_.inc(series.timeouts);
+  if (done.upstream == U::kFailed) shard_.inc(series.failures);
   if (st.hasAdmission && srv.breaker) {
     if (!verdict) {
       srv.breaker->release(st.admission);
@@ -503,7 +525,7 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
     st.upstream = static_cast<int32_t>(upstream);
     co_return false;
   }
-  stats_.bump(stats_.retries);
+  shard_.inc(st.gen->series.upstreams[upstream].retries);
   co_return true;
 }
 
@@ -546,7 +568,6 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   State& st = *stp;
   out.handlerData = stp;
   st.gen = store_.current();
-  stats_.bump(stats_.requests);
   const Generation& g = *st.gen;
   const policy::CompiledPolicy& p = g.policy();
   const gw_request& view = view_.build(req, g);
@@ -559,16 +580,16 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   gw_match_result mr{};
   p.match(view, ctx, mr);
   if (mr.status == 405) {
-    stats_.bump(stats_.methodNotAllowed);
-    st.reason = "method_not_allowed";
+    shard_.inc(g.series.methodNotAllowed);
+    st.outcome = accesslog::Outcome::kMethodNotAllowed;
     out.respondError(405, "method not allowed");
     out.respond.headers.emplace_back("Allow", allowHeader(mr.allow_methods));
     addLimitHeaders(st, out.respond.headers);
     co_return;
   }
   if (mr.status != 0 || mr.route < 0) {
-    stats_.bump(stats_.noRoute);
-    st.reason = "no_route";
+    shard_.inc(g.series.noRoute);
+    st.outcome = accesslog::Outcome::kNoRoute;
     out.respondError(404, "no route");
     addLimitHeaders(st, out.respond.headers);
     co_return;
@@ -581,9 +602,9 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   ctx.param_count = mr.param_count;
   policy::AuthzResult az = p.authorize(route, view, ctx);
   if (!az.allow) {
-    stats_.bump(stats_.denied);
+    shard_.inc(g.series.deniedBy(p, route, az.policy, az.rule));
+    st.outcome = accesslog::Outcome::kDeny;
     st.rule = az.ruleText;
-    st.reason = "denied";
     out.respondError(403, "forbidden");
     addLimitHeaders(st, out.respond.headers);
     co_return;
@@ -603,7 +624,8 @@ void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decisi
   uint32_t randomBp = static_cast<uint32_t>(rng_.next() % 10000);
   const policy::ForwardTarget* target = p.chooseTarget(route, view, ctx, randomBp);
   if (target == nullptr) {
-    st.reason = "no_target";
+    st.outcome = accesslog::Outcome::kError;
+    st.rule = "no_target";
     out.respondError(502, "route has no upstream");
     return;
   }
@@ -626,7 +648,6 @@ void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decisi
     g.upstreams[upstream].runtime->retryBudget().recordRequest();  // the budget's base rate
     if (req.head != nullptr && !req.head->hasBody()) out.forward.retry = &st;
   }
-  stats_.bump(stats_.forwarded);
 }
 
 void GatewayHandler::onComplete(const server::RequestContext& req, server::Decision& decision,
@@ -634,39 +655,64 @@ void GatewayHandler::onComplete(const server::RequestContext& req, server::Decis
   State* st = static_cast<State*>(decision.handlerData);
   if (st == nullptr) return;
   reportOutcome(*st, done);
-  logRequest(req, *st, done.status);
+  logRequest(req, *st, done);
   releaseState(st);
 }
 
-void GatewayHandler::logRequest(const server::RequestContext& req, const State& st, int status) {
-  if (log_ == nullptr) return;
+void GatewayHandler::countAuthFailure(const Generation& g, const AuthOutcome& a, State& st) {
+  size_t provider = 0;  // 0: no provider identified (e.g. no credential for any of them)
+  std::string_view reason = auth::authErrorReason(a.error);
+  if (a.provider != nullptr) {
+    provider = g.series.providerIndex(g.policy(), a.provider->name);
+    st.ruleText.assign(a.provider->name).append(": ").append(reason);
+    st.rule = st.ruleText;
+  } else {
+    st.rule = reason;
+  }
+  const std::vector<stats::Counter>& byError = g.series.authnFailures[provider];
+  size_t e = static_cast<size_t>(a.error);
+  if (e < byError.size()) shard_.inc(byError[e]);
+}
+
+void GatewayHandler::logRequest(const server::RequestContext& req, const State& st,
+                                const server::Completion& done) {
   const Generation& g = *st.gen;
-  AccessRecord rec;
+  auto latency = std::chrono::steady_clock::now() - req.start;
+  stats::recordRequest(shard_, g.series.route(st.route), done.status, latency, done.bytesIn,
+                       done.bytesOut);
+  if (log_ == nullptr || !log_->enabled()) return;
+  accesslog::AccessRecord rec;
   rec.requestId = req.requestId;
   rec.clientIp = req.clientIp;
   rec.method = req.method;
-  rec.path = req.path;
   rec.host = req.host;
+  rec.path = req.path;
   if (st.route >= 0) rec.route = g.policy().routes()[static_cast<size_t>(st.route)].name;
-  std::string serverName;
+  rec.status = done.status;
+  rec.latency = latency;
   if (st.upstream >= 0) {
     const UpstreamPlan& plan = g.upstreams[static_cast<size_t>(st.upstream)];
     rec.upstream = plan.config->name;
     if (st.server >= 0) {
-      const policy::ServerConfig& sc = plan.config->servers[static_cast<size_t>(st.server)];
-      serverName = sc.host + ":" + std::to_string(sc.port);
-      rec.server = serverName;
+      const ServerRuntime& srv = *plan.runtime->servers()[static_cast<size_t>(st.server)];
+      addr_.assign(srv.host).append(":").append(std::to_string(srv.port));
+      rec.upstreamAddr = addr_;
     }
   }
-  if (st.identity) rec.subject = st.identity->subject;
+  rec.bytesIn = done.bytesIn;
+  rec.bytesOut = done.bytesOut;
+  rec.decision = st.outcome;
   rec.rule = st.rule;
-  rec.reason = st.reason;
-  rec.status = status;
-  rec.durationMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            req.start)
-                       .count();
-  rec.generation = g.id();
-  log_->write(rec);
+  using U = server::Completion::Upstream;
+  if (st.outcome == accesslog::Outcome::kAllow && done.upstream != U::kNone &&
+      done.upstream != U::kResponse) {
+    rec.decision = accesslog::Outcome::kError;  // the gateway answered 502/504 itself
+    rec.rule = done.upstream == U::kConnectFailed ? "connect_failed"
+               : done.upstream == U::kTimeout     ? "upstream_timeout"
+                                                  : "upstream_failed";
+  }
+  if (st.identity) rec.subject = st.identity->subject;
+  log_->append(lane_, rec);
 }
 
 }  // namespace gw::gateway

@@ -16,20 +16,23 @@
 #include "runtime/balance/least_request.h"
 #include "runtime/balance/round_robin.h"
 #include "runtime/balance/weighted_random.h"
-#include "runtime/gateway/access_log.h"
-#include "runtime/gateway/gateway_stats.h"
+#include "runtime/accesslog/access_log.h"
 #include "runtime/gateway/policy_store.h"
 #include "runtime/gateway/request_view.h"
 #include "runtime/limit/decision.h"
 #include "runtime/limit/worker_redis.h"
 #include "runtime/server/handler.h"
+#include "runtime/stats/shard.h"
 
 namespace gw::gateway {
 
 class GatewayHandler final : public server::Handler {
  public:
-  /// `log` may be null (access log off). Both must outlive the handler.
-  GatewayHandler(const PolicyStore& store, AccessLog* log, GatewayStats& stats, size_t worker);
+  /// `log` may be null (access log off). `lane`: this handler's index among every worker of
+  /// every listener: its access-log ring, and `shard` (that lane's) is written by this thread
+  /// only. Everything referenced must outlive the handler.
+  GatewayHandler(const PolicyStore& store, accesslog::AccessLog* log, stats::Shard& shard,
+                 size_t lane);
   ~GatewayHandler() override;
 
   boost::asio::awaitable<void> decide(server::RequestContext& req, server::Decision& out) override;
@@ -75,12 +78,15 @@ class GatewayHandler final : public server::Handler {
                                             const server::Completion& attempt,
                                             server::ForwardAction& action);
   void syncBalancers(const Generation& g);
-  void logRequest(const server::RequestContext& req, const State& st, int status);
+  void countAuthFailure(const Generation& g, const AuthOutcome& a, State& st);
+  void logRequest(const server::RequestContext& req, const State& st,
+                  const server::Completion& done);
 
   const PolicyStore& store_;
-  AccessLog* log_;
-  GatewayStats& stats_;
-  size_t worker_;
+  accesslog::AccessLog* log_;
+  stats::Shard& shard_;
+  size_t lane_;
+  std::string addr_;  // the access log's upstream_addr, formatted per request in place
   RequestView view_;
   std::vector<char> scratch_;
   std::vector<State*> free_;

@@ -235,6 +235,11 @@ std::shared_ptr<const Generation> Generation::build(
     g->trustedProxies.push_back(c);
   }
   g->needsClaims = readsClaims(g->policy().ir());
+  if (!shared.registry) {
+    *error = "internal: no metrics registry";
+    return nullptr;
+  }
+  g->series = registerGenerationSeries(*shared.registry, g->policy());
   return g;
 }
 

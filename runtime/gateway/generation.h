@@ -13,6 +13,7 @@
 #include "compiler/policy/compiled_policy.h"
 #include "runtime/balance/maglev.h"
 #include "runtime/gateway/auth_providers.h"
+#include "runtime/gateway/gateway_metrics.h"
 #include "runtime/gateway/header_rules.h"
 #include "runtime/gateway/upstream_state.h"
 #include "runtime/limit/limit_spec.h"
@@ -30,6 +31,9 @@ struct SharedState {
   limit::RedisStats redis;  ///< every worker's Redis connection counts here
   UpstreamRegistry upstreams;
   AuthShared auth;  ///< live JWKS key sets and introspection caches, adopted across reloads
+  /// Set before the first build (its shard count needs the policy's `threads` and listens);
+  /// each generation registers its series here.
+  std::unique_ptr<stats::Registry> registry;
 };
 
 struct LimitRuntime {
@@ -103,6 +107,7 @@ class Generation {
   /// generation's, so certificates reload with the policy.
   std::shared_ptr<const tls::TlsContextSet> tls;
   std::vector<std::string> tlsFiles;  ///< certificate, key and CA files, watched for reloads
+  GenerationSeries series;   ///< metric handles by route, upstream, limit (gateway_metrics.h)
 
  private:
   std::shared_ptr<const policy::CompiledPolicy> policy_;

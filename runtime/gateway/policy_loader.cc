@@ -1,15 +1,48 @@
 #include "runtime/gateway/policy_loader.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "compiler/aot/gwo_loader.h"
 #include "compiler/diag/render.h"
 #include "compiler/jit/native_policy.h"
 #include "compiler/policy/build.h"
+#include "runtime/auth/sha256.h"
 #include "runtime/gateway/log.h"
 #include "runtime/gateway/refusals.h"
 
 namespace gw::gateway {
 
 namespace {
+
+std::string hex(const auth::Sha256Digest& d) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (uint8_t b : d) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// The served policy's identity for /status and gw_policy_info: what was compiled, not what
+// the files hold now (an editor may already have saved the next version).
+std::string hashSources(const SourceManager& sources) {
+  std::string all;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    all += sources.file(static_cast<uint32_t>(i)).path;
+    all += '\0';
+    all += sources.file(static_cast<uint32_t>(i)).text;
+    all += '\0';
+  }
+  return hex(auth::sha256(all));
+}
+
+std::string hashFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return hex(auth::sha256(bytes));
+}
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -31,6 +64,7 @@ LoadedPolicy loadGwo(const std::string& path) {
   }
   out.policy = std::move(policy);
   out.backend = "aot";
+  out.sourceHash = hashFile(path);
   return out;
 }
 
@@ -48,6 +82,7 @@ LoadedPolicy loadPolicy(const std::string& path, const std::string& backend) {
     diags.sort();
     if (!diags.all().empty()) out.diagnostics = renderText(diags, sources, false);
     if (!compiled) return out;
+    out.sourceHash = hashSources(sources);
     if (backend == "interpreter") {
       out.policy = compiled;
       out.backend = "interpreter";

@@ -16,6 +16,8 @@ struct LoadedPolicy {
   std::string backend;      ///< "jit" | "interpreter" | "aot"
   std::string diagnostics;  ///< rendered errors (on failure) and warnings
   std::vector<std::string> refused;  ///< unsupported constructs (policy is null then)
+  std::string sourceHash;  ///< SHA-256 (lower-case hex) of the bytes compiled: every source
+                           ///< file (path and text, in load order), or the .gwo file
 };
 
 /// `backend`: "jit" (default; falls back to the interpreter with a warning) or "interpreter".

@@ -55,6 +55,8 @@ asio::awaitable<ForwardOutcome> Forwarder::respondError(Exchange& ex, int status
   completion_.status = status;
   scratch_.clear();
   appendErrorResponse(scratch_, status, message, ex.ctx.requestId, close);
+  std::size_t headEnd = scratch_.find("\r\n\r\n");
+  completion_.bytesOut = headEnd == std::string::npos ? 0 : scratch_.size() - headEnd - 4;
   std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
   bool ok = co_await writeClient(ex, bufs);
   co_return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
@@ -185,6 +187,7 @@ asio::awaitable<Forwarder::Step> Forwarder::sendContentLengthBody(Exchange& ex,
     }
     ex.input.consume(n);
     remaining -= n;
+    completion_.bytesIn += n;
     headSent = true;
   }
   requestBodyDone_ = true;
@@ -224,6 +227,7 @@ asio::awaitable<Forwarder::Step> Forwarder::sendChunkedBody(Exchange& ex,
     }
     batch_.addChunk(r.data);
     ex.input.consume(r.consumed);
+    completion_.bytesIn = decoder_.bodyBytes();
     if (r.status == http::ChunkStatus::kDone) {
       batch_.addLast();
       Step s = co_await writeUpstream(ex, conn, batch_.buffers());

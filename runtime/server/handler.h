@@ -19,6 +19,8 @@ struct Completion {
   int status = 0;  ///< status sent to the client; 0 when none could be sent
   Upstream upstream = Upstream::kNone;
   int upstreamStatus = 0;  ///< the upstream's status when upstream == kResponse
+  std::uint64_t bytesIn = 0;   ///< request body bytes read from the client (decoded if chunked)
+  std::uint64_t bytesOut = 0;  ///< response body bytes written to the client (decoded if chunked)
 };
 
 /// The policy hook: the one virtual call per request. The session calls `decide` after the

@@ -89,6 +89,7 @@ asio::awaitable<bool> Forwarder::relayLengthBody(Exchange& ex, UpstreamConnectio
     }
     conn.begin += n;
     remaining -= n;
+    completion_.bytesOut += n;
     headSent = true;
   }
   co_return true;
@@ -123,6 +124,7 @@ asio::awaitable<bool> Forwarder::relayChunkedBody(Exchange& ex, UpstreamConnecti
     } else {
       batch_.addRaw(r.data);
     }
+    completion_.bytesOut += r.data.size();
     conn.begin += r.consumed;
     if (r.status == http::ChunkStatus::kDone) {
       if (toChunked) {
@@ -150,6 +152,7 @@ asio::awaitable<bool> Forwarder::relayUntilClose(Exchange& ex, UpstreamConnectio
     } else {
       batch_.addRaw(avail);
     }
+    completion_.bytesOut += avail.size();
     conn.begin = conn.end;
     if (!batch_.empty()) {
       // Kept out of the && on purpose: GCC 12 miscompiles co_await inside && / ||.

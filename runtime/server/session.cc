@@ -205,6 +205,8 @@ asio::awaitable<bool> Session::handleRequest() {
     bool keep = co_await respondLocal(mustClose);
     Completion done;
     done.status = decision_.respond.status;
+    std::size_t headEnd = out_.find("\r\n\r\n");  // out_ still holds the response written
+    done.bytesOut = headEnd == std::string::npos ? 0 : out_.size() - headEnd - 4;
     worker_.handler().onComplete(ctx_, decision_, done);
     co_return keep;
   }

@@ -151,7 +151,6 @@ def metric(gw, name, **labels):
     return None
 
 
-def status_stats(gw):
-    status, body = gw.admin("GET", "/status")
-    check(status == 200, f"/status: {status}")
-    return json.loads(body)["stats"]
+def unavailable(gw, upstream):
+    """gw_upstream_unavailable_total{upstream}: requests answered 503 with no server to try."""
+    return metric(gw, "gw_upstream_unavailable_total", upstream=upstream) or 0.0

@@ -14,7 +14,7 @@ import sys
 import time
 
 from drill_lib import (DrillUpstream, Load, TempDir, check, failures, metric,
-                       start_gateway, status_stats, wait_log)
+                       start_gateway, unavailable, wait_log)
 
 THREADS = 6
 THRESHOLD = 3
@@ -127,7 +127,7 @@ route api {{ match {{ path prefix "/api" }} forward solo }}
             check_breaker_metric(gw, "solo", s.port, 1)
             t_fast = load.wait_for(lambda r: r[1] == 503, 10, "a fast 503")
             print(f"kill -> open: {t_open - t_kill:.3f}s; kill -> first 503: {t_fast - t_kill:.3f}s")
-            no_server0 = status_stats(gw)["no_server_total"]
+            no_server0 = unavailable(gw, "solo")
             window = 3.0
             time.sleep(window)
             t_restart = time.monotonic()
@@ -141,8 +141,8 @@ route api {{ match {{ path prefix "/api" }} forward solo }}
             # only ones allowed are the half-open probes, at most one per cool-down.
             check(len(other) <= int(window / cool_down) + 1,
                   f"connect attempts while open bounded by the probes: {other[:10]}")
-            check(status_stats(gw)["no_server_total"] - no_server0 >= len(fast) - THREADS,
-                  "the 503s are counted as no_server in /status")
+            check(unavailable(gw, "solo") - no_server0 >= len(fast) - THREADS,
+                  "the 503s are counted in gw_upstream_unavailable_total")
             lost = failures(load.since(t_kill, t_open + 0.3))
             non_503 = [r for r in lost if r[1] != 503]
             check(len(non_503) <= THREADS + THRESHOLD, f"errors before the fail-fast: {non_503}")

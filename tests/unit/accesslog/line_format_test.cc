@@ -36,7 +36,7 @@ TEST(LineFormat, ExactLine) {
             "\"client_ip\":\"192.0.2.7\",\"method\":\"GET\",\"host\":\"api.example.com\","
             "\"path\":\"/users/42\",\"route\":\"users\",\"status\":200,\"latency_ms\":12.345,"
             "\"upstream\":\"users\",\"upstream_addr\":\"10.0.0.1:8080\",\"bytes_in\":0,"
-            "\"bytes_out\":512,\"decision\":\"allow\",\"rule\":\"\"}\n");
+            "\"bytes_out\":512,\"decision\":\"allow\",\"rule\":\"\",\"subject\":\"\"}\n");
 }
 
 TEST(LineFormat, DenyWithHostileStringsParsesBack) {
@@ -45,6 +45,7 @@ TEST(LineFormat, DenyWithHostileStringsParsesBack) {
   r.requestId = "</script>";
   r.decision = Outcome::kDeny;
   r.rule = "admins \"only\"";
+  r.subject = "alice\t";
   r.status = 403;
   r.latency = nanoseconds(999);  // below a microsecond
   TimeCache tc;
@@ -58,7 +59,8 @@ TEST(LineFormat, DenyWithHostileStringsParsesBack) {
   EXPECT_EQ(j["rule"], "admins \"only\"");
   EXPECT_EQ(j["status"], 403);
   EXPECT_EQ(j["latency_ms"].get<double>(), 0.0);
-  EXPECT_EQ(j.size(), 15u);
+  EXPECT_EQ(j["subject"], "alice\t");
+  EXPECT_EQ(j.size(), 16u);
 }
 
 TEST(LineFormat, TimeCacheAcrossSecondsAndMilliseconds) {

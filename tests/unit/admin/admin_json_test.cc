@@ -26,13 +26,27 @@ TEST(AdminJson, StatusExact) {
   EXPECT_EQ(statusJson(s, false),
             "{\"version\":\"3\",\"source_hash\":\"ab12\",\"backend\":\"jit\","
             "\"loaded_at\":\"2024-05-01T12:34:56.000Z\",\"routes\":2,\"sources\":[\"gateway.gw\"],"
-            "\"draining\":false,\"last_reload\":null}\n");
+            "\"draining\":false,\"last_reload\":null,\"servers\":[]}\n");
   s.lastReload = ReloadReport{false, s.loadedAt, "SIGHUP", {"gateway.gw:3:1: error[E0101]: x"}};
   auto j = nlohmann::json::parse(statusJson(s, true));
   EXPECT_EQ(j["draining"], true);
   EXPECT_EQ(j["last_reload"]["ok"], false);
   EXPECT_EQ(j["last_reload"]["trigger"], "SIGHUP");
   EXPECT_EQ(j["last_reload"]["diagnostics"][0], "gateway.gw:3:1: error[E0101]: x");
+}
+
+TEST(AdminJson, StatusServers) {
+  PolicyStatus s;
+  s.servers.push_back({"users", "10.0.0.1:80", false, "open", 3});
+  s.servers.push_back({"users", "10.0.0.2:80", true, "", 0});
+  auto j = nlohmann::json::parse(statusJson(s, false));
+  ASSERT_EQ(j["servers"].size(), 2u);
+  EXPECT_EQ(j["servers"][0]["upstream"], "users");
+  EXPECT_EQ(j["servers"][0]["server"], "10.0.0.1:80");
+  EXPECT_EQ(j["servers"][0]["healthy"], false);
+  EXPECT_EQ(j["servers"][0]["breaker"], "open");
+  EXPECT_EQ(j["servers"][0]["inflight"], 3);
+  EXPECT_TRUE(j["servers"][1]["breaker"].is_null());  // no breaker configured
 }
 
 TEST(AdminJson, RoutesEscapeAndReplaceInvalidUtf8) {
