@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,29 @@ void BM_CounterInc(benchmark::State& state) {
   benchmark::DoNotOptimize(reg.value(c));
 }
 BENCHMARK(BM_CounterInc);
+
+// The choice between the two counter designs gw had (docs/observability.md): one process-wide
+// atomic bumped with fetch_add by every worker (the deleted GatewayStats) against a shard per
+// worker (stats::Shard). Run with several threads to see the shared cache line bounce.
+std::atomic<std::uint64_t> gSharedCounter{0};
+
+void BM_SharedAtomicFetchAdd(benchmark::State& state) {
+  for (auto _ : state) {
+    gSharedCounter.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+BENCHMARK(BM_SharedAtomicFetchAdd)->Threads(1)->Threads(2)->Threads(4);
+
+gw::stats::Registry gThreadRegistry(4);
+const gw::stats::Counter gThreadCounter = gThreadRegistry.counter(gw::stats::Metric::kNoRouteTotal);
+
+void BM_ShardIncPerThread(benchmark::State& state) {
+  gw::stats::Shard& shard = gThreadRegistry.shard(static_cast<std::size_t>(state.thread_index()));
+  for (auto _ : state) {
+    shard.inc(gThreadCounter);
+  }
+}
+BENCHMARK(BM_ShardIncPerThread)->Threads(1)->Threads(2)->Threads(4);
 
 void BM_HistogramObserve(benchmark::State& state) {
   gw::stats::Registry reg(1);

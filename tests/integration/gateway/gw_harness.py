@@ -23,6 +23,15 @@ def _bin(name):
     return os.path.join(BIN_DIR, name)
 
 
+def free_port():
+    """A port nothing listens on now (for a server that must refuse connections)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class Upstream:
     """gw-echo-upstream: echoes the request as JSON; /__count tells how many it served."""
 

@@ -5,7 +5,6 @@ Usage: gw_test.py SUITE   (Routing RoutingInterpreter Weights Auth Limits Header
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading

@@ -10,11 +10,10 @@ import json
 import os
 import re
 import signal
-import socket
 import sys
 import time
 
-from gw_harness import Gateway, TempDir, Upstream, request
+from gw_harness import Gateway, TempDir, Upstream, free_port, request
 
 LOG_FIELDS = ["time", "request_id", "client_ip", "method", "host", "path", "route", "status",
               "latency_ms", "upstream", "upstream_addr", "bytes_in", "bytes_out", "decision",
@@ -24,14 +23,6 @@ LOG_FIELDS = ["time", "request_id", "client_ip", "method", "host", "path", "rout
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
