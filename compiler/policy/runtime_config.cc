@@ -29,7 +29,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthConfig, name, kind, issuer, 
                                                 location)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LimitConfig, name, kind, count, periodUs, burst,
                                                 store, warnPercent, onStoreError)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouteConfig, name, aggregate, bodyJson, compress)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CompressConfig, encodings, minBytes)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JsonOpConfig, op, from, to, location)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouteConfig, name, aggregate, bodyJson, compress,
+                                                compression, requestJson, responseJson)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RuntimeConfig, gateway, upstreams, auths, limits,
                                                 routes, sourceFiles)
 
@@ -231,15 +234,31 @@ class ConfigBuilder {
     if (r.hasAggregate) c.aggregate = where(r.aggregateSpan.valid() ? r.aggregateSpan : r.span);
     for (const auto* list : {&r.request, &r.response}) {
       for (const ast::Transform& t : *list) {
-        if (t.kind == ast::Transform::Kind::BodyJson && c.bodyJson.empty()) {
-          c.bodyJson = where(t.span);
+        if (t.kind == ast::Transform::Kind::BodyJson) {
+          if (c.bodyJson.empty()) c.bodyJson = where(t.span);
+          jsonOps(t, list == &r.request ? c.requestJson : c.responseJson);
         }
         if (t.kind == ast::Transform::Kind::Compress && c.compress.empty()) {
           c.compress = where(t.span);
+          strings(t.encodings.get(), c.compression.encodings);
+          if (t.minSize) c.compression.minBytes = t.minSize->i;
         }
       }
     }
     return c;
+  }
+
+  void jsonOps(const ast::Transform& t, std::vector<JsonOpConfig>& out) const {
+    for (const ast::JsonOp& op : t.jsonOps) {
+      JsonOpConfig j;
+      j.op = op.kind == ast::JsonOp::Kind::Rename   ? "rename"
+             : op.kind == ast::JsonOp::Kind::Remove ? "remove"
+                                                    : "set";
+      j.from = op.from.str;
+      if (op.to) j.to = op.to->str;
+      j.location = where(op.span);
+      out.push_back(std::move(j));
+    }
   }
 
  private:

@@ -118,12 +118,27 @@ struct LimitConfig {
   std::string onStoreError = "allow";
 };
 
-/// Per route: the constructs a runtime may not implement, with where they were written.
+/// `compress [br, gzip, deflate] [min S]` of a route's response block.
+struct CompressConfig {
+  std::vector<std::string> encodings;  // "br" | "gzip" | "deflate", in preference order
+  int64_t minBytes = 1024;             // `min`; 1 KiB when not written
+};
+
+/// One edit of `body json { ... }`. op: "rename" | "remove" | "set"; `to` for rename only.
+struct JsonOpConfig {
+  std::string op;
+  std::string from, to;
+  std::string location;
+};
+
+/// Per route: the body transforms and where the constructs a runtime may refuse were written.
 struct RouteConfig {
   std::string name;
   std::string aggregate;  // location of `aggregate`, empty when absent
   std::string bodyJson;   // location of the first `body json`
-  std::string compress;   // location of the first `compress`
+  std::string compress;   // location of the first `compress`, empty when the route has none
+  CompressConfig compression;                      // the first `compress` (when `compress` set)
+  std::vector<JsonOpConfig> requestJson, responseJson;  // every `body json` edit, in order
 };
 
 struct RuntimeConfig {

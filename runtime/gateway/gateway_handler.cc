@@ -336,6 +336,7 @@ void GatewayHandler::transforms(const server::RequestContext& req, server::Decis
   if (r.rewritePath) {
     rewritePath(req.path, r.rewritePath->first, r.rewritePath->second, out.forward.path);
   }
+  g.routes[route].transforms.configure(req, out.forward);
 }
 
 void GatewayHandler::syncBalancers(const Generation& g) {
@@ -655,6 +656,10 @@ void GatewayHandler::onComplete(const server::RequestContext& req, server::Decis
   State* st = static_cast<State*>(decision.handlerData);
   if (st == nullptr) return;
   reportOutcome(*st, done);
+  if (done.transformSkipped != nullptr && logEnabled(LogLevel::kWarn)) {
+    logLine(LogLevel::kWarn, std::string(done.transformSkipped) + " (request " +
+                                 std::string(req.requestId) + ")");
+  }
   logRequest(req, *st, done);
   releaseState(st);
 }

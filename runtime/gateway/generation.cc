@@ -158,6 +158,9 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
     for (const policy::HeaderOp& op : r.requestHeaders) {
       if (!op.remove) policyHeaders.push_back(op.name);
     }
+    for (const policy::RouteConfig& rc : g.config().routes) {
+      if (rc.name == r.name && !RouteTransforms::build(rc, rr.transforms, error)) return false;
+    }
     g.routes.push_back(std::move(rr));
   }
   g.headerRules = HeaderRules(g.config().gateway.stripHeaders, std::move(policyHeaders));

@@ -15,6 +15,7 @@
 #include "runtime/gateway/auth_providers.h"
 #include "runtime/gateway/gateway_metrics.h"
 #include "runtime/gateway/header_rules.h"
+#include "runtime/gateway/route_transforms.h"
 #include "runtime/gateway/upstream_state.h"
 #include "runtime/limit/limit_spec.h"
 #include "runtime/limit/limiter_registry.h"
@@ -69,6 +70,7 @@ struct RouteRuntime {
   std::vector<const AuthProvider*> auth;
   std::vector<AppliedLimit> limits;
   std::vector<uint32_t> targetUpstream;  // per ForwardTarget, index into upstreams
+  RouteTransforms transforms;            // `compress`, `body json`
 };
 
 /// A trusted proxy network (IPv4 or IPv6).

@@ -22,11 +22,13 @@ std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
     if (!r.aggregate.empty()) {
       add(out, r.aggregate, "`aggregate` in route `" + r.name + "`");
     }
-    if (!r.bodyJson.empty()) {
-      add(out, r.bodyJson, "`body json` in route `" + r.name + "`");
-    }
-    if (!r.compress.empty()) {
-      add(out, r.compress, "`compress` in route `" + r.name + "`");
+    for (const auto* ops : {&r.requestJson, &r.responseJson}) {
+      for (const policy::JsonOpConfig& op : *ops) {
+        if (op.op == "set") {
+          add(out, op.location, "`set` in `body json` of route `" + r.name +
+                                    "` (only `rename` and `remove` are implemented)");
+        }
+      }
     }
   }
   return out;

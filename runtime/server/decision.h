@@ -10,6 +10,8 @@
 
 #include "runtime/http/header.h"
 #include "runtime/server/server_options.h"
+#include "runtime/transform/compress_rule.h"
+#include "runtime/transform/json_edit.h"
 
 namespace gw::tls {
 class UpstreamTlsContext;
@@ -94,6 +96,14 @@ struct ForwardAction {
   /// TLS to the upstream (its `tls` block), or null for plain TCP. Shared: a pooled connection
   /// keeps the context it was made with.
   std::shared_ptr<const tls::UpstreamTlsContext> tls;
+  /// Body transforms (docs/transforms.md). Pointers into the policy generation the request pins;
+  /// nullptr: none. `coding` is the one negotiated from Accept-Encoding (kIdentity: the client
+  /// takes none of the route's codings); `identityRefused` lifts the `min` threshold.
+  const transform::CompressRule* compress = nullptr;
+  transform::Coding coding = transform::Coding::kIdentity;
+  bool identityRefused = false;
+  const transform::JsonEdits* requestJson = nullptr;
+  const transform::JsonEdits* responseJson = nullptr;
 };
 
 /// The policy hook's answer. One per session, reused across its requests.
@@ -121,6 +131,10 @@ struct Decision {
     forward.hook = nullptr;
     forward.retry = nullptr;
     forward.tls.reset();
+    forward.compress = nullptr;
+    forward.coding = transform::Coding::kIdentity;
+    forward.identityRefused = false;
+    forward.requestJson = forward.responseJson = nullptr;
     handlerData = nullptr;
   }
   /// Convenience: answer `status` locally with the standard JSON error body.

@@ -73,6 +73,14 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   if (ex.action.retry != nullptr && !head.hasBody()) {
     co_return co_await forwardWithRetries(ex);
   }
+  if (ex.action.requestJson != nullptr) {
+    Step json = co_await prepareRequestJson(ex);
+    if (json != Step::kOk) {
+      co_return co_await rejectRequestBody(ex, json);
+    }
+  } else {
+    requestBodyReady_ = false;
+  }
   Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
                                                                : options_.defaultConnectTimeout;
   Step step = Step::kUpstreamFailed;
@@ -87,7 +95,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     }
     UpstreamConnection& conn = *acq.conn;
     ex.watchdog.watchUpstream(&conn.transport.socket());
-    if (attempt == 0 && head.expectContinue && head.hasBody()) {
+    if (attempt == 0 && head.expectContinue && head.hasBody() && !requestBodyReady_) {
       std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
       bool sent = co_await writeClient(ex, cont);
       if (!sent) {
@@ -150,6 +158,12 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
                       : head.hasContentLength ? UpstreamBody::kContentLength
                                               : UpstreamBody::kNone;
   scratch_.clear();
+  if (requestBodyReady_) {  // an edited JSON body (body_transform.cc)
+    appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, UpstreamBody::kContentLength,
+                              requestBody_.size());
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(requestBody_)};
+    co_return co_await writeUpstream(ex, conn, bufs);
+  }
   appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, kind, head.contentLength);
   if (kind == UpstreamBody::kChunked) {
     co_return co_await sendChunkedBody(ex, conn);

@@ -14,6 +14,7 @@
 #include "runtime/server/request_context.h"
 #include "runtime/server/upstream_pool.h"
 #include "runtime/server/watchdog.h"
+#include "runtime/transform/encoder.h"
 
 namespace gw::server {
 
@@ -53,7 +54,9 @@ class Forwarder {
   const Completion& completion() const { return completion_; }
 
  private:
-  enum class Step { kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge };
+  enum class Step {
+    kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge, kBadJson
+  };
 
   /// forward() for a bodyless request with a RetryHook (forward_retry.cc).
   boost::asio::awaitable<ForwardOutcome> forwardWithRetries(Exchange& ex);
@@ -78,6 +81,36 @@ class Forwarder {
                                                                  UpstreamConnection& conn,
                                                                  std::size_t maxBytes);
 
+  // Body transforms (body_transform.cc, docs/transforms.md).
+  enum class Piece { kData, kEnd, kError };
+  /// Reads the whole JSON request body, applies ex.action.requestJson into requestBody_.
+  /// kOk (requestBodyReady_ set, or the body is not JSON and streams as usual), kBadBody
+  /// (invalid JSON or chunking), kTooLarge, kClientGone.
+  boost::asio::awaitable<Step> prepareRequestJson(Exchange& ex);
+  boost::asio::awaitable<Step> readWholeRequestBody(Exchange& ex, std::uint64_t limit);
+  /// Answers a request whose body prepareRequestJson() refused (400/413), or drops it.
+  boost::asio::awaitable<ForwardOutcome> rejectRequestBody(Exchange& ex, Step why);
+  /// relayResponse() for routes with `compress` or a response `body json`.
+  boost::asio::awaitable<ForwardOutcome> relayTransformed(
+      Exchange& ex, std::unique_ptr<UpstreamConnection> conn);
+  /// The next slice of the decoded upstream body (valid until the next call), kEnd after the
+  /// last one. Handles all three framings.
+  boost::asio::awaitable<Piece> nextBodyPiece(Exchange& ex, UpstreamConnection& conn,
+                                              std::string_view& out);
+  boost::asio::awaitable<bool> relayJson(Exchange& ex, UpstreamConnection& conn,
+                                         bool compressible, bool compress, bool& close);
+  boost::asio::awaitable<bool> failResponse(Exchange& ex, std::string_view why, bool& close);
+  boost::asio::awaitable<bool> relayCompressed(Exchange& ex, UpstreamConnection& conn,
+                                               bool compress, bool& close);
+  boost::asio::awaitable<bool> sendBuffered(Exchange& ex, std::string_view body, bool close);
+  /// Writes `data` (with the head in scratch_ the first time) as a chunk or raw bytes.
+  boost::asio::awaitable<bool> writeEncoded(Exchange& ex, std::string_view data, bool& headSent,
+                                            bool chunked, bool last);
+  void keepHead(UpstreamConnection& conn);
+  void addCompressionHeaders(Exchange& ex, bool varies, bool compressing);
+  /// True when relayTransformed() must handle this response (decided on its head).
+  bool transformsResponse(const Exchange& ex) const;
+
   Millis upstreamTimeout(const Exchange& ex) const {
     return ex.action.timeout.count() > 0 ? ex.action.timeout : options_.defaultUpstreamTimeout;
   }
@@ -95,6 +128,17 @@ class Forwarder {
   bool sawResponseBytes_ = false;
   bool badResponse_ = false;
   bool requestBodyDone_ = true;
+  // Body transforms: buffers keep their capacity across the session's requests.
+  transform::Encoder encoder_;
+  std::string headCopy_;     ///< the upstream head, when its body is read before it is sent
+  std::string bodyBuf_;      ///< buffered upstream body (JSON, or up to `min` for compression)
+  std::string outBuf_;       ///< encoder / JSON output
+  std::string requestBody_;  ///< the edited JSON request body
+  std::string encoded_;      ///< a whole compressed (edited JSON) response body
+  bool requestBodyReady_ = false;  ///< send requestBody_ instead of streaming the client body
+  std::uint64_t bodyLeft_ = 0;     ///< Content-Length body bytes still to read
+  bool chunksDone_ = false;
+  bool sawBodyEnd_ = false;  ///< nextBodyPiece() returned kEnd: the upstream body was read whole
 };
 
 }  // namespace gw::server

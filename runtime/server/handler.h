@@ -21,6 +21,9 @@ struct Completion {
   int upstreamStatus = 0;  ///< the upstream's status when upstream == kResponse
   std::uint64_t bytesIn = 0;   ///< request body bytes read from the client (decoded if chunked)
   std::uint64_t bytesOut = 0;  ///< response body bytes written to the client (decoded if chunked)
+  /// Set when a body transform could not apply and the body went out as the upstream sent it
+  /// (a static string, e.g. "response body is not valid JSON"); the handler logs it.
+  const char* transformSkipped = nullptr;
 };
 
 /// The policy hook: the one virtual call per request. The session calls `decide` after the

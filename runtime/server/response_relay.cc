@@ -36,6 +36,9 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
     ex.action.hook->onResponseHead(ex.ctx, response_.status, response_.headers,
                                    ex.action.responseHeaders);
   }
+  if (transformsResponse(ex)) {
+    co_return co_await relayTransformed(ex, std::move(connPtr));
+  }
   scratch_.clear();
   appendClientResponseHead(scratch_, response_, ex.action.responseHeaders, ex.ctx.requestId, body,
                            close);

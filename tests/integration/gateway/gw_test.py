@@ -357,7 +357,7 @@ route dash {{
 }}
 route body {{
   match {{ path prefix "/b" }}
-  request {{ body json {{ remove "x" }} }}
+  request {{ body json {{ remove "x"; set "y" = request.path }} }}
   forward a
 }}
 """)
@@ -366,7 +366,7 @@ route body {{
         code, out, err = gw.wait_exit()
         check(code != 0, f"gw must refuse: {code} {out}")
         check("listening" not in out, out)
-        for word in ("`aggregate`", "`compress`", "`body json`", "p.gw:"):
+        for word in ("`aggregate`", "`set` in `body json`", "p.gw:"):
             check(word in err, f"{word} named in: {err}")
     finally:
         a.stop()

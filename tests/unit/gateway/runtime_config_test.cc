@@ -37,7 +37,8 @@ limit per_ip token_bucket { key client.ip rate 10/s burst 20 }
 route r {
   match { path prefix "/" }
   authenticate main
-  request { body json { remove "x" } }
+  request { body json { remove "x"; rename "a.b" => "c" } }
+  response { body json { set "y" = request.path } compress [gzip, br] min 2kb }
   forward users
 }
 )";
@@ -92,6 +93,18 @@ TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
   EXPECT_EQ(l->burst, 20);
   ASSERT_EQ(c.routes.size(), 1u);
   EXPECT_NE(c.routes[0].bodyJson.find("runtime_config_test.gw:"), std::string::npos);
+  const policy::RouteConfig& r = c.routes[0];
+  ASSERT_EQ(r.requestJson.size(), 2u);
+  EXPECT_EQ(r.requestJson[0].op, "remove");
+  EXPECT_EQ(r.requestJson[0].from, "x");
+  EXPECT_EQ(r.requestJson[1].op, "rename");
+  EXPECT_EQ(r.requestJson[1].from, "a.b");
+  EXPECT_EQ(r.requestJson[1].to, "c");
+  ASSERT_EQ(r.responseJson.size(), 1u);
+  EXPECT_EQ(r.responseJson[0].op, "set");
+  EXPECT_FALSE(r.compress.empty());
+  EXPECT_EQ(r.compression.encodings, (std::vector<std::string>{"gzip", "br"}));
+  EXPECT_EQ(r.compression.minBytes, 2000);
 }
 
 TEST_F(RuntimeConfigTest, JsonRoundTrip) {
@@ -110,8 +123,9 @@ TEST_F(RuntimeConfigTest, RefusalsNameEveryUnsupportedUse) {
   auto p = compile(kPolicy);
   ASSERT_TRUE(p);
   std::vector<std::string> refused = gateway::unsupportedConstructs(p->runtime);
+  // `rename`, `remove` and `compress` run; `set` inside `body json` is refused by name.
   ASSERT_EQ(refused.size(), 1u);
-  EXPECT_NE(refused[0].find("`body json` in route `r`"), std::string::npos) << refused[0];
+  EXPECT_NE(refused[0].find("`set` in `body json` of route `r`"), std::string::npos) << refused[0];
 }
 
 }  // namespace
