@@ -153,6 +153,7 @@ void Forwarder::addCompressionHeaders(Exchange& ex, bool varies, bool compressin
     }
   }
   if (!compressing) return;
+  std::erase_if(edits.set, [](const auto& f) { return http::iequals(f.first, "content-encoding"); });
   edits.set.emplace_back("Content-Encoding", transform::codingName(ex.action.coding));
   edits.remove.emplace_back("Accept-Ranges");  // ranges of the compressed bytes are not served
   std::string_view etag = fieldValue(response_.headers, "etag");
@@ -194,6 +195,11 @@ asio::awaitable<Forwarder::Piece> Forwarder::nextBodyPiece(Exchange& ex, Upstrea
       }
       continue;
     }
+    if (!idleReported_) {
+      idleReported_ = true;
+      co_return Piece::kIdle;
+    }
+    idleReported_ = false;
     conn.begin = conn.end = 0;
     std::size_t want = response_.body == http::BodyKind::kContentLength
                            ? static_cast<std::size_t>(std::min<std::uint64_t>(bodyLeft_, conn.capacity))

@@ -66,6 +66,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   const http::RequestHead& head = ex.head;
   maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
   completion_ = Completion{};
+  requestBodyReady_ = false;  // set again by prepareRequestJson() for this request
   if (head.hasContentLength && head.contentLength > maxBody_) {
     co_return co_await respondError(ex, 413, "request body too large", true);
   }
@@ -78,8 +79,6 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     if (json != Step::kOk) {
       co_return co_await rejectRequestBody(ex, json);
     }
-  } else {
-    requestBodyReady_ = false;
   }
   Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
                                                                : options_.defaultConnectTimeout;

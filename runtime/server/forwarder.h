@@ -82,7 +82,8 @@ class Forwarder {
                                                                  std::size_t maxBytes);
 
   // Body transforms (body_transform.cc, docs/transforms.md).
-  enum class Piece { kData, kEnd, kError };
+  /// kIdle: no upstream bytes at hand, the next call will wait for the upstream (flush now).
+  enum class Piece { kData, kIdle, kEnd, kError };
   /// Reads the whole JSON request body, applies ex.action.requestJson into requestBody_.
   /// kOk (requestBodyReady_ set, or the body is not JSON and streams as usual), kBadBody
   /// (invalid JSON or chunking), kTooLarge, kClientGone.
@@ -139,6 +140,7 @@ class Forwarder {
   std::uint64_t bodyLeft_ = 0;     ///< Content-Length body bytes still to read
   bool chunksDone_ = false;
   bool sawBodyEnd_ = false;  ///< nextBodyPiece() returned kEnd: the upstream body was read whole
+  bool idleReported_ = false;  ///< nextBodyPiece() returned kIdle; the next call reads
 };
 
 }  // namespace gw::server

@@ -28,7 +28,7 @@ asio::awaitable<ForwardOutcome> Forwarder::relayTransformed(
   keepHead(conn);
   http::BodyKind framing = response_.body;
   bodyLeft_ = response_.contentLength;
-  chunksDone_ = sawBodyEnd_ = false;
+  chunksDone_ = sawBodyEnd_ = idleReported_ = false;
   decoder_.reset();
   bool close = !ex.head.keepAlive || ex.draining;
   bool isHead = ex.head.method == "HEAD";
@@ -70,6 +70,7 @@ asio::awaitable<bool> Forwarder::relayJson(Exchange& ex, UpstreamConnection& con
     std::string_view piece;
     Piece p = co_await nextBodyPiece(ex, conn, piece);
     if (p == Piece::kEnd) break;
+    if (p == Piece::kIdle) continue;
     if (p == Piece::kError) {
       co_return co_await failResponse(ex, "invalid upstream response", close);
     }
@@ -123,6 +124,7 @@ asio::awaitable<bool> Forwarder::relayCompressed(Exchange& ex, UpstreamConnectio
         ended = true;
         break;
       }
+      if (p == Piece::kIdle) continue;
       bodyBuf_.append(piece);
     }
     size = bodyBuf_.size();
@@ -158,9 +160,18 @@ asio::awaitable<bool> Forwarder::relayCompressed(Exchange& ex, UpstreamConnectio
       co_return false;  // truncated: the client sees the connection close
     }
     if (p == Piece::kEnd) break;
+    if (p == Piece::kIdle) {
+      // The upstream has nothing more right now: everything so far goes out decodable, so a
+      // slow or streaming upstream stays live (a sync flush costs a few bytes).
+      if (doCompress && !encoder_.write({}, outBuf_, true)) co_return false;
+      if (!headSent || !outBuf_.empty()) {
+        if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
+        outBuf_.clear();
+      }
+      continue;
+    }
     if (doCompress) {
-      // Flush whenever no more upstream bytes are at hand, so a slow stream stays live.
-      if (!encoder_.write(piece, outBuf_, conn.buffered().empty())) co_return false;
+      if (!encoder_.write(piece, outBuf_, false)) co_return false;
       if (outBuf_.empty()) continue;
       if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
       outBuf_.clear();

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
@@ -63,6 +64,20 @@ def curl(gw, path, *args):
             k, v = l.split(":", 1)
             headers.setdefault(k.strip().lower(), []).append(v.strip())
     return status, {k: ", ".join(v) for k, v in headers.items()}, body
+
+
+def dechunk_prefix(raw):
+    """The data of the complete chunks at the start of a chunked body."""
+    out = b""
+    while True:
+        line, sep, rest = raw.partition(b"\r\n")
+        if not sep:
+            return out
+        size = int(line.split(b";")[0], 16)
+        if size == 0 or len(rest) < size + 2:
+            return out
+        out += rest[:size]
+        raw = rest[size + 2:]
 
 
 def vary_has_ae(h):
@@ -162,6 +177,28 @@ route plain {{ match {{ path prefix "/p" }} request {{ rewrite path "/p" => "/" 
             got = gzip.decompress(raw) if h.get("content-encoding") == "gzip" else raw
             check(st == 200 and got == text(n), f"keep-alive {n}")
         c.close()
+        # Streaming: what the upstream sent so far reaches the client decodable (sync flush)
+        # while the upstream is still pausing mid-body.
+        s = socket.create_connection(("127.0.0.1", gw.port), timeout=10)
+        s.sendall(b"GET /z/slow HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+        started = time.monotonic()
+        data, decoded = b"", b""
+        inflater = zlib.decompressobj(31)
+        while len(decoded) < 3000 and time.monotonic() - started < 3.5:
+            s.settimeout(max(0.1, 3.5 - (time.monotonic() - started)))
+            try:
+                part = s.recv(65536)
+            except socket.timeout:
+                break
+            if not part:
+                break
+            data += part
+            head, sep, rest = data.partition(b"\r\n\r\n")
+            if sep:
+                decoded = inflater.decompress(dechunk_prefix(rest))
+                inflater = zlib.decompressobj(31)
+        s.close()
+        check(decoded == text(3000), f"first piece before the pause: {len(decoded)} bytes")
         # An HTTP/1.0 client gets a close-delimited compressed body.
         s = socket.create_connection(("127.0.0.1", gw.port), timeout=10)
         s.sendall(b"GET /z/chunked/50000 HTTP/1.0\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")

@@ -10,6 +10,7 @@
   /json            a JSON object with customer_id and secret fields
   /badjson         "{not json" with Content-Type application/json
   /nocontent       204
+  /slow            chunked text/plain: 3000 bytes, a 4 s pause, 3000 more bytes
   /__count         {"count": N}: requests served so far, excluding /__count
 Prints the bound port on stdout. Run as a separate process; stopped by PID.
 """
@@ -19,6 +20,7 @@ import json
 import socketserver
 import sys
 import threading
+import time
 
 COUNT = 0
 LOCK = threading.Lock()
@@ -98,6 +100,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for i in range(0, len(data), 1000):
                 piece = data[i:i + 1000]
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        elif path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for i in range(2):
+                piece = text(3000)
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+                if i == 0:
+                    time.sleep(4)
             self.wfile.write(b"0\r\n\r\n")
         elif path.startswith("/closedelim/"):
             self.send_response(200)
