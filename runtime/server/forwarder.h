@@ -103,6 +103,9 @@ class Forwarder {
   boost::asio::awaitable<bool> failResponse(Exchange& ex, std::string_view why, bool& close);
   boost::asio::awaitable<bool> relayCompressed(Exchange& ex, UpstreamConnection& conn,
                                                bool compress, bool& close);
+  /// The body after the head decision: encoded (or not) piece by piece, flushed when idle.
+  boost::asio::awaitable<bool> streamBody(Exchange& ex, UpstreamConnection& conn,
+                                          bool doCompress, bool chunked, bool ended, bool& close);
   boost::asio::awaitable<bool> sendBuffered(Exchange& ex, std::string_view body, bool close);
   /// Writes `data` (with the head in scratch_ the first time) as a chunk or raw bytes.
   boost::asio::awaitable<bool> writeEncoded(Exchange& ex, std::string_view data, bool& headSent,

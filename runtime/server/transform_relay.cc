@@ -151,6 +151,12 @@ asio::awaitable<bool> Forwarder::relayCompressed(Exchange& ex, UpstreamConnectio
   } else {
     outBuf_.swap(bodyBuf_);
   }
+  co_return co_await streamBody(ex, conn, doCompress, chunked, ended, close);
+}
+
+asio::awaitable<bool> Forwarder::streamBody(Exchange& ex, UpstreamConnection& conn,
+                                            bool doCompress, bool chunked, bool ended,
+                                            bool& close) {
   bool headSent = false;
   while (!ended) {
     std::string_view piece;
@@ -160,28 +166,23 @@ asio::awaitable<bool> Forwarder::relayCompressed(Exchange& ex, UpstreamConnectio
       co_return false;  // truncated: the client sees the connection close
     }
     if (p == Piece::kEnd) break;
-    if (p == Piece::kIdle) {
-      // The upstream has nothing more right now: everything so far goes out decodable, so a
-      // slow or streaming upstream stays live (a sync flush costs a few bytes).
-      if (doCompress && !encoder_.write({}, outBuf_, true)) co_return false;
-      if (!headSent || !outBuf_.empty()) {
+    bool idle = p == Piece::kIdle;
+    if (doCompress) {
+      // Idle: the upstream has nothing more right now, so everything so far goes out decodable
+      // (a sync flush costs a few bytes) and a slow or streaming upstream stays live.
+      if (!encoder_.write(piece, outBuf_, idle)) co_return false;
+    } else if (!idle) {
+      // Identity: the slice is written in place; what the pre-buffer held goes first.
+      if (!outBuf_.empty()) {
         if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
         outBuf_.clear();
       }
+      if (!co_await writeEncoded(ex, piece, headSent, chunked, false)) co_return false;
       continue;
     }
-    if (doCompress) {
-      if (!encoder_.write(piece, outBuf_, false)) co_return false;
-      if (outBuf_.empty()) continue;
-      if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
-      outBuf_.clear();
-      continue;
-    }
-    if (!outBuf_.empty()) {
-      if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
-      outBuf_.clear();
-    }
-    if (!co_await writeEncoded(ex, piece, headSent, chunked, false)) co_return false;
+    if (outBuf_.empty() && headSent) continue;
+    if (!co_await writeEncoded(ex, outBuf_, headSent, chunked, false)) co_return false;
+    outBuf_.clear();
   }
   if (doCompress && !encoder_.finish(outBuf_)) co_return false;
   bool ok = co_await writeEncoded(ex, outBuf_, headSent, chunked, true);
