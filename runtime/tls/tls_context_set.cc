@@ -32,14 +32,4 @@ std::shared_ptr<const UpstreamTlsContext> TlsContextSet::upstream(const std::str
   return it == upstreams_.end() ? nullptr : it->second;
 }
 
-std::string TlsContextStore::reload(const TlsSetConfig& config) {
-  auto built = TlsContextSet::build(config);
-  if (!built.ok()) {
-    return built.error;
-  }
-  current_.store(std::move(built.value));
-  generation_.fetch_add(1);
-  return {};
-}
-
 }  // namespace gw::tls

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <atomic>
-#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,23 +30,6 @@ class TlsContextSet {
  private:
   std::map<std::string, std::shared_ptr<const ServerTlsContext>> listeners_;
   std::map<std::string, std::shared_ptr<const UpstreamTlsContext>> upstreams_;
-};
-
-/// The process's current TlsContextSet. reload() builds a new set off the request path (from
-/// the certificate files as they are now) and swaps it in only on success; current() is one
-/// atomic shared_ptr load. Thread-safe.
-class TlsContextStore {
- public:
-  /// Builds and publishes; returns an empty string on success, else the error (the old set
-  /// stays current).
-  std::string reload(const TlsSetConfig& config);
-  std::shared_ptr<const TlsContextSet> current() const { return current_.load(); }
-  /// Number of successful reloads so far (a metric).
-  std::uint64_t generation() const { return generation_.load(); }
-
- private:
-  std::atomic<std::shared_ptr<const TlsContextSet>> current_;
-  std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace gw::tls

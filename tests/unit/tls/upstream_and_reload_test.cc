@@ -87,16 +87,18 @@ TEST_F(UpstreamTls, ConfigErrors) {
 using Reload = TlsTest;
 
 TEST_F(Reload, SwapKeepsLiveConnectionsOnTheirContext) {
-  TlsContextStore store;
+  // What a policy generation does: build a new set, publish it only when it built.
+  std::shared_ptr<const TlsContextSet> current;
   TlsSetConfig v1;
   v1.listeners["public"].certificates.push_back({path("server-a.crt"), path("server-a.key")});
-  ASSERT_EQ(store.reload(v1), "");
-  EXPECT_EQ(store.generation(), 1u);
+  auto first = TlsContextSet::build(v1);
+  ASSERT_TRUE(first.ok()) << first.error;
+  current = first.value;
 
   // A live connection made with generation 1; it holds its context's shared_ptr.
   asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  std::shared_ptr<const ServerTlsContext> held = store.current()->listener("public");
+  std::shared_ptr<const ServerTlsContext> held = current->listener("public");
   auto server_side = std::async(std::launch::async, [&, held] {
     ssl::stream<tcp::socket> stream(io, held->context());
     error_code ec;
@@ -125,12 +127,14 @@ TEST_F(Reload, SwapKeepsLiveConnectionsOnTheirContext) {
   // Reload with the other certificate; then a broken reload, which must change nothing.
   TlsSetConfig v2;
   v2.listeners["public"].certificates.push_back({path("server-b.crt"), path("server-b.key")});
-  ASSERT_EQ(store.reload(v2), "");
+  auto second = TlsContextSet::build(v2);
+  ASSERT_TRUE(second.ok()) << second.error;
+  current = second.value;
   TlsSetConfig broken;
   broken.listeners["public"].certificates.push_back({path("server-b.crt"), path("missing.key")});
-  const std::string error = store.reload(broken);
-  EXPECT_NE(error.find("listener `public`"), std::string::npos) << error;
-  EXPECT_EQ(store.generation(), 2u);
+  auto failed = TlsContextSet::build(broken);
+  EXPECT_FALSE(failed.ok());
+  EXPECT_NE(failed.error.find("listener `public`"), std::string::npos) << failed.error;
 
   // The old connection keeps working on its old context.
   asio::write(client, asio::buffer("2", 1), ec);
@@ -141,10 +145,10 @@ TEST_F(Reload, SwapKeepsLiveConnectionsOnTheirContext) {
   EXPECT_EQ(server_side.get(), 2);
 
   // New connections get the new certificate.
-  const auto out = connectOnce(*store.current()->listener("public"), {});
+  const auto out = connectOnce(*current->listener("public"), {});
   EXPECT_TRUE(out.client_ok) << out.client_error;
   EXPECT_EQ(out.server_identity.common_name, "b.example.test");
-  EXPECT_EQ(store.current()->listener("other"), nullptr);
+  EXPECT_EQ(current->listener("other"), nullptr);
 }
 
 }  // namespace
