@@ -1,5 +1,7 @@
 #include "runtime/gateway/reloader.h"
 
+#include <malloc.h>
+
 #include <regex>
 
 #include "runtime/gateway/log.h"
@@ -100,6 +102,9 @@ bool Reloader::reloadOnce(std::string* error,
   status_.loadedAt = now;
   logLine(LogLevel::kInfo, "policy generation " + version + " serving (" + loaded.backend +
                                " back end, " + std::to_string(status_.routes) + " routes)");
+  // Compiling freed far more than the generation keeps (parse trees, LLVM modules); glibc holds
+  // freed heap until told otherwise, which doubled idle RSS at 10 000 routes. Once per reload.
+  malloc_trim(0);
   return true;
 }
 
