@@ -66,6 +66,11 @@ UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
   // Passive ejection only where the policy asked for resilience: an upstream without `health`
   // or `breaker` keeps receiving traffic whatever it answers.
   passive.enabled = config.health.enabled || config.breaker.enabled;
+  if (!config.health.enabled && config.breaker.enabled) {
+    // Without active checks only the clock ends an ejection: tie it to the breaker's cool-down,
+    // so a server that comes back gets traffic when its breaker half-opens, not 30 s later.
+    passive.ejection_time = std::chrono::milliseconds(config.breaker.openUs / 1000);
+  }
   std::string label = name_;
   health_ = std::make_shared<resilience::HealthTracker>(
       servers_.size(), active, passive, clock, [label](const resilience::HealthTransition& t) {
