@@ -15,37 +15,12 @@ set -euo pipefail
 GW_BIN="${GW_BIN:-build-rel/bin/gw}"
 CONNS="${CONNS:-64}" DURATION="${DURATION:-8}" ROUNDS="${ROUNDS:-5}" WARMUP="${WARMUP:-2}"
 SUT_CPUS="${SUT_CPUS:-0}" WRK_CPUS="${WRK_CPUS:-1}"
-RUN="$(mktemp -d /tmp/gw-jwt-e2e.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$RUN"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../lib/e2e.sh"
+e2e_init jwt-e2e
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 
-# Origin.
-UP_PORT="$(free_port)"
-mkdir -p "$RUN/nginx"
-cat > "$RUN/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-pid $RUN/nginx/nginx.pid;
-error_log $RUN/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $RUN/nginx; proxy_temp_path $RUN/nginx; fastcgi_temp_path $RUN/nginx;
-  uwsgi_temp_path $RUN/nginx; scgi_temp_path $RUN/nginx;
-  server { listen 127.0.0.1:$UP_PORT; location / { return 200 "$(printf 'x%.0s' $(seq 100))"; } }
-}
-NGINX
-taskset -c "$SUT_CPUS" nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
+start_origin
 
 # Key, token, policy.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN/key.pem" 2>/dev/null
@@ -77,14 +52,7 @@ route secure {
 }
 POLICY
 
-GW_PORT="$(free_port)"
-taskset -c "$SUT_CPUS" "$GW_BIN" run "$RUN/bench.gw" --listen "127.0.0.1:$GW_PORT" --threads 1 \
-  --access-log off > "$RUN/gw.out" 2> "$RUN/gw.err" &
-PIDS+=($!)
-for _ in $(seq 300); do
-  grep -q "listening" "$RUN/gw.out" 2>/dev/null && break
-  sleep 0.1
-done
+start_gw "$RUN/bench.gw"
 for path in open secure; do
   code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_PORT/$path")"
   [ "$code" = 200 ] || { echo "pre-flight /$path: $code"; cat "$RUN/gw.err"; exit 1; }
@@ -93,11 +61,8 @@ code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/secure
 [ "$code" = 401 ] || { echo "pre-flight: /secure without a token answered $code"; exit 1; }
 
 run_wrk() {  # path seconds -> "req/s p99_ms"
-  taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$2"s --latency \
-    -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_PORT/$1" > "$RUN/wrk.txt"
-  local rps p99
-  rps="$(awk '/^Requests\/sec/ {print $2}' "$RUN/wrk.txt")"
-  p99="$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$RUN/wrk.txt")"
+  local rps p99 _bad
+  read -r rps p99 _bad < <(wrk_run "http://127.0.0.1:$GW_PORT/$1" "$2" -H "Authorization: Bearer $TOKEN")
   echo "$rps $p99"
 }
 
@@ -112,7 +77,6 @@ for r in $(seq "$ROUNDS"); do
     sleep 1
   done
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mo="$(median "${OPEN_RPS[@]}")" ms="$(median "${SECURE_RPS[@]}")"
 echo
 echo "| route | req/s (median of $ROUNDS) | p99 ms (median) |"

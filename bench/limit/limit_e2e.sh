@@ -18,39 +18,10 @@ set -euo pipefail
 GW_BIN="${GW_BIN:-build/bin/gw}"
 CONNS="${CONNS:-64}" DURATION="${DURATION:-5}" ROUNDS="${ROUNDS:-3}" WARMUP="${WARMUP:-2}"
 SUT_CPUS="${SUT_CPUS:-0}" WRK_CPUS="${WRK_CPUS:-1}"
-RUN="$(mktemp -d /tmp/gw-limit-e2e.XXXXXX)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$RUN"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../lib/e2e.sh"
+e2e_init limit-e2e
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-nginx_conf() {  # dir, server block
-  mkdir -p "$RUN/$1"
-  cat > "$RUN/$1/nginx.conf" <<NGINX
-worker_processes 1;
-pid $RUN/$1/nginx.pid;
-error_log $RUN/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $RUN/$1; proxy_temp_path $RUN/$1; fastcgi_temp_path $RUN/$1;
-  uwsgi_temp_path $RUN/$1; scgi_temp_path $RUN/$1;
-  $2
-}
-NGINX
-  taskset -c "$SUT_CPUS" nginx -p "$RUN/$1" -c "$RUN/$1/nginx.conf" -g 'daemon off;' &
-  PIDS+=($!)
-}
-
-UP_PORT="$(free_port)"
-nginx_conf origin "server { listen 127.0.0.1:$UP_PORT; location / { return 200 \"$(printf 'x%.0s' $(seq 100))\"; } }"
+start_origin
 
 NGINX_PORT="$(free_port)"
 nginx_conf proxy "
@@ -82,14 +53,7 @@ route local { match { path prefix "/local" } limit local_ip forward origin }
 route redis { match { path prefix "/redis" } limit redis_ip forward origin }
 POLICY
 
-GW_PORT="$(free_port)"
-taskset -c "$SUT_CPUS" "$GW_BIN" run "$RUN/bench.gw" --listen "127.0.0.1:$GW_PORT" --threads 1 \
-  --access-log off > "$RUN/gw.out" 2> "$RUN/gw.err" &
-PIDS+=($!)
-for _ in $(seq 300); do
-  grep -q "listening" "$RUN/gw.out" 2>/dev/null && break
-  sleep 0.1
-done
+start_gw "$RUN/bench.gw"
 url() {
   case "$1" in
     nginx) echo "http://127.0.0.1:$NGINX_PORT/limited" ;;
@@ -106,14 +70,7 @@ curl -s -D - -o /dev/null "$(url redis)" | grep -qi "^x-ratelimit-limit: 100000"
 redis-cli -p "$REDIS_PORT" info commandstats | grep -q 'cmdstat_evalsha:calls=[1-9]' ||
   { echo "pre-flight: redis decided nothing"; exit 1; }
 
-run_wrk() {  # target seconds -> "req/s p99_ms non2xx"
-  taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$2"s --latency "$(url "$1")" > "$RUN/wrk.txt"
-  local rps p99 bad
-  rps="$(awk '/^Requests\/sec/ {print $2}' "$RUN/wrk.txt")"
-  p99="$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$RUN/wrk.txt")"
-  bad="$(awk '/Non-2xx/ {print $5}' "$RUN/wrk.txt")"
-  echo "$rps $p99 ${bad:-0}"
-}
+run_wrk() { wrk_run "$(url "$1")" "$2"; }  # target seconds -> "req/s p99_ms non2xx"
 
 if [ "$WARMUP" -gt 0 ]; then
   for t in $TARGETS; do run_wrk "$t" "$WARMUP" > /dev/null; done
@@ -131,7 +88,6 @@ for r in $(seq "$ROUNDS"); do
     sleep 1
   done
 done
-median() { printf '%s\n' $@ | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
 echo "| target | req/s (median of $ROUNDS) | p99 ms (median) |"
 echo "|---|---:|---:|"
