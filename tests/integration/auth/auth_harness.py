@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -169,21 +168,6 @@ def hs256_token(secret, claims, header=None):
     signing_input = (b64url(json.dumps(h).encode()) + "." + b64url(json.dumps(claims).encode()))
     sig = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + b64url(sig)
-
-
-def metric(gw, name):
-    """A counter from gw's admin /metrics (0 when absent)."""
-    st, body = gw.admin("GET", "/metrics")
-    if st != 200:
-        raise AssertionError(f"/metrics: {st}")
-    total = 0
-    found = False
-    for line in body.decode().splitlines():
-        m = re.match(r"^" + re.escape(name) + r"(\{[^}]*\})? (\d+)$", line)
-        if m:
-            total += int(m.group(2))
-            found = True
-    return total if found else 0
 
 
 def eventually(cond, timeout=15.0, step=0.05):

@@ -7,7 +7,7 @@ Usage: introspect_test.py Introspect
 import os
 import time
 
-from auth_harness import AuthServer, check, eventually, get, metric, run_suite
+from auth_harness import AuthServer, check, eventually, get, run_suite
 from gw_harness import Gateway, TempDir, Upstream, echoed_headers
 
 
@@ -68,14 +68,14 @@ route orders {{
         check(st == 401, f"expired: {st}")
         check(srv.count("introspect:tok-short") == 2, "not cached beyond its exp")
 
-        before = metric(gw, "gw_auth_unavailable_total")
+        before = gw.metrics().total("gw_auth_unavailable_total")
         srv.stop()
         st, h, body = get(gw, "/orders/1", "tok-unknown-while-down")
         check(st == 503, f"endpoint down: {st} {body}")
         check("www-authenticate" not in h and h.get("retry-after"), f"503, not 401: {h}")
-        check(metric(gw, "gw_auth_unavailable_total") == before + 1, "counted")
-        check(metric(gw, "gw_auth_introspection_unavailable_total") == 1, "per provider too")
-        check(metric(gw, "gw_auth_introspection_cache_hits_total") >= 4, "cache hits counted")
+        check(gw.metrics().total("gw_auth_unavailable_total") == before + 1, "counted")
+        check(gw.metrics().total("gw_auth_introspection_unavailable_total") == 1, "per provider too")
+        check(gw.metrics().total("gw_auth_introspection_cache_hits_total") >= 4, "cache hits counted")
         check(get(gw, "/orders/1", "tok-active")[0] == 200, "cached answers still serve")
     finally:
         if gw:

@@ -6,7 +6,7 @@ Usage: jwks_test.py SUITE   (JwksUrl JwksRotation JwksUnreachable)
 import socket
 import time
 
-from auth_harness import (AUD, ISS, AuthServer, Key, check, claims, eventually, get, metric,
+from auth_harness import (AUD, ISS, AuthServer, Key, check, claims, eventually, get,
                           run_suite)
 from gw_harness import Gateway, TempDir, Upstream, echoed_headers
 
@@ -70,8 +70,8 @@ def jwks_url():
             check(get(gw, "/secure/x", t9)[0] == 401, "k9 is not served")
         time.sleep(0.5)
         check(idp.count("jwks") == 2, f"re-fetches are throttled: {idp.count('jwks')}")
-        check(metric(gw, "gw_auth_jwks_refetch_requested_total") == 1, "one re-fetch counted")
-        check(metric(gw, "gw_auth_jwks_refetch_throttled_total") >= 1, "throttling counted")
+        check(gw.metrics().total("gw_auth_jwks_refetch_requested_total") == 1, "one re-fetch counted")
+        check(gw.metrics().total("gw_auth_jwks_refetch_throttled_total") >= 1, "throttling counted")
 
         tmp.write("p.gw", open(policy).read().replace("cache 30s", "cache 20s"))
         st, body = gw.admin("POST", "/reload")
@@ -120,9 +120,9 @@ def jwks_rotation():
         check(eventually(lambda: any("available again" in l for l in gw.stderr_lines),
                          timeout=20), "recovery logged")
         check(idp.count("jwks") > fetched, "refreshing again")
-        check(metric(gw, "gw_auth_jwks_rotations_total") >= 1, "rotation counted")
-        check(metric(gw, "gw_auth_jwks_verdicts_invalidated_total") >= 1, "k1 verdict dropped")
-        check(metric(gw, "gw_auth_jwks_stale_serving_total") >= 1, "stale serving counted")
+        check(gw.metrics().total("gw_auth_jwks_rotations_total") >= 1, "rotation counted")
+        check(gw.metrics().total("gw_auth_jwks_verdicts_invalidated_total") >= 1, "k1 verdict dropped")
+        check(gw.metrics().total("gw_auth_jwks_stale_serving_total") >= 1, "stale serving counted")
 
         # A reload that drops the provider stops its refresh loop (no leaked fetchers).
         tmp.write("p.gw", f"""

@@ -137,20 +137,6 @@ def wait_log(gw, pattern, timeout, after=0):
     raise AssertionError(f"no log line /{pattern}/ within {timeout}s:\n" + "".join(gw.stderr_lines))
 
 
-def metric(gw, name, **labels):
-    """The value of one series of gw's /metrics, or None when the series is absent."""
-    status, body = gw.admin("GET", "/metrics")
-    check(status == 200, f"/metrics: {status}")
-    for line in body.decode().splitlines():
-        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$", line)
-        if not m or m.group(1) != name:
-            continue
-        got = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
-        if all(got.get(k) == v for k, v in labels.items()):
-            return float(m.group(3))
-    return None
-
-
 def unavailable(gw, upstream):
     """gw_upstream_unavailable_total{upstream}: requests answered 503 with no server to try."""
-    return metric(gw, "gw_upstream_unavailable_total", upstream=upstream) or 0.0
+    return gw.metrics().total("gw_upstream_unavailable_total", upstream=upstream)

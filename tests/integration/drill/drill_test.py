@@ -13,7 +13,7 @@ import re
 import sys
 import time
 
-from drill_lib import (DrillUpstream, Load, TempDir, check, failures, metric,
+from drill_lib import (DrillUpstream, Load, TempDir, check, failures,
                        start_gateway, unavailable, wait_log)
 
 THREADS = 6
@@ -32,12 +32,9 @@ def print_warnings(gw):
 
 
 def check_breaker_metric(gw, upstream, port, want):
-    """gw_breaker_state{upstream,server}: 0 closed, 1 open, 2 half-open. The log line is the
-    primary witness; the series is checked once gw exports the family (the observability work
-    wires it into /metrics), and then it must be there and agree."""
-    if metric(gw, "gw_breaker_state") is None:
-        return
-    v = metric(gw, "gw_breaker_state", upstream=upstream, server=f"127.0.0.1:{port}")
+    """gw_breaker_state{upstream,server}: 0 closed, 1 open, 2 half-open; it must agree with the
+    log line, the primary witness."""
+    v = gw.metrics().value("gw_breaker_state", upstream=upstream, server=f"127.0.0.1:{port}")
     check(v == want, f"gw_breaker_state of {upstream} 127.0.0.1:{port}: {v}, want {want}")
 
 

@@ -24,7 +24,8 @@ def _bin(name):
 
 
 def free_port():
-    """A port nothing listens on now (for a server that must refuse connections)."""
+    """A port the OS just handed out on 127.0.0.1 and nothing listens on now: for configs that
+    cannot say port 0, and for a server that must refuse connections."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -110,6 +111,13 @@ class Gateway:
         c.close()
         return r.status, body
 
+    def metrics(self):
+        """One scrape of the admin `/metrics`, parsed (see Metrics)."""
+        status, body = self.admin("GET", "/metrics")
+        if status != 200:
+            raise AssertionError(f"/metrics: {status} {body!r}")
+        return Metrics(body.decode())
+
     def stop(self):
         if self.popen.poll() is None:
             os.kill(self.pid, signal.SIGTERM)
@@ -123,6 +131,57 @@ class Gateway:
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
             if marker in text:
                 raise AssertionError(f"gw: {text}")
+
+
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+class Metrics:
+    """One scrape of gw's /metrics in the Prometheus text format. Parsing checks the format:
+    every family typed at most once, every other non-comment line a well-formed sample."""
+
+    def __init__(self, text):
+        self.text = text
+        self.samples = []  # (name, {label: value}, float), in scrape order
+        typed = set()
+        for line in text.splitlines():
+            if line.startswith("# TYPE "):
+                family = line.split()[2]
+                if family in typed:
+                    raise AssertionError(f"family typed twice: {family}")
+                typed.add(family)
+                continue
+            if not line or line.startswith("#"):
+                continue
+            m = _SAMPLE.match(line)
+            if m is None:
+                raise AssertionError(f"not a sample line: {line!r}")
+            self.samples.append((m.group(1), dict(_LABEL.findall(m.group(2) or "")),
+                                 float(m.group(3))))
+
+    def series(self, name):
+        """[(labels, value)] of every sample of `name`."""
+        return [(labels, v) for n, labels, v in self.samples if n == name]
+
+    def value(self, name, **labels):
+        """The sample of `name` with exactly these labels, or None when there is none."""
+        for got, v in self.series(name):
+            if got == labels:
+                return v
+        return None
+
+    def need(self, name, **labels):
+        """Like value(), but a missing sample fails with the whole scrape in the message."""
+        v = self.value(name, **labels)
+        if v is None:
+            raise AssertionError(f"metric {name}{labels} missing in:\n{self.text}")
+        return v
+
+    def total(self, name, **labels):
+        """Sum of the samples of `name` whose labels include these (0 when there is none)."""
+        return sum(v for got, v in self.series(name)
+                   if all(got.get(k) == w for k, w in labels.items()))
 
 
 def request(conn, method, path, headers=None):
@@ -139,15 +198,6 @@ def echoed_headers(body):
     for name, value in json.loads(body)["headers"]:
         out.setdefault(name.lower(), []).append(value)
     return out
-
-
-def free_port():
-    """A port the OS just handed out on 127.0.0.1 (for configs that cannot say port 0)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class TempDir:

@@ -25,34 +25,6 @@ def check(cond, msg):
         raise AssertionError(msg)
 
 
-_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
-_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-
-
-def metrics(gw):
-    """{(name, frozenset of (label, value)): float} of one scrape; checks the text format."""
-    st, body = gw.admin("GET", "/metrics")
-    check(st == 200, f"/metrics: {st}")
-    out, typed = {}, set()
-    for line in body.decode().splitlines():
-        if line.startswith("# TYPE "):
-            name = line.split()[2]
-            check(name not in typed, f"family typed twice: {name}")
-            typed.add(name)
-            continue
-        if line.startswith("#") or not line:
-            continue
-        m = _SAMPLE.match(line)
-        check(m is not None, f"not a sample line: {line!r}")
-        labels = frozenset(_LABEL.findall(m.group(2) or ""))
-        out[(m.group(1), labels)] = float(m.group(3))
-    return out
-
-
-def val(ms, name, **labels):
-    return ms.get((name, frozenset(labels.items())), 0.0)
-
-
 def read_log(path, want, timeout=10):
     """The access log's lines once at least `want` are written (the writer flushes every 100 ms)."""
     deadline = time.time() + timeout
@@ -81,15 +53,15 @@ route gone {{ match {{ path prefix "/gone" }} forward dead }}
 
 
 def check_metrics(gw, a_port, dead_port, before):
-    ms = metrics(gw)
-    d = lambda name, **l: val(ms, name, **l) - val(before, name, **l)  # noqa: E731
+    ms = gw.metrics()
+    d = lambda name, **l: ms.total(name, **l) - before.total(name, **l)  # noqa: E731
     check(d("gw_requests_total", route="users", code="200") == 4, f"users 200s: {ms}")
     check(d("gw_requests_total", route="", code="404") == 1, "404 counted with route=\"\"")
     check(d("gw_no_route_total") == 1, "gw_no_route_total")
     check(d("gw_requests_total", route="secure", code="401") == 1, "401 counted")
     check(d("gw_authn_failures_total", provider="keys", reason="unknown_api_key") +
           d("gw_authn_failures_total", provider="", reason="unknown_api_key") == 1,
-          f"authn failure by reason: {[k for k in ms if k[0] == 'gw_authn_failures_total']}")
+          f"authn failure by reason: {ms.series('gw_authn_failures_total')}")
     check(d("gw_requests_total", route="limited", code="429") == 1, "429 counted")
     check(d("gw_rate_limited_total", limit="per_ip") == 1, "gw_rate_limited_total{limit}")
     check(d("gw_requests_total", route="gone", code="502") == 2, "502s counted")
@@ -100,28 +72,28 @@ def check_metrics(gw, a_port, dead_port, before):
     # Histogram: every bucket is cumulative, +Inf and _count equal the requests observed.
     cnt = d("gw_request_duration_seconds_count", route="users")
     check(cnt == 4, f"histogram count moved by 4: {cnt}")
-    inf = val(ms, "gw_request_duration_seconds_bucket", route="users", le="+Inf")
-    check(inf == val(ms, "gw_request_duration_seconds_count", route="users"), "+Inf == count")
-    buckets = sorted((float(dict(k[1])["le"]), v) for k, v in ms.items()
-                     if k[0] == "gw_request_duration_seconds_bucket" and
-                     dict(k[1]).get("route") == "users")
+    inf = ms.total("gw_request_duration_seconds_bucket", route="users", le="+Inf")
+    check(inf == ms.total("gw_request_duration_seconds_count", route="users"), "+Inf == count")
+    buckets = sorted((float(labels["le"]), v)
+                     for labels, v in ms.series("gw_request_duration_seconds_bucket")
+                     if labels.get("route") == "users")
     check(len(buckets) == 19, f"19 buckets: {len(buckets)}")
     check(all(buckets[i][1] <= buckets[i + 1][1] for i in range(len(buckets) - 1)),
           f"cumulative buckets: {buckets}")
-    check(val(ms, "gw_request_duration_seconds_sum", route="users") > 0, "latency sum")
+    check(ms.total("gw_request_duration_seconds_sum", route="users") > 0, "latency sum")
     check(d("gw_request_bytes_total", route="users") == 11, "request body bytes by route")
     check(d("gw_response_bytes_total", route="users") > 0, "response body bytes by route")
     server_a = f"127.0.0.1:{a_port}"
     server_dead = f"127.0.0.1:{dead_port}"
-    check(val(ms, "gw_upstream_healthy", upstream="a", server=server_a) == 1, "a healthy")
-    check(("gw_upstream_active_connections",
-           frozenset({"upstream": "a", "server": server_a}.items())) in ms, "active connections")
-    check(val(ms, "gw_breaker_state", upstream="dead", server=server_dead) == 1, "breaker open")
-    check(val(ms, "gw_breaker_state", upstream="a", server=server_a) == 0, "no breaker: closed")
-    check(val(ms, "gw_accesslog_lines_total") >= 9, "access log lines counted")
-    check(val(ms, "gw_accesslog_dropped_total") == 0, "no line dropped")
-    info = [k for k in ms if k[0] == "gw_policy_info"]
-    check(len(info) == 1 and re.fullmatch(r"[0-9a-f]{64}", dict(info[0][1])["hash"]),
+    check(ms.total("gw_upstream_healthy", upstream="a", server=server_a) == 1, "a healthy")
+    check(ms.value("gw_upstream_active_connections", upstream="a", server=server_a) is not None,
+          "active connections")
+    check(ms.total("gw_breaker_state", upstream="dead", server=server_dead) == 1, "breaker open")
+    check(ms.total("gw_breaker_state", upstream="a", server=server_a) == 0, "no breaker: closed")
+    check(ms.total("gw_accesslog_lines_total") >= 9, "access log lines counted")
+    check(ms.total("gw_accesslog_dropped_total") == 0, "no line dropped")
+    info = ms.series("gw_policy_info")
+    check(len(info) == 1 and re.fullmatch(r"[0-9a-f]{64}", info[0][0]["hash"]),
           f"one gw_policy_info with the source hash: {info}")
 
 
@@ -225,9 +197,9 @@ def check_status_and_reloads(gw, tmp, a_port, dead_port, keys):
     check(s2["version"] == s1["version"] and s2["source_hash"] == s1["source_hash"], s2)
     check(not s2["last_reload"]["ok"] and s2["last_reload"]["diagnostics"] == out["diagnostics"],
           s2["last_reload"])
-    ms = metrics(gw)
-    check(val(ms, "gw_reload_total", result="failed") >= 1 and
-          val(ms, "gw_reload_total", result="ok") >= 1, "gw_reload_total by result")
+    ms = gw.metrics()
+    check(ms.total("gw_reload_total", result="failed") >= 1 and
+          ms.total("gw_reload_total", result="ok") >= 1, "gw_reload_total by result")
 
 
 def check_reopen(gw, log_path):
@@ -242,7 +214,7 @@ def check_reopen(gw, log_path):
     c.close()
     lines = read_log(log_path, 1)
     check([x["request_id"] for x in lines] == ["after-rotate"], f"new file: {lines}")
-    check(val(metrics(gw), "gw_accesslog_reopens_total") == 1, "reopen counted")
+    check(gw.metrics().total("gw_accesslog_reopens_total") == 1, "reopen counted")
 
 
 def observability():
@@ -256,7 +228,7 @@ def observability():
     try:
         st, body = gw.admin("GET", "/healthz")
         check(st == 200 and body == b"ok\n", f"/healthz: {st} {body}")
-        before = metrics(gw)
+        before = gw.metrics()
         n = drive(gw)
         lines = read_log(log_path, n)
         check(len(lines) == n, f"one line per request: {len(lines)} lines for {n} requests")

@@ -72,20 +72,6 @@ def get(conn, path, headers=None):
     return request(conn, "GET", path, headers)
 
 
-def metrics(gw):
-    st, body = gw.admin("GET", "/metrics")
-    check(st == 200, f"/metrics: {st}")
-    return body.decode()
-
-
-def metric(text, name, labels=""):
-    """The value of one sample, e.g. metric(t, "gw_limit_decisions_total", 'limit="x",...')."""
-    pattern = re.escape(name) + (r"\{" + re.escape(labels) + r"\}" if labels else "") + r" (\S+)"
-    m = re.search("^" + pattern + "$", text, re.M)
-    check(m is not None, f"metric {name}{{{labels}}} missing in:\n{text}")
-    return float(m.group(1))
-
-
 def jwt_auth(signer):
     """An `auth main jwt` block trusting `signer`'s key."""
     return f"""auth main jwt {{
@@ -257,17 +243,17 @@ route combo {{ match {{ path prefix "/combo" }} limit combo_ip limit combo_key f
                   f"every key carries one hash tag: {names}")
             ttl = int(env.redis.cli("PTTL", "gw:rl:{per_ip:203.0.113.1}:sw"))
             check(0 < ttl <= 121000, f"keys expire on their own: pttl {ttl}")
-        text = metrics(gw)
-        check(metric(text, "gw_limit_decisions_total",
-                     f'limit="per_user",store="{store}",result="allowed"') == 4, "metrics allowed")
-        check(metric(text, "gw_limit_decisions_total",
-                     f'limit="per_user",store="{store}",result="limited"') == 2, "metrics limited")
-        check(metric(text, "gw_limit_quota", 'limit="everyone"') == 3, "metrics quota")
+        ms = gw.metrics()
+        decisions = lambda result: ms.need("gw_limit_decisions_total",  # noqa: E731
+                                           limit="per_user", store=store, result=result)
+        check(decisions("allowed") == 4, "metrics allowed")
+        check(decisions("limited") == 2, "metrics limited")
+        check(ms.need("gw_limit_quota", limit="everyone") == 3, "metrics quota")
         if store == "local":
-            check(metric(text, "gw_limit_keys", 'limit="per_ip"') == 2, "tracked keys")
+            check(ms.need("gw_limit_keys", limit="per_ip") == 2, "tracked keys")
         else:
-            check(metric(text, "gw_limit_redis_available") == 1, "redis available")
-            check(metric(text, "gw_limit_redis_decisions_total") >= 30, "redis decisions")
+            check(ms.need("gw_limit_redis_available") == 1, "redis available")
+            check(ms.need("gw_limit_redis_decisions_total") >= 30, "redis decisions")
     finally:
         env.close()
 
@@ -311,8 +297,8 @@ route tb {{ match {{ path prefix "/tb" }} limit g_tb forward a }}
             check(392 <= admitted <= 408, f"{path}: {admitted} admitted across two gateways, "
                                           "limit 400 (+-2%)")
             for gw in gws:
-                t = metrics(gw)
-                check(metric(t, "gw_limit_redis_fallback_allow_total") == 0, "no fallbacks")
+                ms = gw.metrics()
+                check(ms.need("gw_limit_redis_fallback_allow_total") == 0, "no fallbacks")
         print(f"two instances: admitted exactly within the limit of 400 on both algorithms")
     finally:
         env.close()
@@ -362,23 +348,23 @@ route open {{ match {{ path prefix "/open" }} forward a }}
         def wait_available():
             deadline = time.time() + 15
             while time.time() < deadline:
-                if metric(metrics(gw), "gw_limit_redis_available") == 1:
+                if gw.metrics().need("gw_limit_redis_available") == 1:
                     return
                 get(c, "/open")
                 time.sleep(0.2)
-            raise AssertionError(f"{on_error}: redis not available again: {metrics(gw)}")
+            raise AssertionError(f"{on_error}: redis not available again: {gw.metrics().text}")
 
         # 1. Crash: the connection closes, calls fail at once.
         env.redis.kill()
         outage("killed")
-        text = metrics(gw)
-        check(metric(text, "gw_limit_redis_available") == 0, "metrics show the outage")
+        ms = gw.metrics()
+        check(ms.need("gw_limit_redis_available") == 0, "metrics show the outage")
         fb = "fallback_allowed" if on_error == "allow" else "fallback_denied"
-        check(metric(text, "gw_limit_decisions_total",
-                     f'limit="shared",store="redis",result="{fb}"') >= 6, "fallbacks counted")
+        check(ms.need("gw_limit_decisions_total", limit="shared", store="redis", result=fb) >= 6,
+              "fallbacks counted")
         redis_metric = ("gw_limit_redis_fallback_allow_total" if on_error == "allow"
                         else "gw_limit_redis_fallback_deny_total")
-        check(metric(text, redis_metric) >= 6, "store fallbacks counted")
+        check(ms.need(redis_metric) >= 6, "store fallbacks counted")
         # 2. Back on the same port (empty): reconnection is automatic, enforcement resumes.
         env.redis.restart()
         wait_available()

@@ -62,16 +62,6 @@ def status(gw):
     return json.loads(body)
 
 
-def metric_sum(gw, name):
-    """Sum of every sample of metric `name` in /metrics (all label sets)."""
-    _, body = gw.admin("GET", "/metrics")
-    total = 0.0
-    for line in body.decode().splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
 def start(tmp, render, count):
     """Renders the policy for `count` fresh listener ports (`listen` cannot say port 0) and
     starts gw on its own listeners; retries if another process took a port in between."""
@@ -148,7 +138,7 @@ route all {{ match {{ path prefix "/" }} forward u }}
         check(c.sock is sock, "the connection was kept alive")
         c.close()
         # Plain HTTP on the TLS port fails the handshake, is counted, logged, and gw lives on.
-        before = metric_sum(gw, "gw_tls_handshake_errors_total")
+        before = gw.metrics().total("gw_tls_handshake_errors_total")
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             data = s.recv(4096)
@@ -156,7 +146,7 @@ route all {{ match {{ path prefix "/" }} forward u }}
         # A client that connects and closes without a ClientHello.
         socket.create_connection(("127.0.0.1", port)).close()
         deadline = time.time() + 5
-        while metric_sum(gw, "gw_tls_handshake_errors_total") < before + 2:
+        while gw.metrics().total("gw_tls_handshake_errors_total") < before + 2:
             check(time.time() < deadline, "handshake errors counted in /metrics")
             time.sleep(0.05)
         check(any("tls handshake failed" in l for l in gw.stderr_lines), "failure logged")
@@ -339,7 +329,7 @@ route plain {{ match {{ path prefix "/plain" }} forward plain_to_tls }}
         body = r.read()
         check(r.status == 502, f"plain HTTP to a TLS upstream: {r.status} {body}")
         c.close()
-        check(metric_sum(gw, "gw_upstream_connect_failures_total") + metric_sum(gw, "gw_upstream_failures_total") >= 3, "counted as upstream errors")
+        check(gw.metrics().total("gw_upstream_connect_failures_total") + gw.metrics().total("gw_upstream_failures_total") >= 3, "counted as upstream errors")
     finally:
         gw.stop()
         tls_up.stop()
