@@ -12,14 +12,6 @@ using namespace gw::ast;
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const std::string& s : v) {
-    out += (out.empty() ? "" : sep) + s;
-  }
-  return out;
-}
-
 std::string hostText(const Expr* h) {
   if (!h) {
     return "*";
@@ -31,7 +23,7 @@ std::string hostText(const Expr* h) {
   for (const ExprPtr& item : h->items) {
     if (item) hosts.push_back(item->lit.str);
   }
-  return join(hosts, ", ");
+  return joinNames(hosts, ", ");
 }
 
 std::string methodsText(uint32_t mask) {
@@ -42,7 +34,7 @@ std::string methodsText(uint32_t mask) {
   for (size_t i = 0; i < std::size(kMethods); ++i) {
     if (mask & (1u << i)) out.emplace_back(kMethods[i]);
   }
-  return join(out, ", ");
+  return joinNames(out, ", ");
 }
 
 void matcher(RouteSummary& s, const Route& r) {
@@ -82,7 +74,7 @@ void access(RouteSummary& s, const Route& r, const SymbolTable& symbols) {
     names.push_back(p.text);
     if (const Policy* pol = symbols.policies.find(p.text)) s.rules += pol->rules.size();
   }
-  s.authorization = "policy " + join(names, ", ");
+  s.authorization = "policy " + joinNames(names, ", ");
 }
 
 void traffic(RouteSummary& s, const Route& r, const SymbolTable& symbols) {

@@ -59,6 +59,9 @@ struct PolicySummary {
 PolicySummary buildSummary(const SymbolTable& symbols, const SourceManager& sources,
                            const DiagnosticSink& diags, const std::string& rootFile);
 
+/// `names` joined with `sep` ("" when empty): the lists in the summary's cells.
+std::string joinNames(const std::vector<std::string>& names, const char* sep);
+
 /// A fixed-width table plus coverage and lint sections, for terminals and golden files.
 std::string renderSummaryText(const PolicySummary& summary);
 /// The same content as JSON (stable key names, documented in docs/diagnostics.md).

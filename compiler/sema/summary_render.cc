@@ -5,21 +5,21 @@
 
 namespace gw::sema {
 
-namespace {
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
+std::string joinNames(const std::vector<std::string>& names, const char* sep) {
   std::string out;
-  for (const std::string& s : v) {
+  for (const std::string& s : names) {
     out += (out.empty() ? "" : sep) + s;
   }
   return out;
 }
 
+namespace {
+
 std::string authText(const RouteSummary& r) {
   if (r.isPublic) {
     return "public";
   }
-  return join(r.providers, " or ") + (r.authOptional ? " (optional)" : "");
+  return joinNames(r.providers, " or ") + (r.authOptional ? " (optional)" : "");
 }
 
 std::string authzText(const RouteSummary& r) {
@@ -32,7 +32,7 @@ std::string authzText(const RouteSummary& r) {
 std::string limitsText(const RouteSummary& r) {
   std::vector<std::string> parts = r.routeLimits;
   for (const std::string& g : r.gatewayLimits) parts.push_back(g + " (gateway)");
-  return parts.empty() ? "none" : join(parts, ", ");
+  return parts.empty() ? "none" : joinNames(parts, ", ");
 }
 
 std::string upstreamsText(const RouteSummary& r) {
@@ -40,7 +40,7 @@ std::string upstreamsText(const RouteSummary& r) {
   for (const UpstreamShare& u : r.upstreams) {
     parts.push_back(u.share.empty() ? u.upstream : u.upstream + " " + u.share);
   }
-  std::string out = (r.aggregate ? "aggregate " : "") + join(parts, ", ");
+  std::string out = (r.aggregate ? "aggregate " : "") + joinNames(parts, ", ");
   if (!r.stickyBy.empty()) out += " by " + r.stickyBy;
   return out.empty() ? "none" : out;
 }
@@ -81,11 +81,11 @@ std::string renderSummaryText(const PolicySummary& s) {
   out += "\ncoverage:\n";
   for (const ProviderCoverage& c : s.coverage) {
     out += "  " + c.provider + " (" + c.kind + "): " +
-           (c.routes.empty() ? "no route" : join(c.routes, ", ")) + "\n";
+           (c.routes.empty() ? "no route" : joinNames(c.routes, ", ")) + "\n";
   }
-  out += "  public: " + (s.publicRoutes.empty() ? "no route" : join(s.publicRoutes, ", ")) + "\n";
+  out += "  public: " + (s.publicRoutes.empty() ? "no route" : joinNames(s.publicRoutes, ", ")) + "\n";
   out += "  unlimited: " +
-         (s.unlimitedRoutes.empty() ? "no route" : join(s.unlimitedRoutes, ", ")) + "\n";
+         (s.unlimitedRoutes.empty() ? "no route" : joinNames(s.unlimitedRoutes, ", ")) + "\n";
   bool any = false;
   for (const RouteSummary& r : s.routes) {
     for (const std::string& w : r.warnings) {

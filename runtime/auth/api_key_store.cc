@@ -1,6 +1,7 @@
 #include "runtime/auth/api_key_store.h"
 
 #include "runtime/auth/key_loader.h"
+#include "runtime/http/ascii.h"
 
 namespace gw::auth {
 namespace {
@@ -15,26 +16,13 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 bool parseHexDigest(std::string_view hex, Sha256Digest& out) {
   if (hex.size() != 64) {
     return false;
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = hexValue(hex[2 * i]);
-    const int lo = hexValue(hex[2 * i + 1]);
+    const int hi = http::hexValue(hex[2 * i]);
+    const int lo = http::hexValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       return false;
     }

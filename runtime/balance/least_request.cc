@@ -27,15 +27,7 @@ Pick LeastRequest::pickFiltered(const ServerSet& set, const TriedSet* exclude) {
 Pick LeastRequest::pick(const ServerSet& set) { return pickFiltered(set, nullptr); }
 
 Pick LeastRequest::pickExcluding(const ServerSet& set, const TriedSet& tried) {
-  Pick p = pickFiltered(set, tried.empty() ? nullptr : &tried);
-  if (p.found() || tried.empty()) {
-    return p;
-  }
-  p = pickFiltered(set, nullptr);
-  if (p.found()) {
-    p.status = PickStatus::kOnlyTried;
-  }
-  return p;
+  return pickUntriedFirst(tried, [&](const TriedSet* exclude) { return pickFiltered(set, exclude); });
 }
 
 }  // namespace gw::balance

@@ -118,15 +118,8 @@ Pick MaglevTable::pick(const ServerSet& set, std::uint64_t key_hash) const {
 
 Pick MaglevTable::pickExcluding(const ServerSet& set, std::uint64_t key_hash,
                                 const TriedSet& tried) const {
-  Pick p = probe(set, key_hash, tried.empty() ? nullptr : &tried);
-  if (p.found() || tried.empty()) {
-    return p;
-  }
-  p = probe(set, key_hash, nullptr);
-  if (p.found()) {
-    p.status = PickStatus::kOnlyTried;
-  }
-  return p;
+  return pickUntriedFirst(tried,
+                          [&](const TriedSet* exclude) { return probe(set, key_hash, exclude); });
 }
 
 }  // namespace gw::balance

@@ -54,15 +54,7 @@ Pick SmoothWeightedRoundRobin::pickExcluding(const ServerSet& set, const TriedSe
   if (current_.size() != set.size()) {
     resize(set);
   }
-  Pick p = pickFiltered(set, tried.empty() ? nullptr : &tried);
-  if (p.found() || tried.empty()) {
-    return p;
-  }
-  p = pickFiltered(set, nullptr);
-  if (p.found()) {
-    p.status = PickStatus::kOnlyTried;
-  }
-  return p;
+  return pickUntriedFirst(tried, [&](const TriedSet* exclude) { return pickFiltered(set, exclude); });
 }
 
 }  // namespace gw::balance

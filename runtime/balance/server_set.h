@@ -84,4 +84,21 @@ class TriedSet {
   std::size_t size_ = 0;
 };
 
+/// The retry rule every balancer shares: pick among the servers not tried yet; when every
+/// eligible server was tried, pick among all of them and say so (kOnlyTried). `pickFrom(exclude)`
+/// is the balancer's own choice over the eligible servers not in `exclude` (nullptr: none
+/// excluded).
+template <typename PickFrom>
+Pick pickUntriedFirst(const TriedSet& tried, PickFrom&& pickFrom) {
+  Pick p = pickFrom(tried.empty() ? nullptr : &tried);
+  if (p.found() || tried.empty()) {
+    return p;
+  }
+  p = pickFrom(nullptr);
+  if (p.found()) {
+    p.status = PickStatus::kOnlyTried;
+  }
+  return p;
+}
+
 }  // namespace gw::balance

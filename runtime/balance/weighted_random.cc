@@ -2,27 +2,19 @@
 
 namespace gw::balance {
 
-Pick WeightedRandom::pick(const ServerSet& set) {
+Pick WeightedRandom::pickFiltered(const ServerSet& set, const TriedSet* exclude) {
   if (sampler_.size() != set.size()) {
     sampler_.rebuild(set);
   }
-  const auto i = sampler_.sample(rng_, set, [](std::uint32_t) { return true; });
+  const auto i = sampler_.sample(
+      rng_, set, [exclude](std::uint32_t s) { return exclude == nullptr || !exclude->contains(s); });
   return i ? Pick{PickStatus::kOk, *i} : Pick::none();
 }
 
+Pick WeightedRandom::pick(const ServerSet& set) { return pickFiltered(set, nullptr); }
+
 Pick WeightedRandom::pickExcluding(const ServerSet& set, const TriedSet& tried) {
-  if (sampler_.size() != set.size()) {
-    sampler_.rebuild(set);
-  }
-  const auto i = sampler_.sample(rng_, set, [&](std::uint32_t s) { return !tried.contains(s); });
-  if (i) {
-    return Pick{PickStatus::kOk, *i};
-  }
-  Pick p = pick(set);
-  if (p.found()) {
-    p.status = PickStatus::kOnlyTried;
-  }
-  return p;
+  return pickUntriedFirst(tried, [&](const TriedSet* exclude) { return pickFiltered(set, exclude); });
 }
 
 }  // namespace gw::balance

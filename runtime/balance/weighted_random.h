@@ -25,6 +25,8 @@ class WeightedRandom {
   Pick pickExcluding(const ServerSet& set, const TriedSet& tried);
 
  private:
+  Pick pickFiltered(const ServerSet& set, const TriedSet* exclude);
+
   FastRng rng_;
   WeightedSampler sampler_;
 };

@@ -5,15 +5,9 @@
 
 #include <boost/asio/post.hpp>
 
-namespace gw::gateway {
+#include "runtime/gateway/dir_of.h"
 
-namespace {
-std::string dirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-}  // namespace
+namespace gw::gateway {
 
 FileWatcher::FileWatcher(boost::asio::io_context& ioc,
                          std::function<void(const std::string&)> onChange)

@@ -4,18 +4,11 @@
 
 #include <regex>
 
+#include "runtime/gateway/dir_of.h"
 #include "runtime/gateway/log.h"
 #include "runtime/gateway/policy_loader.h"
 
 namespace gw::gateway {
-
-namespace {
-std::string dirOf(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-}  // namespace
 
 Reloader::Reloader(std::string path, std::string backend, PolicyStore& store, SharedState& shared,
                    std::function<void(const Generation&)> onPublished)

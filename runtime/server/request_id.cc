@@ -8,8 +8,6 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 void appendHex(std::uint64_t v, int digits, std::string& out) {
   for (int i = digits - 1; i >= 0; --i) {
     out.push_back(kHex[(v >> (i * 4)) & 0xf]);
@@ -27,29 +25,14 @@ bool isLowerHex(std::string_view s) {
 
 bool allZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
+std::uint64_t seedFromDevice() {
+  std::random_device rd;
+  return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+}
+
 }  // namespace
 
-Random::Random() {
-  std::random_device rd;
-  for (std::uint64_t& s : s_) {
-    s = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  }
-  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) {
-    s_[0] = 0x9e3779b97f4a7c15ull;
-  }
-}
-
-std::uint64_t Random::next() {
-  std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
+Random::Random() : rng_(seedFromDevice()) {}
 
 bool isValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) {

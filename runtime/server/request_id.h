@@ -4,18 +4,21 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/balance/fast_rng.h"
+
 /// Request identity: X-Request-ID and W3C traceparent. Stateless helpers plus a per-worker
 /// random generator (not thread-safe: one per worker thread).
 namespace gw::server {
 
-/// xoshiro256** seeded from std::random_device: fast, not cryptographic (ids are not secrets).
+/// The balancers' xoshiro256** generator, seeded from std::random_device so that ids differ
+/// across processes and workers: fast, not cryptographic (ids are not secrets).
 class Random {
  public:
   Random();
-  std::uint64_t next();
+  std::uint64_t next() { return rng_.next(); }
 
  private:
-  std::uint64_t s_[4];
+  balance::FastRng rng_;
 };
 
 /// A client-supplied X-Request-ID is kept when it is 1..128 printable ASCII bytes (0x21-0x7e).
