@@ -24,7 +24,8 @@
 
 namespace gw::aot {
 
-inline constexpr uint32_t kGwoFormatVersion = 1;
+// Version 2: the runtime settings in TABLES are binary field lists (version 1 carried JSON).
+inline constexpr uint32_t kGwoFormatVersion = 2;
 inline constexpr size_t kGwoHeaderSize = 56;
 inline constexpr size_t kGwoChecksumSize = 32;
 

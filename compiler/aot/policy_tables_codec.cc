@@ -1,122 +1,11 @@
 #include "compiler/aot/policy_tables_codec.h"
 
-#include <cstring>
-#include <optional>
-#include <string_view>
-#include <type_traits>
+#include "compiler/aot/binary_archive.h"
+#include "compiler/aot/runtime_config_fields.h"
 
 namespace gw::aot {
 
-// Writer, Reader and the field lists share a named namespace so the archives find `fields` for
-// ir:: and policy:: types by argument-dependent lookup at instantiation.
 namespace tables_detail {
-
-class Writer {
- public:
-  std::string out;
-  template <typename T>
-  void operator()(const T& v) {
-    if constexpr (std::is_enum_v<T>) {
-      (*this)(static_cast<std::underlying_type_t<T>>(v));
-    } else if constexpr (std::is_same_v<T, bool>) {
-      out.push_back(v ? 1 : 0);
-    } else if constexpr (std::is_integral_v<T>) {
-      auto u = static_cast<std::make_unsigned_t<T>>(v);
-      for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
-    } else {
-      fields(*this, const_cast<T&>(v));
-    }
-  }
-  void operator()(const std::string& s) {
-    (*this)(static_cast<uint32_t>(s.size()));
-    out.append(s);
-  }
-  template <typename T>
-  void operator()(const std::vector<T>& v) {
-    (*this)(static_cast<uint32_t>(v.size()));
-    for (const T& x : v) (*this)(x);
-  }
-  template <typename A, typename B>
-  void operator()(const std::pair<A, B>& p) { (*this)(p.first); (*this)(p.second); }
-  template <typename T>
-  void operator()(const std::optional<T>& v) {
-    (*this)(v.has_value());
-    if (v) (*this)(*v);
-  }
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool ok = true;
-  bool done() const { return ok && pos_ == in_.size(); }
-
-  template <typename T>
-  void operator()(T& v) {
-    if constexpr (std::is_enum_v<T>) {
-      std::underlying_type_t<T> raw{};
-      (*this)(raw);
-      v = static_cast<T>(raw);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      uint8_t b = 0;
-      (*this)(b);
-      ok = ok && b <= 1;
-      v = b != 0;
-    } else if constexpr (std::is_integral_v<T>) {
-      if (!ok || in_.size() - pos_ < sizeof(T)) {
-        ok = false;
-        return;
-      }
-      std::make_unsigned_t<T> u = 0;
-      for (size_t i = 0; i < sizeof(T); ++i) {
-        u |= static_cast<std::make_unsigned_t<T>>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
-      }
-      pos_ += sizeof(T);
-      v = static_cast<T>(u);
-    } else {
-      fields(*this, v);
-    }
-  }
-  void operator()(std::string& s) {
-    uint32_t n = 0;
-    (*this)(n);
-    if (!ok || in_.size() - pos_ < n) {
-      ok = false;
-      return;
-    }
-    s.assign(in_.substr(pos_, n));
-    pos_ += n;
-  }
-  template <typename T>
-  void operator()(std::vector<T>& v) {
-    uint32_t n = 0;
-    (*this)(n);
-    if (!ok || n > in_.size() - pos_) {  // every element takes at least one byte
-      ok = false;
-      return;
-    }
-    v.resize(n);
-    for (T& x : v) {
-      if (!ok) return;
-      (*this)(x);
-    }
-  }
-  template <typename A, typename B>
-  void operator()(std::pair<A, B>& p) { (*this)(p.first); (*this)(p.second); }
-  template <typename T>
-  void operator()(std::optional<T>& v) {
-    bool has = false;
-    (*this)(has);
-    if (has) {
-      v.emplace();
-      (*this)(*v);
-    }
-  }
-
- private:
-  std::string_view in_;
-  size_t pos_ = 0;
-};
 
 // The field lists. Adding a field to a struct means adding it here (and bumping
 // kGwoFormatVersion); the round-trip test compares every table.
@@ -233,9 +122,9 @@ std::string encodeTables(const policy::CompiledPolicy& policy) {
   w(policy.limits);
   w(policy.upstreams);
   w(policy.gatewayLimits);
-  // Appended last and optional on read: what `gw run` needs besides code (listeners, servers,
-  // provider settings), as the JSON of compiler/policy/runtime_config.h.
-  w(policy::runtimeConfigToJson(policy.runtime));
+  // What `gw run` needs besides code (listeners, servers, provider settings), in the same
+  // binary form (format version 2; version 1 stored it as JSON, which dominated load time).
+  w(policy.runtime);
   return std::move(w.out);
 }
 
@@ -258,10 +147,8 @@ std::shared_ptr<policy::CompiledPolicy> decodeTables(std::string_view bytes, std
   r(limits);
   r(upstreams);
   r(gatewayLimits);
-  std::string runtimeJson;
-  if (!r.done()) {
-    r(runtimeJson);  // absent in containers written before the runtime config existed
-  }
+  policy::RuntimeConfig runtime;
+  r(runtime);
   if (!r.done()) {
     *error = "the policy tables are malformed";
     return nullptr;
@@ -288,10 +175,7 @@ std::shared_ptr<policy::CompiledPolicy> decodeTables(std::string_view bytes, std
   policy->limits = std::move(limits);
   policy->upstreams = std::move(upstreams);
   policy->gatewayLimits = std::move(gatewayLimits);
-  if (!runtimeJson.empty() &&
-      !policy::runtimeConfigFromJson(runtimeJson, policy->runtime, error)) {
-    return nullptr;
-  }
+  policy->runtime = std::move(runtime);
   return policy;
 }
 

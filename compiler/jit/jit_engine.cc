@@ -124,18 +124,34 @@ llvm::Expected<std::unique_ptr<LoadedCode>> JitEngine::load(
   }
   // Looking the symbols up here materializes (links) the object now, off the request path,
   // and surfaces link errors (an unresolved external) as an error instead of at first call.
+  // One lookup for every entry point: a lookup per name costs a session round trip each, which
+  // dominated loading a policy with thousands of functions.
   tlsSessionErrors.clear();
+  llvm::orc::SymbolLookupSet wanted;
+  std::vector<llvm::orc::SymbolStringPtr> interned;
+  interned.reserve(symbols.size());
   for (const std::string& name : symbols) {
-    auto addr = jit_->lookup(*dylib, name);
-    if (!addr) {
-      std::string message = takeErrorMessage(addr.takeError());
-      if (!tlsSessionErrors.empty()) {
-        message = tlsSessionErrors + " (" + message + ")";
-        tlsSessionErrors.clear();
-      }
-      return llvm::createStringError(message);
+    interned.push_back(jit_->mangleAndIntern(name));
+    wanted.add(interned.back());
+  }
+  auto found = jit_->getExecutionSession().lookup(
+      llvm::orc::makeJITDylibSearchOrder(dylib, llvm::orc::JITDylibLookupFlags::MatchAllSymbols),
+      std::move(wanted));
+  if (!found) {
+    std::string message = takeErrorMessage(found.takeError());
+    if (!tlsSessionErrors.empty()) {
+      message = tlsSessionErrors + " (" + message + ")";
+      tlsSessionErrors.clear();
     }
-    code->symbols_.emplace_back(name, addr->getValue());
+    return llvm::createStringError(message);
+  }
+  code->symbols_.reserve(symbols.size());
+  for (size_t i = 0; i < symbols.size(); ++i) {
+    auto it = found->find(interned[i]);
+    if (it == found->end()) {
+      return llvm::createStringError("the policy's code does not define `" + symbols[i] + "`");
+    }
+    code->symbols_.emplace_back(symbols[i], it->second.getAddress().getValue());
   }
   std::sort(code->symbols_.begin(), code->symbols_.end());
   return code;

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "compiler/aot/policy_tables_codec.h"
+#include "compiler/policy/runtime_config.h"
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
 #include "compiler/sema/sema.h"
@@ -161,6 +162,91 @@ TEST(GwoLoader, DamagedTablesOrObjectUnderAValidChecksumAreRefusedNotCrashing) {
   wrongSymbols.symbols.pop_back();
   EXPECT_FALSE(loadGwo(encodeGwo(wrongSymbols), &error));
   EXPECT_EQ(error.kind, GwoError::Kind::Link);
+}
+
+// Every runtime setting kind: listeners, admin, strip globs, proxies, servers with weights and
+// backups, health, breaker, retry with a budget (a double), an auth provider, a limit with a
+// warning threshold (a double), body json edits and compression.
+const char* kRuntimePolicy = R"(gateway {
+  listen 127.0.0.1:8080
+  admin 127.0.0.1:9901
+  strip_headers ["X-Internal-*"]
+  trusted_proxies [10.0.0.0/8]
+  threads 3
+  limit per_ip
+}
+upstream users {
+  server 10.0.0.1:9001 weight 3
+  server 10.0.0.2:9001 backup
+  balance least_request
+  health get "/healthz" every 5s timeout 1s healthy 2 unhealthy 4
+  breaker failures 4 open 10s close_after 2
+  timeout 5s
+  retry 2 on [502, connect_error] backoff 10ms..200ms jitter budget 15%
+}
+auth main jwt {
+  issuer "https://issuer"
+  audience ["a", "b"]
+  public_key env "KEY_PATH"
+  algorithms [RS256]
+  cache 30s
+}
+limit per_ip token_bucket {
+  key client.ip
+  rate 10/s
+  burst 20
+  warn 80%
+}
+route r {
+  match { path prefix "/" }
+  authenticate main
+  request { body json { remove "x"; rename "a.b" => "c" } }
+  response { compress [gzip, br] min 2kb }
+  forward users
+}
+)";
+
+std::shared_ptr<policy::CompiledPolicy> buildRuntimePolicy() {
+  SourceManager sources;
+  DiagnosticSink diags;
+  ast::Program program = loadProgramFromText(sources, "rt.gw", kRuntimePolicy, diags);
+  sema::SemaResult sr = sema::analyze(program, sources, diags);
+  EXPECT_TRUE(sr.ok() && !diags.hasErrors());
+  return policy::buildPolicy(program, sources, diags);
+}
+
+TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
+  auto p = buildRuntimePolicy();
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->runtime.limits.size(), 1u);
+  EXPECT_DOUBLE_EQ(p->runtime.limits[0].warnPercent, 80.0);
+  ASSERT_EQ(p->runtime.upstreams.size(), 1u);
+  EXPECT_DOUBLE_EQ(p->runtime.upstreams[0].retry.budgetPercent, 15.0);
+  DiagnosticSink diags;
+  std::string bytes;
+  ASSERT_TRUE(writeGwo(*p, {kRuntimePolicy}, &bytes, diags));
+  GwoError error;
+  auto loaded = loadGwo(bytes, &error);
+  ASSERT_TRUE(loaded) << error.message;
+  // The JSON form prints every field of every struct: equal text is an equal configuration.
+  EXPECT_EQ(policy::runtimeConfigToJson(loaded->runtime), policy::runtimeConfigToJson(p->runtime));
+  EXPECT_EQ(loaded->runtime.upstreams[0].health.unhealthy, 4u);
+  EXPECT_EQ(loaded->runtime.routes[0].compression.minBytes, 2000);
+}
+
+TEST(GwoLoader, EveryTruncationOfTheTablesIsRefused) {
+  auto p = buildRuntimePolicy();
+  ASSERT_TRUE(p);
+  std::string tables = encodeTables(*p);
+  std::string why;
+  ASSERT_TRUE(decodeTables(tables, &why)) << why;
+  for (size_t cut = 0; cut < tables.size(); ++cut) {
+    why.clear();
+    EXPECT_FALSE(decodeTables(std::string_view(tables).substr(0, cut), &why)) << cut;
+    EXPECT_FALSE(why.empty()) << cut;
+  }
+  std::string longer = tables + '\0';
+  EXPECT_FALSE(decodeTables(longer, &why));
 }
 
 TEST(GwoLoader, MissingFileIsAClearError) {
