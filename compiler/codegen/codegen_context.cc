@@ -1,6 +1,7 @@
 #include "compiler/codegen/codegen_context.h"
 
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalAlias.h"
 
 namespace gw::codegen {
 
@@ -20,6 +21,8 @@ CodegenContext::CodegenContext(llvm::LLVMContext& ctx, const ir::Program& p)
   boolFnTy = llvm::FunctionType::get(i32, {ptrTy, ptrTy}, false);
   strFnTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrTy, ptrTy, ptrTy}, false);
   functions_.assign(p.functions.size(), nullptr);
+  canonical_.resize(p.functions.size());
+  for (uint32_t i = 0; i < canonical_.size(); ++i) canonical_[i] = i;
   strings_.assign(p.strings.size(), nullptr);
 }
 
@@ -29,7 +32,14 @@ void CodegenContext::decorate(llvm::Function* fn) {
   fn->addFnAttr(llvm::Attribute::WillReturn);
 }
 
+void CodegenContext::defineAlias(const std::string& name, llvm::Function* target) {
+  auto* alias = llvm::GlobalAlias::create(target->getFunctionType(), 0, llvm::GlobalValue::ExternalLinkage,
+                                          name, target, module.get());
+  alias->setDSOLocal(true);
+}
+
 llvm::Function* CodegenContext::irFunction(uint32_t fn) {
+  fn = canonical_[fn];
   if (functions_[fn] == nullptr) {
     const ir::Function& f = program.functions[fn];
     auto* type = f.result == ir::ValueKind::Str ? strFnTy : boolFnTy;

@@ -12,9 +12,15 @@
 
 namespace gw::codegen {
 
+/// True for a Str program that is one constant (`set header "X" = "v"`, a constant key): it is
+/// answered from the string pool (NativeCode) instead of being compiled, since LLVM's cost is
+/// per function and such values are the most common per-route program. Generated code never
+/// calls a Str program, so nothing in the module refers to these.
+bool servedAsConstant(const ir::Function& f);
+
 /// The entry points a policy's module defines, in a fixed order: gw_match (when the tree is
-/// compiled, see compilesMatchTree), gw_fn_0.., then gw_authz_<r> for each route with
-/// `authorize` in route order.
+/// compiled, see compilesMatchTree), gw_fn_<i> for every program not servedAsConstant, then
+/// gw_authz_<r> for each route with `authorize` in route order.
 std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy);
 /// The same for an explicit choice of matcher (the linker follows what the object holds).
 std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy, bool compiledMatch);

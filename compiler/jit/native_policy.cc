@@ -75,11 +75,12 @@ policy::PolicyCode NativeCode::policyCode() const {
     return f ? f(r, ctx) : 0;
   };
   c.evalStr = [](const void* self, uint32_t fn, const gw_request* r, gw_eval_ctx* ctx, gw_str* out) {
-    gw_str_fn f = static_cast<const NativeCode*>(self)->strFunction(fn);
+    const auto* code = static_cast<const NativeCode*>(self);
+    gw_str_fn f = code->strFunction(fn);
     if (f) {
       f(r, ctx, out);
     } else {
-      *out = gw_str{"", 0};
+      *out = fn < code->constants_.size() ? code->constants_[fn] : gw_str{"", 0};
     }
   };
   return c;
@@ -177,10 +178,19 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
   } else {
     code->table_ = buildRouteTable(policy.ir());
   }
-  size_t fns = policy.ir().functions.size();
+  const ir::Program& ir = policy.ir();
+  size_t fns = ir.functions.size();
   code->functions_.resize(fns);
+  code->constants_.assign(fns, gw_str{"", 0});
   for (uint32_t i = 0; i < fns; ++i) {
-    code->functions_[i] = reinterpret_cast<void*>(code->code_->address(codegen::functionSymbol(i)));
+    const ir::Function& f = ir.functions[i];
+    if (!codegen::servedAsConstant(f)) {
+      code->functions_[i] = reinterpret_cast<void*>(code->code_->address(codegen::functionSymbol(i)));
+    } else if (f.nodes[0].imm >= 0 && static_cast<size_t>(f.nodes[0].imm) < ir.strings.size()) {
+      // Points into the policy's pool: the policy outlives every call through this code.
+      const std::string& value = ir.strings[static_cast<size_t>(f.nodes[0].imm)];
+      code->constants_[i] = gw_str{value.data(), value.size()};
+    }
   }
   code->authz_.assign(policy.routes().size(), nullptr);
   for (uint32_t r = 0; r < policy.routes().size(); ++r) {

@@ -46,6 +46,8 @@ class NativeCode {
   /// The route table, or nullptr when the tree is compiled.
   const native::RouteTable* routeTable() const { return table_.get(); }
   gw_bool_fn boolFunction(uint32_t fn) const;
+  /// nullptr also for a program served as a constant (codegen::servedAsConstant): evalStr
+  /// (policyCode) answers those from the string pool.
   gw_str_fn strFunction(uint32_t fn) const;
   /// gw_authz_<route>, or nullptr for a route without `authorize`.
   gw_bool_fn authzFunction(uint32_t route) const;
@@ -65,6 +67,7 @@ class NativeCode {
   gw_match_fn match_ = nullptr;
   std::unique_ptr<native::RouteTable> table_;  // when match_ is nullptr
   std::vector<void*> functions_;  // by IR function index
+  std::vector<gw_str> constants_;  // by IR function index: the value of a constant Str program
   std::vector<void*> authz_;      // by route index (nullptr: no authorize)
 };
 

@@ -53,12 +53,14 @@ class PolicyGen {
   std::string atom(bool hasParam);
   std::string route(int index);
   std::string authorize(bool hasParam);
+  std::string repeatedAuthorize(bool hasParam);
 
   std::mt19937_64 rng_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;
   bool fromBytes_ = false;
+  std::vector<std::pair<std::string, bool>> authorizeBlocks_;  // text, reads a path param
 };
 
 }  // namespace gw::difftest
