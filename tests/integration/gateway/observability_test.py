@@ -175,9 +175,16 @@ def check_status_and_reloads(gw, tmp, a_port, dead_port, keys):
     tmp.write("p.gw", policy_text(a_port, dead_port, keys, route_name="people"))
     st, body = gw.admin("POST", "/reload")
     check(st == 200 and json.loads(body)["ok"], f"good reload: {st} {body}")
-    time.sleep(0.5)  # the file watcher's reload of the same change may still be running
-    st, body = gw.admin("GET", "/status")
-    s1 = json.loads(body)
+    # The file watcher's reload of the same change may still be running (seconds on a loaded
+    # machine): wait until the version stays the same for 1.5 s.
+    s1 = json.loads(gw.admin("GET", "/status")[1])
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        time.sleep(1.5)
+        again = json.loads(gw.admin("GET", "/status")[1])
+        if again["version"] == s1["version"]:
+            break
+        s1 = again
     check(int(s1["version"]) > 1 and s1["source_hash"] != s0["source_hash"], s1)
     check(s1["last_reload"]["ok"] and s1["last_reload"]["trigger"] in ("POST /reload",
                                                                        "file changed: " + tmp.path + "/p.gw")
