@@ -39,10 +39,10 @@ route health {
 }
 )";
 
-std::shared_ptr<policy::CompiledPolicy> build() {
+std::shared_ptr<policy::CompiledPolicy> build(const char* text = kPolicy) {
   SourceManager sources;
   DiagnosticSink diags;
-  ast::Program program = loadProgramFromText(sources, "t.gw", kPolicy, diags);
+  ast::Program program = loadProgramFromText(sources, "t.gw", text, diags);
   sema::SemaResult sr = sema::analyze(program, sources, diags);
   EXPECT_TRUE(sr.ok() && !diags.hasErrors());
   return policy::buildPolicy(program, sources, diags);
@@ -206,17 +206,8 @@ route r {
 }
 )";
 
-std::shared_ptr<policy::CompiledPolicy> buildRuntimePolicy() {
-  SourceManager sources;
-  DiagnosticSink diags;
-  ast::Program program = loadProgramFromText(sources, "rt.gw", kRuntimePolicy, diags);
-  sema::SemaResult sr = sema::analyze(program, sources, diags);
-  EXPECT_TRUE(sr.ok() && !diags.hasErrors());
-  return policy::buildPolicy(program, sources, diags);
-}
-
 TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
-  auto p = buildRuntimePolicy();
+  auto p = build(kRuntimePolicy);
   ASSERT_TRUE(p);
   ASSERT_EQ(p->runtime.limits.size(), 1u);
   EXPECT_DOUBLE_EQ(p->runtime.limits[0].warnPercent, 80.0);
@@ -235,7 +226,7 @@ TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
 }
 
 TEST(GwoLoader, EveryTruncationOfTheTablesIsRefused) {
-  auto p = buildRuntimePolicy();
+  auto p = build(kRuntimePolicy);
   ASSERT_TRUE(p);
   std::string tables = encodeTables(*p);
   std::string why;
