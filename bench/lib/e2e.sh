@@ -45,10 +45,11 @@ start_origin() {
 }
 
 # start_gw POLICY: gw with one worker on $SUT_CPUS at $GW_PORT; returns once it listens.
+# GW_ACCESS_LOG (default off) is passed to --access-log.
 start_gw() {
   GW_PORT="$(free_port)"
   taskset -c "$SUT_CPUS" "$GW_BIN" run "$1" --listen "127.0.0.1:$GW_PORT" --threads 1 \
-    --access-log off > "$RUN/gw.out" 2> "$RUN/gw.err" &
+    --access-log "${GW_ACCESS_LOG:-off}" > "$RUN/gw.out" 2> "$RUN/gw.err" &
   PIDS+=($!)
   for _ in $(seq 300); do
     grep -q "listening" "$RUN/gw.out" 2>/dev/null && break

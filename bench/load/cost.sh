@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Per-request cost of gw next to nginx proxy_pass, in units that a busy shared machine does not
+# distort much: CPU time, system calls, context switches and heap allocations per proxied
+# request, counted with perf on the proxy's own processes under a fixed wrk load (the VM has no
+# hardware counters, so no instructions/cycles; see bench/RESULTS.md "Per-request cost").
+#
+# Layout (as /work/shared/bench/peers.sh PIN=split): the proxy (one worker) and an nginx origin
+# (`return 200`, 100-byte body, stub_status) on CPU $SUT_CPUS, wrk -t1 -c$CONNS on $WRK_CPUS.
+# Requests are counted at the origin (stub_status), so a count covers exactly the proxied
+# requests inside the perf window. Every request carries the same RS256 bearer token.
+# Targets:
+#   nginx      nginx proxy_pass with upstream keep-alive (peers.sh's nginx-plain.conf)
+#   gw-min     gw, bench/load/minimal.gw: one route, no policy, no access log
+#   gw-peers   gw, bench/load/peers.gw: 100 routes, RS256 JWT (verdict cache), header
+#              transforms, per-IP token bucket, JSON access log to a file (issue 4's shape)
+# Passes per target (each after a warm-up): cpu (task-clock, context switches, all syscalls),
+# syscalls (per-syscall breakdown, SYSCALLS=1), allocs (malloc/calloc/realloc/posix_memalign
+# uprobes on libc, ALLOCS=1; uprobes slow the process, so this pass gives counts only), and a
+# cpu-clock profile of gw (PROFILE=1, perf.data files kept in OUT_DIR; with ALLOCS=1 also a
+# call-graph record of gw's malloc calls, <target>.allocs.perf.data).
+#
+# Usage: GW_BIN=build-rel/bin/gw bench/load/cost.sh
+# Knobs: TARGETS="nginx gw-min gw-peers" CONNS=64 DURATION=10 SUT_CPUS=0 WRK_CPUS=1
+#        SYSCALLS=1 ALLOCS=1 PROFILE=0 OUT_DIR=/tmp/gw-cost (summary in $OUT_DIR/summary.txt)
+# Needs root (perf on other processes, uprobes), perf, nginx, wrk, openssl, curl.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+GW_BIN="$(realpath "${GW_BIN:-build-rel/bin/gw}")"
+TARGETS="${TARGETS:-nginx gw-min gw-peers}"
+CONNS="${CONNS:-64}" DURATION="${DURATION:-10}" SUT_CPUS="${SUT_CPUS:-0}" WRK_CPUS="${WRK_CPUS:-1}"
+SYSCALLS="${SYSCALLS:-1}" ALLOCS="${ALLOCS:-1}" PROFILE="${PROFILE:-0}"
+OUT_DIR="${OUT_DIR:-/tmp/gw-cost}"
+source "$HERE/../lib/e2e.sh"
+e2e_init cost
+mkdir -p "$OUT_DIR"
+WINDOW=$((DURATION - 2))
+((WINDOW >= 2)) || { echo "cost.sh: DURATION must be >= 4" >&2; exit 2; }
+
+# ---- origin, with stub_status to count the requests that reach it -------------------------
+UP_PORT="$(free_port)"
+BODY="$(printf 'x%.0s' $(seq 100))"
+nginx_conf origin "server { listen 127.0.0.1:$UP_PORT backlog=4096;
+  location / { return 200 \"$BODY\"; }
+  location = /__status { stub_status; } }"
+wait_http() {  # URL: until it answers anything
+  for _ in $(seq 300); do curl -s -o /dev/null -m 1 "$1" && return 0; sleep 0.1; done
+  echo "cost.sh: $1 does not answer" >&2; exit 1
+}
+wait_http "http://127.0.0.1:$UP_PORT/__status"
+
+# ---- this run's JWT (peers.sh's claims) -----------------------------------------------------
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN/key.pem" 2>/dev/null
+openssl pkey -in "$RUN/key.pem" -pubout -out "$RUN/pub.pem"
+NOW="$(date +%s)"
+JH="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)"
+JP="$(printf '{"iss":"peers.sh","aud":"peers-bench","sub":"user-42","iat":%d,"exp":%d}' \
+  "$NOW" "$((NOW + 86400))" | b64url)"
+TOKEN="$JH.$JP.$(printf '%s.%s' "$JH" "$JP" | openssl dgst -sha256 -sign "$RUN/key.pem" | b64url)"
+export JWT_PUBKEY="$RUN/pub.pem"
+
+render() {  # TEMPLATE OUT
+  sed -e "s|@UPSTREAM_PORT@|$UP_PORT|g" -e "s|@JWT_ISS@|peers.sh|g" -e "s|@JWT_AUD@|peers-bench|g" \
+    "$1" > "$2"
+}
+
+# start_target NAME: sets PORT and TPIDS (the processes that serve: gw, or nginx's worker).
+start_target() {
+  case $1 in
+    nginx)
+      PORT="$(free_port)"
+      nginx_conf proxy "upstream origin { server 127.0.0.1:$UP_PORT; keepalive 1024;
+          keepalive_requests 100000; keepalive_timeout 60s; }
+        server { listen 127.0.0.1:$PORT backlog=4096; location / { proxy_pass http://origin;
+          proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+      MASTER="${PIDS[-1]}"
+      wait_http "http://127.0.0.1:$PORT/"
+      TPIDS="$(pgrep -P "$MASTER" | paste -sd,)"
+      ;;
+    gw-min | gw-peers)
+      local tmpl=minimal.gw log=off
+      [[ $1 == gw-peers ]] && tmpl=peers.gw log="$RUN/access.log"
+      render "$HERE/$tmpl" "$RUN/$1.gw"
+      GW_ACCESS_LOG="$log" start_gw "$RUN/$1.gw"
+      MASTER="${PIDS[-1]}"
+      PORT="$GW_PORT"
+      wait_http "http://127.0.0.1:$PORT/"
+      TPIDS="$MASTER"
+      ;;
+    *) echo "cost.sh: unknown target $1" >&2; exit 2 ;;
+  esac
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/")"
+  [[ $code == 200 ]] || { echo "cost.sh: $1 pre-flight answered $code" >&2; cat "$RUN"/gw.err 2>/dev/null; exit 1; }
+}
+
+stop_target() {
+  kill "$MASTER" 2>/dev/null || true
+  wait "$MASTER" 2>/dev/null || true
+}
+
+# window NAME PASS PERF_ARGS...: wrk for DURATION s; perf stat over the middle WINDOW s.
+# Leaves REQS (origin requests inside the window), CONNS_NEW, RPS and P99 (wrk's, whole run).
+window() {
+  local name=$1 pass=$2; shift 2
+  taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$DURATION"s --latency \
+    -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/" > "$OUT_DIR/$name.$pass.wrk" &
+  local wrk=$!
+  sleep 1
+  # The origin's counters are read by the command perf runs, i.e. inside perf's window (perf's
+  # own start-up on a busy machine would otherwise be counted as requests without events).
+  local st="curl -s -m 2 http://127.0.0.1:$UP_PORT/__status"
+  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; sleep $WINDOW; $st > $RUN/st1" \
+    2> "$OUT_DIR/$name.$pass.perf" >/dev/null
+  wait "$wrk"
+  local r0 a0 r1 a1
+  read -r a0 _ r0 < <(sed -n 3p "$RUN/st0")
+  read -r a1 _ r1 < <(sed -n 3p "$RUN/st1")
+  REQS=$((r1 - r0 - 1))
+  CONNS_NEW=$((a1 - a0 - 1))
+  RPS="$(awk '/^Requests\/sec/ {print $2}' "$OUT_DIR/$name.$pass.wrk")"
+  P99="$(awk '$1 == "99%" {print $2}' "$OUT_DIR/$name.$pass.wrk")"
+}
+
+count() {  # FILE EVENT-REGEX: sum of the perf stat -x, counts of matching events
+  awk -F, -v re="$2" '$3 ~ re { s += $1 } END { print s + 0 }' "$1"
+}
+per() { awk -v a="$1" -v b="$2" -v s="${3:-1}" 'BEGIN { printf "%.2f", a * s / b }'; }
+
+if [[ $ALLOCS == 1 ]]; then
+  LIBC="$(ldd "$GW_BIN" | awk '/libc\.so/ {print $3}')"
+  for f in malloc calloc realloc posix_memalign; do
+    perf probe -q -x "$LIBC" --add "$f" 2>/dev/null || true
+  done
+fi
+
+SUMMARY="$OUT_DIR/summary.txt"
+{
+  echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
+  echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
+  printf '%-9s %9s %8s %10s %10s %9s %10s %9s %s\n' target 'req/s' 'p99' 'CPU us/req' \
+    'sysc/req' 'cs/req' 'alloc/req' 'up conns' 'top syscalls/req'
+} | tee "$SUMMARY"
+for t in $TARGETS; do
+  start_target "$t"
+  taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d2s -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$PORT/" > /dev/null
+  window "$t" cpu perf stat -x, -e task-clock,context-switches,raw_syscalls:sys_enter
+  cpu="$(per "$(count "$OUT_DIR/$t.cpu.perf" task-clock)" "$REQS" 1000)"  # msec -> us
+  sysc="$(per "$(count "$OUT_DIR/$t.cpu.perf" raw_syscalls)" "$REQS")"
+  cs="$(per "$(count "$OUT_DIR/$t.cpu.perf" context-switches)" "$REQS")"
+  rps=$RPS p99=$P99 up=$CONNS_NEW
+  top="-"
+  if [[ $SYSCALLS == 1 ]]; then
+    window "$t" sys perf stat -x, -e 'syscalls:sys_enter_*'
+    top="$(awk -F, -v n="$REQS" '$1 + 0 > 0 { sub(/syscalls:sys_enter_/, "", $3);
+        printf "%s %s=%.2f\n", $1, $3, $1 / n }' "$OUT_DIR/$t.sys.perf" |
+      sort -rn | awk '$2 !~ /=0.0[0-4]$/ && $2 !~ /=0.00$/ {printf "%s ", $2}')"
+  fi
+  allocs="-"
+  if [[ $ALLOCS == 1 ]]; then
+    window "$t" alloc perf stat -x, -e 'probe_libc:*'
+    allocs="$(per "$(count "$OUT_DIR/$t.alloc.perf" 'probe_libc:(malloc|calloc|realloc|posix_memalign)$')" "$REQS")"
+  fi
+  if [[ $PROFILE == 1 && $t == gw* ]]; then
+    window "$t" prof perf record -q -F 2999 -g --call-graph dwarf,16384 -o "$OUT_DIR/$t.perf.data"
+  fi
+  if [[ $ALLOCS == 1 && $PROFILE == 1 && $t == gw* ]]; then  # who allocates: perf report -i
+    window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
+      -o "$OUT_DIR/$t.allocs.perf.data"
+  fi
+  printf '%-9s %9s %8s %10s %10s %9s %10s %9s %s\n' "$t" "$rps" "$p99" "$cpu" "$sysc" "$cs" \
+    "$allocs" "$up" "$top" | tee -a "$SUMMARY"
+  stop_target
+done
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
