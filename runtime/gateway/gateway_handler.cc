@@ -66,6 +66,20 @@ uint32_t retryOnBits(const std::vector<std::string>& on) {
   return bits;
 }
 
+/// True when `phase` applies at least one of `limits`. applyLimits() is a coroutine (a frame
+/// to allocate, start and destroy), so the calls that would find nothing to do are skipped:
+/// most routes have no limits of their own, and most limits are not keyed on the identity.
+template <class Phase>
+bool anyLimitApplies(const std::vector<AppliedLimit>& limits, Phase phase) {
+  for (const AppliedLimit& l : limits) {
+    if (!((phase == Phase::kBeforeAuth && l.needsIdentity) ||
+          (phase == Phase::kAfterAuth && !l.needsIdentity))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 struct GatewayHandler::State final : server::RetryHook {
@@ -537,9 +551,12 @@ asio::awaitable<bool> GatewayHandler::limitAndAuthenticate(server::RequestContex
   const uint32_t route = static_cast<uint32_t>(mr.route);
   const RouteRuntime& rr = g.routes[route];
   const LimitPhase before = rr.auth.empty() ? LimitPhase::kAll : LimitPhase::kBeforeAuth;
-  if (!co_await applyLimits(rr.limits, before, g, st, &mr)) {
-    respondLimited(out, st);
-    co_return false;
+  if (anyLimitApplies(rr.limits, before)) {
+    bool allowed = co_await applyLimits(rr.limits, before, g, st, &mr);  // not inside &&: GCC 12
+    if (!allowed) {
+      respondLimited(out, st);
+      co_return false;
+    }
   }
   if (st.suspended) view_.build(req, g);  // another request may have used the view meanwhile
   if (rr.auth.empty()) co_return true;
@@ -553,9 +570,12 @@ asio::awaitable<bool> GatewayHandler::limitAndAuthenticate(server::RequestContex
   if (st.identity) setIdentity(g, st.identity);
   // Limits keyed on the identity (auth.subject, claims) count authenticated requests only.
   st.suspended = false;
-  if (!co_await applyLimits(rr.limits, LimitPhase::kAfterAuth, g, st, &mr)) {
-    respondLimited(out, st);
-    co_return false;
+  if (anyLimitApplies(rr.limits, LimitPhase::kAfterAuth)) {
+    bool allowed = co_await applyLimits(rr.limits, LimitPhase::kAfterAuth, g, st, &mr);
+    if (!allowed) {
+      respondLimited(out, st);
+      co_return false;
+    }
   }
   if (st.suspended) {
     view_.build(req, g);
@@ -572,9 +592,12 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   const Generation& g = *st.gen;
   const policy::CompiledPolicy& p = g.policy();
   const gw_request& view = view_.build(req, g);
-  if (!co_await applyLimits(g.gatewayLimits, LimitPhase::kAll, g, st)) {
-    respondLimited(out, st);
-    co_return;
+  if (anyLimitApplies(g.gatewayLimits, LimitPhase::kAll)) {
+    bool allowed = co_await applyLimits(g.gatewayLimits, LimitPhase::kAll, g, st);
+    if (!allowed) {
+      respondLimited(out, st);
+      co_return;
+    }
   }
   if (st.suspended) view_.build(req, g);  // another request may have used the view meanwhile
   gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
