@@ -170,8 +170,15 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
   if (kind == UpstreamBody::kContentLength) {
     co_return co_await sendContentLengthBody(ex, conn);
   }
-  std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
-  co_return co_await writeUpstream(ex, conn, bufs);
+  // The common bodyless request is written here rather than through writeUpstream(): one
+  // coroutine frame (an allocation) less per request. Same deadline and outcome mapping.
+  ex.watchdog.arm(upstreamTimeout(ex));
+  auto [ec, n] = co_await conn.transport.write(asio::buffer(scratch_));
+  ex.watchdog.disarm();
+  if (!ec) {
+    co_return Step::kOk;
+  }
+  co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
 }
 
 asio::awaitable<Forwarder::Step> Forwarder::sendContentLengthBody(Exchange& ex,
@@ -293,7 +300,12 @@ asio::awaitable<Forwarder::Step> Forwarder::readResponseHead(Exchange& ex,
       badResponse_ = true;
       co_return Step::kUpstreamFailed;
     }
-    boost::system::error_code ec = co_await readUpstream(ex, conn, conn.capacity);
+    // readUpstream(ex, conn, conn.capacity) written out: one coroutine frame less per request.
+    ex.watchdog.arm(upstreamTimeout(ex));
+    auto [ec, n] = co_await conn.transport.readSome(
+        asio::buffer(conn.buffer.get() + conn.end, conn.capacity - conn.end));
+    ex.watchdog.disarm();
+    conn.end += n;
     if (ec) {
       co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
     }

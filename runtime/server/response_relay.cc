@@ -44,12 +44,31 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
                            close);
   conn.begin += responseHeadLength_;  // the head views are not used past this point
   bool ok = false;
-  switch (response_.body) {
-    case http::BodyKind::kNone: {
-      std::array<asio::const_buffer, 1> bufs{asio::buffer(scratch_)};
-      ok = co_await writeClient(ex, bufs);
-      break;
+  // A bodyless response, or one whose whole Content-Length body came with the head (the common
+  // small response), is written right here in one write: relayLengthBody() and writeClient()
+  // would each add a coroutine frame (an allocation) per request for the same write.
+  std::size_t whole = 0;
+  bool inOneWrite = response_.body == http::BodyKind::kNone;
+  if (response_.body == http::BodyKind::kContentLength &&
+      response_.contentLength <= conn.buffered().size()) {
+    whole = static_cast<std::size_t>(response_.contentLength);
+    inOneWrite = true;
+  }
+  if (inOneWrite) {
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
+                                           asio::buffer(conn.buffered().data(), whole)};
+    ex.watchdog.arm(options_.idleTimeout);
+    auto [ec, n] = co_await ex.client.write(bufs);
+    ex.watchdog.disarm();
+    ok = !ec;
+    if (ok) {
+      conn.begin += whole;
+      completion_.bytesOut += whole;
     }
+  }
+  switch (inOneWrite ? http::BodyKind::kNone : response_.body) {
+    case http::BodyKind::kNone:
+      break;
     case http::BodyKind::kContentLength:
       ok = co_await relayLengthBody(ex, conn);
       break;
