@@ -164,7 +164,8 @@ for t in $TARGETS; do
     allocs="$(per "$(count "$OUT_DIR/$t.alloc.perf" 'probe_libc:(malloc|calloc|realloc|posix_memalign)$')" "$REQS")"
   fi
   if [[ $PROFILE == 1 && $t == gw* ]]; then
-    window "$t" prof perf record -q -F 2999 -g --call-graph dwarf,16384 -o "$OUT_DIR/$t.perf.data"
+    window "$t" prof perf record -q -F 4999 ${PROFILE_GRAPH:+-g --call-graph dwarf,16384} \
+      -o "$OUT_DIR/$t.perf.data"
   fi
   if [[ $ALLOCS == 1 && $PROFILE == 1 && $t == gw* ]]; then  # who allocates: perf report -i
     window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
