@@ -1,5 +1,7 @@
-// Match latency for 10 .. 100 000 routes: the decision tree walked by the interpreter, and a
-// naive linear scan of the same routes in specificity order (the "Envoy-like" baseline).
+// Match latency for 10 .. 100 000 routes: the JIT's matcher (the compiled decision tree up to
+// 128 nodes, native::RouteTable above, see codegen::compilesMatchTree), the decision tree walked
+// by the interpreter, and a naive linear scan of the same routes in specificity order (the
+// "Envoy-like" baseline).
 // Add a back end: extend Backend and matchOnce(), and register it in the loop at the bottom.
 #include <benchmark/benchmark.h>
 
@@ -9,17 +11,19 @@
 #include "bench/match/route_gen.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/interp/linear_matcher.h"
+#include "compiler/jit/native_policy.h"
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
 #include "compiler/policy/request_builder.h"
 
 namespace {
 
-enum class Backend { Interpreter, Linear };
+enum class Backend { Jit, Interpreter, Linear };
 
 struct Fixture {
   std::shared_ptr<gw::policy::CompiledPolicy> policy;
   std::unique_ptr<gw::interp::LinearMatcher> linear;
+  std::shared_ptr<gw::jit::NativeCode> native;
 };
 
 Fixture& fixture(uint32_t routes) {
@@ -38,6 +42,9 @@ Fixture& fixture(uint32_t routes) {
     std::abort();
   }
   f.linear = std::make_unique<gw::interp::LinearMatcher>(f.policy->ir());
+  if (!gw::jit::jitCompile(f.policy, diags, &f.native)) {
+    std::abort();
+  }
   return cache.emplace(routes, std::move(f)).first->second;
 }
 
@@ -53,12 +60,15 @@ void runMatch(benchmark::State& state, Backend backend, bool templated) {
   gw_eval_ctx ctx = f.policy->makeContext(scratch, sizeof scratch);
   gw_match_result out{};
   for (auto _ : state) {
-    if (backend == Backend::Interpreter) {
-      gw::interp::matchTree(f.policy->ir(), req, ctx, out);
-    } else {
-      f.linear->match(req, ctx, out);
+    switch (backend) {
+      case Backend::Jit: f.native->runMatch(req, ctx, out); break;
+      case Backend::Interpreter: gw::interp::matchTree(f.policy->ir(), req, ctx, out); break;
+      case Backend::Linear: f.linear->match(req, ctx, out); break;
     }
     benchmark::DoNotOptimize(out);
+  }
+  if (backend == Backend::Jit) {
+    state.counters["compiled_tree"] = f.native->match() != nullptr ? 1 : 0;
   }
   if (out.status != 0) {
     state.SkipWithError("the benchmark request did not match a route");
@@ -67,7 +77,8 @@ void runMatch(benchmark::State& state, Backend backend, bool templated) {
 
 void registerAll() {
   struct Named { const char* name; Backend backend; };
-  const Named backends[] = {{"interp", Backend::Interpreter}, {"linear", Backend::Linear}};
+  const Named backends[] = {
+      {"jit", Backend::Jit}, {"interp", Backend::Interpreter}, {"linear", Backend::Linear}};
   for (const Named& nb : backends) {
     for (bool templated : {false, true}) {
       std::string name = std::string("match/") + nb.name + (templated ? "/templated" : "/static");

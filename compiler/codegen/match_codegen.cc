@@ -11,7 +11,7 @@ namespace gw::codegen {
 
 namespace {
 
-constexpr uint32_t kMaxDepth = 128;  // interp/match_walk.cc kMaxSegments
+constexpr uint32_t kMaxDepth = 128;  // native::kMaxWalkSegments (stdlib/native/route_walk.h)
 constexpr uint32_t kAllMethods = (1u << GW_METHOD_COUNT) - 1;
 
 /// The arguments every node function receives.

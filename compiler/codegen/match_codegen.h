@@ -9,7 +9,8 @@
 // inline: host (memcmp against the pool string, suffix for wildcards), method bit mask, then a
 // call to the condition function with ctx->params pointing at the captures. A second family of
 // functions walks the all-literal chain for prefix candidates, deepest first. The order and every
-// edge case mirror interp/match_walk.cc (the differential tests hold them to it).
+// edge case mirror native::RouteWalk (stdlib/native/route_walk.h); the differential tests hold
+// them to it.
 #include "compiler/codegen/codegen_context.h"
 #include "compiler/codegen/match_mode.h"
 #include "llvm/Support/Error.h"

@@ -6,10 +6,13 @@
 // node budget (codegen::compilesMatchTree) the back end compiles only the per-route programs and
 // matches through this table instead: one open-addressing hash table keyed by (parent node,
 // segment bytes) replaces every node's literal fan-out, so a segment costs one hash and one
-// probe whatever the number of routes. The walk order, the limits (128 segments,
-// GW_MAX_PARAMS captures), the candidate tests and the 404/405 decision are exactly those of
-// the reference interpreter (compiler/interp/match_walk.cc, order in compiler/ir/match_tree.h);
-// the differential tests hold the two to the same answers.
+// probe whatever the number of routes. The walk is native::RouteWalk (route_walk.h), the same
+// code the reference interpreter runs over ir::MatchTree; only the child lookup differs.
+//
+// Layout, for the match path: a slot holds the first 16 bytes of its segment inline (zero
+// padded) with the parent, child and length, so a probe compares two words and never touches the
+// byte pool unless the segment is longer than 16 bytes. Each path segment's hash and inline words
+// are computed once, when the walk splits it, and serve every lookup at that depth.
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -18,13 +21,14 @@
 #include <vector>
 
 #include "gw/abi.h"
+#include "stdlib/native/route_walk.h"
 
 namespace gw::native {
 
 class RouteTable {
  public:
   /// Host kinds, as ir::HostKind.
-  enum class Host : uint8_t { Any, Exact, Wildcard };
+  using Host = WalkHost;
 
   /// A candidate's condition: the policy's Bool function `fn` (native or interpreted).
   using CondFn = int32_t (*)(const void* self, uint32_t fn, const gw_request*, gw_eval_ctx*);
@@ -39,7 +43,7 @@ class RouteTable {
   /// Builds the hash index; call once, after every edge.
   void finish();
 
-  /// Matches `req` (the interpreter's walk); conditions run through `cond(self, fn, ...)` with
+  /// Matches `req` (native::RouteWalk); conditions run through `cond(self, fn, ...)` with
   /// ctx->params set to the captures and restored afterwards.
   void match(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
              const void* self) const;
@@ -49,10 +53,17 @@ class RouteTable {
   size_t memoryBytes() const;
 
  private:
-  struct Node {
-    int32_t paramChild;
-    uint32_t termFirst, termCount, prefFirst, prefCount;
+  /// A path segment as the table looks it up: its first 16 bytes as two zero-padded words and
+  /// a hash of all its bytes (independent of the parent node).
+  struct Segment {
+    const char* ptr;
+    size_t len;
+    uint64_t w0, w1;
+    uint64_t hash;
   };
+  /// Fills `out` for the segment [ptr, ptr + len) (the walk's split and the table's build).
+  static void segment(Segment& out, const char* ptr, size_t len);
+
   struct Cand {
     uint32_t route;
     Host kind;
@@ -60,20 +71,22 @@ class RouteTable {
     uint32_t methodMask;       // 0 = any
     int32_t cond;
   };
-  struct Edge {
-    uint64_t hash;
+  struct Slot {
+    uint64_t w0, w1;    // the segment's first 16 bytes
     uint32_t parent, child;
-    uint32_t at, len;  // the segment, into bytes_
+    uint32_t len;       // kEmptySlot: free
+    uint32_t at;        // the whole segment, into bytes_ (read when len > 16)
   };
-  friend class RouteWalk;
+  struct Edge {
+    uint32_t parent, child;
+    uint32_t at, len;
+  };
+  friend class TableTree;
 
-  int32_t child(uint32_t parent, std::string_view seg) const;
-  static uint64_t hashOf(uint32_t parent, std::string_view seg);
-
-  std::vector<Node> nodes_;
+  std::vector<WalkNode> nodes_;
   std::vector<Cand> cands_;
-  std::vector<Edge> edges_;  // build list; slots_ after finish()
-  std::vector<Edge> slots_;  // open addressing, linear probing; len == UINT32_MAX: empty
+  std::vector<Edge> edges_;  // build list, dropped by finish()
+  std::vector<Slot> slots_;  // open addressing, linear probing, load <= 1/2
   uint64_t mask_ = 0;
   std::string bytes_;
 };

@@ -19,6 +19,10 @@ class Subjects {
                                          bool* frontEndRejected);
   /// Empty when every back end agrees on `req`, else a description of the first difference.
   std::string compare(const GenRequest& req) const;
+  /// The number of nodes of the policy's decision tree.
+  size_t treeNodes() const { return interp_->ir().matcher.nodes.size(); }
+  /// Whether the JIT matches through native::RouteTable (the tree was too large to compile).
+  bool jitUsesRouteTable() const { return native_->match() == nullptr; }
 
  private:
   std::shared_ptr<const policy::CompiledPolicy> interp_;

@@ -1,12 +1,18 @@
 #include "tests/differential/policy_gen.h"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 namespace gw::difftest {
 
 namespace {
 
-const char* const kSegments[] = {"v1", "v2", "users", "orders", "a", "ab", "abc", "me", "items", "x"};
+// Short segments, and long ones sharing prefixes: the route table holds 16 bytes of a segment
+// inline and hashes the rest, the compiled tree compares shared runs with one memcmp.
+const char* const kSegments[] = {"v1", "v2", "users", "orders", "a", "ab", "abc", "me", "items", "x",
+                                 "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq",
+                                 "abcdefghijklmnopqrstuvwxyz012345", "abcdefghijklmnopqrstuvwxyz012346"};
 const char* const kHosts[] = {"api.example.com", "example.com", "a.example.com", "other.org"};
 const char* const kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
 const char* const kValues[] = {"v1", "admin", "acme", "", "a", "7", "u1"};
@@ -91,13 +97,12 @@ std::string PolicyGen::repeatedAuthorize(bool hasParam) {
   return text;
 }
 
-std::string PolicyGen::route(int index) {
-  bool hasParam = false;
+std::string PolicyGen::matchBlock(bool* hasParam) {
   std::string m = "  match {\n";
   switch (next(4)) {
-    case 0: m += "    path \"" + path(false, &hasParam) + "\"\n"; break;
-    case 1: m += "    path \"" + path(true, &hasParam) + "\"\n"; break;
-    case 2: m += "    path prefix \"" + path(false, &hasParam) + "\"\n"; break;
+    case 0: m += "    path \"" + path(false, hasParam) + "\"\n"; break;
+    case 1: m += "    path \"" + path(true, hasParam) + "\"\n"; break;
+    case 2: m += "    path prefix \"" + path(false, hasParam) + "\"\n"; break;
     default: break;  // no path: every path
   }
   if (next(3) == 0) {
@@ -108,7 +113,18 @@ std::string PolicyGen::route(int index) {
     m += std::string("    method [") + kMethods[next(3)] + ", " + kMethods[3 + next(4)] + "]\n";
   }
   if (next(3) == 0) {
-    m += "    when " + expr(2, hasParam) + "\n";
+    m += "    when " + expr(2, *hasParam) + "\n";
+  }
+  return m;
+}
+
+std::string PolicyGen::route(int index, std::set<std::string>* seenMatchers) {
+  bool hasParam = false;
+  std::string m = matchBlock(&hasParam);
+  // Equal match blocks are identical matchers (E0302); redraw, a bounded number of times.
+  for (int tries = 0; seenMatchers && !seenMatchers->insert(m).second && tries < 50; ++tries) {
+    hasParam = false;
+    m = matchBlock(&hasParam);
   }
   m += "  }\n";
   std::string r = "route r" + std::to_string(index) + " {\n" + m;
@@ -122,12 +138,13 @@ std::string PolicyGen::route(int index) {
   return r + "  forward u\n}\n";
 }
 
-std::string PolicyGen::policy(int routes) {
+std::string PolicyGen::policy(int routes, bool distinctMatchers) {
+  std::set<std::string> seen;
   std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\n"
                   "auth k api_key {\n  header \"X-API-Key\"\n  keys file \"keys.csv\"\n}\n";
   authorizeBlocks_.clear();
   for (int i = 0; i < routes; ++i) {
-    s += route(i);
+    s += route(i, distinctMatchers ? &seen : nullptr);
   }
   return s;
 }

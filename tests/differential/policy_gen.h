@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,9 @@ class PolicyGen {
   explicit PolicyGen(uint64_t seed) : rng_(seed) {}
   /// Draws every choice from `data` (the fuzzer's input) instead of a PRNG; 0 once exhausted.
   PolicyGen(const uint8_t* data, size_t size) : data_(data), size_(size), fromBytes_(true) {}
-  /// A policy of about `routes` routes (source text).
-  std::string policy(int routes);
+  /// A policy of `routes` routes (source text). `distinctMatchers` redraws a route whose match
+  /// block repeats an earlier one (large policies would otherwise always hit E0302).
+  std::string policy(int routes, bool distinctMatchers = false);
   /// A request aimed at the vocabulary the policies use.
   std::unique_ptr<GenRequest> request();
 
@@ -51,7 +53,8 @@ class PolicyGen {
   std::string path(bool templ, bool* hasParam);
   std::string expr(int depth, bool hasParam);
   std::string atom(bool hasParam);
-  std::string route(int index);
+  std::string matchBlock(bool* hasParam);
+  std::string route(int index, std::set<std::string>* seenMatchers);
   std::string authorize(bool hasParam);
   std::string repeatedAuthorize(bool hasParam);
 

@@ -1,0 +1,250 @@
+#pragma once
+// The route-matching walk: the one implementation of the matching semantics that is not
+// generated code. The reference interpreter (compiler/interp/match_walk.cc, over ir::MatchTree)
+// and the table matcher of large policies (route_table.cc, over native::RouteTable) both
+// instantiate RouteWalk with their own tree representation, so the two cannot drift; the
+// compiled matcher (codegen/match_codegen.cc) is held to the same answers by the differential
+// tests. The order is documented in compiler/ir/match_tree.h:
+//   1. depth-first from the root over the path's segments, literal child before `{param}` child;
+//      at the node reached when the path is consumed, its terminal candidates;
+//   2. else the prefix candidates of the nodes on the all-literal walk, deepest first;
+//   3. else 405 with the union of the method masks of the candidates whose path and host
+//      matched, if any did, or 404.
+// At most kMaxWalkSegments segments are looked at (deeper paths can only match prefix routes
+// that deep) and at most GW_MAX_PARAMS params are captured.
+//
+// The segments are split lazily, each once, as the walk first reaches its depth, so a long path
+// under a shallow tree is not scanned past the deepest node.
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "gw/abi.h"
+
+namespace gw::native {
+
+constexpr size_t kMaxWalkSegments = 128;
+
+/// Host kinds of a candidate, as ir::HostKind.
+enum class WalkHost : uint8_t { Any, Exact, Wildcard };
+
+/// A tree node as the walk reads it.
+struct WalkNode {
+  int32_t paramChild;  // -1: none
+  uint32_t termFirst, termCount;
+  uint32_t prefFirst, prefCount;
+};
+
+/// A candidate as the walk reads it: `host` is the lower-case host (Exact) or the suffix with
+/// its dot (Wildcard); methodMask 0 = any method; cond = the Bool function index or -1.
+struct WalkCandidate {
+  uint32_t route;
+  WalkHost kind;
+  const char* host;
+  uint32_t hostLen;
+  uint32_t methodMask;
+  int32_t cond;
+};
+
+/// One match over `Tree`, which provides:
+///   using Segment = ...;  a key built once per path segment, with `ptr` and `len` members;
+///   static void segment(Segment& out, const char* ptr, size_t len);  // builds in place
+///   size_t nodeCount() const;
+///   WalkNode node(uint32_t i) const;
+///   int32_t literalChild(uint32_t node, const Segment& seg) const;  // -1: none
+///   WalkCandidate candidate(uint32_t i) const;
+///   bool condition(uint32_t fn, const gw_request&, gw_eval_ctx&) const;
+/// Stack only, no allocation; one instance per match.
+template <class Tree>
+class RouteWalk {
+ public:
+  using Segment = typename Tree::Segment;
+
+  /// `t` is copied: trees are views of a few pointers (one indirection less per lookup).
+  RouteWalk(const Tree& t, const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out)
+      : t_(t), req_(req), ctx_(ctx), out_(out) {}
+
+  void run();
+
+ private:
+  bool hasSegment(size_t depth);
+  static size_t segmentLength(const char* p, size_t left);
+  bool dfs(uint32_t node, size_t depth);
+  bool tryRange(uint32_t first, uint32_t count);
+  bool hostMatches(const WalkCandidate& c) const;
+  void notFound();
+
+  const Tree t_;
+  const gw_request& req_;
+  gw_eval_ctx& ctx_;
+  gw_match_result& out_;
+  // Not zero-filled: only segs_[0 .. split_) are ever read.
+  Segment segs_[kMaxWalkSegments];
+  size_t split_ = 0;  // segments split so far
+  size_t pos_ = 0;    // where the next segment starts in the path
+  bool more_ = false;  // whether the path has a segment at depth split_
+  uint32_t chain_[kMaxWalkSegments + 1];  // the all-literal walk's nodes, recorded by dfs
+  size_t chainLen_ = 0;
+  gw_param caps_[GW_MAX_PARAMS];
+  uint32_t capCount_ = 0;
+  bool pathHost_ = false;
+  bool methodOk_ = false;
+  uint32_t allow_ = 0;
+};
+
+template <class Tree>
+bool RouteWalk<Tree>::hasSegment(size_t depth) {
+  if (depth < split_) {
+    return true;
+  }
+  if (!more_) {
+    return false;
+  }
+  if (depth >= kMaxWalkSegments) {
+    return true;  // it exists; the walk stops here without reading it
+  }
+  // depth == split_: "/a/b" -> "a", "b"; "/a/" -> "a", "" (a trailing '/' is a last, empty
+  // segment); "/" and "" -> none.
+  const char* start = req_.path.ptr + pos_;
+  size_t left = req_.path.len - pos_;
+  size_t len = segmentLength(start, left);
+  Tree::segment(segs_[split_++], start, len);
+  pos_ += len + 1;
+  more_ = len < left;
+  return true;
+}
+
+template <class Tree>
+size_t RouteWalk<Tree>::segmentLength(const char* p, size_t left) {
+  // Eight bytes at a time (segments are short; a libc memchr call costs more than the scan):
+  // the lowest byte of `w ^ "////////"` that is zero is the first '/'.
+  constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
+  constexpr uint64_t kLow = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= left; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t x = w ^ kSlashes;
+    uint64_t zero = (x - kLow) & ~x & kHigh;
+    if (zero != 0) {
+      return i + static_cast<size_t>(__builtin_ctzll(zero)) / 8;
+    }
+  }
+  while (i < left && p[i] != '/') {
+    ++i;
+  }
+  return i;
+}
+
+template <class Tree>
+bool RouteWalk<Tree>::hostMatches(const WalkCandidate& c) const {
+  if (c.kind == WalkHost::Any) {
+    return true;
+  }
+  if (c.kind == WalkHost::Exact) {
+    return req_.host.len == c.hostLen && std::memcmp(req_.host.ptr, c.host, c.hostLen) == 0;
+  }
+  return req_.host.len > c.hostLen &&
+         std::memcmp(req_.host.ptr + (req_.host.len - c.hostLen), c.host, c.hostLen) == 0;
+}
+
+template <class Tree>
+bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
+  constexpr uint32_t kAllMethods = (1u << GW_METHOD_COUNT) - 1;
+  for (uint32_t i = first; i < first + count; ++i) {
+    WalkCandidate c = t_.candidate(i);
+    if (!hostMatches(c)) {
+      continue;
+    }
+    pathHost_ = true;
+    uint32_t mask = c.methodMask == 0 ? kAllMethods : c.methodMask;
+    allow_ |= mask;
+    if (req_.method_id >= GW_METHOD_COUNT || ((mask >> req_.method_id) & 1u) == 0) {
+      continue;
+    }
+    methodOk_ = true;
+    if (c.cond >= 0) {
+      const gw_param* savedParams = ctx_.params;
+      uint32_t savedCount = ctx_.param_count;
+      ctx_.params = caps_;
+      ctx_.param_count = capCount_;
+      bool ok = t_.condition(static_cast<uint32_t>(c.cond), req_, ctx_);
+      ctx_.params = savedParams;
+      ctx_.param_count = savedCount;
+      if (!ok) {
+        continue;
+      }
+    }
+    out_.route = static_cast<int32_t>(c.route);
+    out_.status = 0;
+    out_.allow_methods = 0;
+    out_.param_count = capCount_;
+    std::memcpy(out_.params, caps_, sizeof(gw_param) * capCount_);
+    return true;
+  }
+  return false;
+}
+
+template <class Tree>
+bool RouteWalk<Tree>::dfs(uint32_t node, size_t depth) {
+  WalkNode n = t_.node(node);
+  if (capCount_ == 0) {
+    // No param taken yet: this node is on the all-literal walk (step 2's chain).
+    chain_[depth] = node;
+    chainLen_ = depth + 1;
+  }
+  if (!hasSegment(depth)) {
+    return n.termCount > 0 && tryRange(n.termFirst, n.termCount);
+  }
+  if (depth >= kMaxWalkSegments) {
+    return false;
+  }
+  const Segment& seg = segs_[depth];
+  int32_t lit = t_.literalChild(node, seg);
+  if (lit >= 0 && dfs(static_cast<uint32_t>(lit), depth + 1)) {
+    return true;
+  }
+  if (n.paramChild >= 0 && seg.len > 0 && capCount_ < GW_MAX_PARAMS) {
+    caps_[capCount_] = gw_param{capCount_, 0, gw_str{seg.ptr, seg.len}};
+    ++capCount_;
+    bool found = dfs(static_cast<uint32_t>(n.paramChild), depth + 1);
+    --capCount_;
+    return found;
+  }
+  return false;
+}
+
+template <class Tree>
+void RouteWalk<Tree>::notFound() {
+  out_.route = -1;
+  out_.param_count = 0;
+  out_.status = pathHost_ && !methodOk_ ? 405 : 404;
+  out_.allow_methods = out_.status == 405 ? allow_ : 0;
+}
+
+template <class Tree>
+void RouteWalk<Tree>::run() {
+  std::string_view path(req_.path.ptr, req_.path.len);
+  more_ = !(path.empty() || path == "/");
+  pos_ = !path.empty() && path.front() == '/' ? 1 : 0;
+  if (t_.nodeCount() == 0) {
+    notFound();
+    return;
+  }
+  if (dfs(0, 0)) {
+    return;
+  }
+  // The literal walk below the last chain node failed or the path ended there: its nodes, deepest
+  // first, offer their prefix candidates (no params captured).
+  capCount_ = 0;
+  for (size_t i = chainLen_; i-- > 0;) {
+    WalkNode n = t_.node(chain_[i]);
+    if (n.prefCount > 0 && tryRange(n.prefFirst, n.prefCount)) {
+      return;
+    }
+  }
+  notFound();
+}
+
+}  // namespace gw::native
