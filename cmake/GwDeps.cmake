@@ -18,7 +18,12 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET GLOBAL re2)
 # Boost.Asio/Beast are header-only; one target so flags stay in one place.
 add_library(gw_boost INTERFACE)
 target_link_libraries(gw_boost INTERFACE Boost::headers Threads::Threads)
-target_compile_definitions(gw_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE)
+# The recycling cache keeps freed coroutine frames per thread for reuse; Asio's default (2) is
+# smaller than the frames one proxied request has alive at once, so most frames went back to
+# malloc (bench/RESULTS.md, "Per-request cost next to nginx"). It sizes Asio's per-thread state:
+# every target that includes Asio gets it from here, so all agree.
+target_compile_definitions(gw_boost INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE
+  BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE=16)
 
 # LLVM 19: the shared libLLVM (fast links on 2 cores), found through llvm-config.
 find_program(LLVM_CONFIG NAMES llvm-config-19 llvm-config PATHS /usr/lib/llvm-19/bin NO_DEFAULT_PATH)
