@@ -25,7 +25,8 @@
 namespace gw::aot {
 
 // Version 2: the runtime settings in TABLES are binary field lists (version 1 carried JSON).
-inline constexpr uint32_t kGwoFormatVersion = 2;
+// Version 3: routes carry `aggregate` parts and `body json` set values.
+inline constexpr uint32_t kGwoFormatVersion = 3;
 inline constexpr size_t kGwoHeaderSize = 56;
 inline constexpr size_t kGwoChecksumSize = 32;
 

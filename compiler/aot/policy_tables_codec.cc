@@ -39,10 +39,14 @@ template <typename A> void fields(A& a, policy::HeaderOp& h) { a(h.remove); a(h.
 template <typename A> void fields(A& a, policy::RuleInfo& r) { a(r.deny); a(r.cond); a(r.text); }
 template <typename A> void fields(A& a, policy::PolicyPlan& p) { a(p.name); a(p.rules); }
 template <typename A> void fields(A& a, policy::RouteLimit& l) { a(l.name); a(l.key); }
+template <typename A> void fields(A& a, policy::PathPiece& p) { a(p.text); a(p.value); a(p.query); }
+template <typename A> void fields(A& a, policy::AggregatePart& p) { a(p.field); a(p.upstream); a(p.path); }
+template <typename A> void fields(A& a, policy::JsonSetValue& v) { a(v.kind); a(v.value); }
 template <typename A> void fields(A& a, policy::Route& r) {
   a(r.name); a(r.paramNames); a(r.authProviders); a(r.authOptional); a(r.hasAuthorize);
   a(r.authz); a(r.limits); a(r.targets); a(r.forwardKey); a(r.requestHeaders);
-  a(r.responseHeaders); a(r.rewritePath); a(r.timeoutUs); a(r.maxBody);
+  a(r.responseHeaders); a(r.rewritePath); a(r.timeoutUs); a(r.maxBody); a(r.aggregate);
+  a(r.requestJsonSets); a(r.responseJsonSets);
 }
 template <typename A> void fields(A& a, policy::AuthProvider& p) { a(p.name); a(p.kind); }
 template <typename A> void fields(A& a, policy::LimitDecl& l) {
@@ -101,6 +105,10 @@ bool validate(const ir::Program& p, const std::vector<policy::Route>& routes, st
     for (const auto& l : r.limits) ok = ok && fnOk(l.key);
     for (const auto& h : r.requestHeaders) ok = ok && fnOk(h.value);
     for (const auto& h : r.responseHeaders) ok = ok && fnOk(h.value);
+    for (const auto& part : r.aggregate) for (const auto& piece : part.path) ok = ok && fnOk(piece.value);
+    for (const auto* sets : {&r.requestJsonSets, &r.responseJsonSets}) {
+      for (const auto& v : *sets) ok = ok && fnOk(v.value) && v.kind <= policy::JsonSetValue::Kind::kBool;
+    }
     if (!ok) return (*why = "route `" + r.name + "` refers to a missing program"), false;
   }
   return true;

@@ -5,6 +5,7 @@
 #include "compiler/ir/lower_expr.h"
 #include "compiler/ir/match_build.h"
 #include "compiler/parse/loader.h"
+#include "compiler/policy/route_values.h"
 #include "compiler/sema/sema.h"
 
 namespace gw::policy {
@@ -82,8 +83,9 @@ class Builder {
   Route route(uint32_t index, const ast::Route& r);
   void rules(PolicyPlan& plan, const std::vector<ast::Rule>& rules, const std::string& prefix,
              uint32_t route);
-  void transforms(std::vector<HeaderOp>& out, const std::vector<ast::Transform>& ts,
-                  const std::string& prefix, uint32_t route, Route& rt);
+  void transforms(std::vector<HeaderOp>& out, std::vector<JsonSetValue>& sets,
+                  const std::vector<ast::Transform>& ts, const std::string& prefix,
+                  uint32_t route, Route& rt);
 
   const ast::Program& program_;
   const SourceManager& sources_;
@@ -122,8 +124,9 @@ void Builder::rules(PolicyPlan& plan, const std::vector<ast::Rule>& rs, const st
   }
 }
 
-void Builder::transforms(std::vector<HeaderOp>& out, const std::vector<ast::Transform>& ts,
-                         const std::string& prefix, uint32_t route, Route& rt) {
+void Builder::transforms(std::vector<HeaderOp>& out, std::vector<JsonSetValue>& sets,
+                         const std::vector<ast::Transform>& ts, const std::string& prefix,
+                         uint32_t route, Route& rt) {
   for (size_t i = 0; i < ts.size(); ++i) {
     const ast::Transform& t = ts[i];
     using K = ast::Transform::Kind;
@@ -138,6 +141,13 @@ void Builder::transforms(std::vector<HeaderOp>& out, const std::vector<ast::Tran
       out.push_back(HeaderOp{true, t.a->str, -1});
     } else if (t.kind == K::RewritePath && t.a && t.b) {
       rt.rewritePath = std::make_pair(t.a->str, t.b->str);
+    } else if (t.kind == K::BodyJson) {
+      for (const ast::JsonOp& op : t.jsonOps) {
+        if (op.kind != ast::JsonOp::Kind::Set) continue;
+        std::string name = prefix + ".json.set" + std::to_string(sets.size());
+        sets.push_back(lowerJsonSet(lower_, op, name, static_cast<int32_t>(route),
+                                    ir_.routes[route].paramNames));
+      }
     }
   }
 }
@@ -190,8 +200,15 @@ Route Builder::route(uint32_t index, const ast::Route& r) {
                                             *r.forward->by, static_cast<int32_t>(index), params);
     }
   }
-  transforms(rt.requestHeaders, r.request, prefix + ".request", index, rt);
-  transforms(rt.responseHeaders, r.response, prefix + ".response", index, rt);
+  for (const ast::AggregatePart& part : r.aggregate) {
+    rt.aggregate.push_back(AggregatePart{
+        part.field.text, part.upstream.text,
+        lowerPartPath(lower_, part, prefix + ".aggregate." + part.field.text,
+                      static_cast<int32_t>(index), params)});
+  }
+  transforms(rt.requestHeaders, rt.requestJsonSets, r.request, prefix + ".request", index, rt);
+  transforms(rt.responseHeaders, rt.responseJsonSets, r.response, prefix + ".response", index,
+             rt);
   if (r.timeout) rt.timeoutUs = r.timeout->i;
   if (r.maxBody) rt.maxBody = r.maxBody->i;
   return rt;

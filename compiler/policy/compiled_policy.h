@@ -45,6 +45,31 @@ struct RouteLimit {
   int32_t key = -1;  // Str Function computing this route's key for the limit
 };
 
+/// One piece of an `aggregate` part's path template: literal text, or (value >= 0) a Str
+/// Function (role PartPath) whose result the runtime inserts percent-encoded — as a path segment
+/// before the template's `?`, as a query value after it (`query`).
+struct PathPiece {
+  std::string text;
+  int32_t value = -1;
+  bool query = false;
+};
+
+/// `FIELD = UPSTREAM "PATH"` of a route's `aggregate` block.
+struct AggregatePart {
+  std::string field;
+  std::string upstream;
+  std::vector<PathPiece> path;
+};
+
+/// The value of one `set "P" = E` of a `body json` block: its program (role BodyValue; Bool for
+/// kBool, Str otherwise) and the JSON type written, decided by the expression's static type:
+/// bool -> true/false, int -> number, everything else (string, ip, method, claim) -> string.
+struct JsonSetValue {
+  enum class Kind : uint8_t { kString, kNumber, kBool };
+  Kind kind = Kind::kString;
+  int32_t value = -1;
+};
+
 struct Route {
   std::string name;
   std::vector<std::string> paramNames;
@@ -59,6 +84,9 @@ struct Route {
   std::optional<std::pair<std::string, std::string>> rewritePath;
   int64_t timeoutUs = 0;  // 0: the upstream's default
   int64_t maxBody = 0;    // 0: the gateway default
+  std::vector<AggregatePart> aggregate;  // non-empty: the route fans out instead of forwarding
+  /// One per `set` of the request / response `body json` edits, in source order.
+  std::vector<JsonSetValue> requestJsonSets, responseJsonSets;
 };
 
 struct AuthProvider {

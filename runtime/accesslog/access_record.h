@@ -60,6 +60,9 @@ struct AccessRecord {
   Outcome decision = Outcome::kAllow;
   std::string_view rule;  ///< the deciding rule/limit/provider when not allowed, else empty
   std::string_view subject;  ///< the authenticated principal (`sub`, API key name), else empty
+  /// An aggregate route's sub-requests: a JSON array, already rendered, written as `parts`
+  /// when not empty (runtime/gateway/aggregate_body.h).
+  std::string_view partsJson;
 };
 
 }  // namespace gw::accesslog

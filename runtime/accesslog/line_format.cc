@@ -96,6 +96,10 @@ void formatLine(const AccessRecord& r, TimeCache& time, std::string& out) {
   out += '"';
   field(out, ",\"rule\":", r.rule, 512);
   field(out, ",\"subject\":", r.subject, 256);
+  if (!r.partsJson.empty()) {
+    out += ",\"parts\":";
+    out += r.partsJson;  // rendered with every string escaped (appendPartLog)
+  }
   out += "}\n";
 }
 

@@ -49,12 +49,14 @@ void ResponseReader::feedHead(std::string_view bytes) {
 
 void ResponseReader::startBody(const http::ResponseHead& head, std::string_view rest) {
   response_.status = head.status;
+  keepAlive_ = head.keepAlive && head.body != http::BodyKind::kUntilClose;
   if (const http::Header* cc = http::findHeader(head.headers, "cache-control")) {
     response_.maxAgeSeconds = parseCacheControlMaxAge(cc->value);
   }
   switch (head.body) {
     case http::BodyKind::kNone:
       state_ = State::kDone;
+      extra_ = !rest.empty();
       return;
     case http::BodyKind::kContentLength:
       if (head.contentLength > maxBodyBytes_) {
@@ -89,6 +91,7 @@ void ResponseReader::appendBody(std::string_view data) {
 void ResponseReader::feedBody(std::string_view bytes) {
   if (state_ == State::kLength) {
     const std::size_t take = std::min<std::uint64_t>(bytes.size(), remaining_);
+    extra_ = take < bytes.size();
     response_.body.append(bytes.substr(0, take));
     remaining_ -= take;
     if (remaining_ == 0) {
@@ -109,6 +112,7 @@ void ResponseReader::feedBody(std::string_view bytes) {
       appendBody(r.data);
     } else if (r.status == http::ChunkStatus::kDone) {
       state_ = State::kDone;
+      extra_ = !bytes.empty();
     } else {
       return;  // kNeedMore: everything consumed
     }

@@ -29,6 +29,11 @@ class ResponseReader {
   bool failed() const noexcept { return state_ == State::kFailed; }
   FetchError error() const noexcept { return error_; }
   const std::string& reason() const noexcept { return reason_; }
+  /// The status of the final response head once it was read (also after a kTooLarge failure).
+  int status() const noexcept { return response_.status; }
+  /// True when the response ended by its framing (length or chunks), the upstream allows
+  /// keep-alive and sent nothing after it: the connection may carry another request.
+  bool reusable() const noexcept { return state_ == State::kDone && keepAlive_ && !extra_; }
 
   /// The completed response (status, body, max-age); call once, after done() && !failed().
   FetchResponse take() { return std::move(response_); }
@@ -48,6 +53,8 @@ class ResponseReader {
   std::string head_;
   std::uint64_t remaining_ = 0;
   State state_ = State::kHead;
+  bool keepAlive_ = false;  ///< the head allows reuse and the body is not close-delimited
+  bool extra_ = false;      ///< bytes arrived after the end of the response
   FetchError error_ = FetchError::kNone;
   std::string reason_;
   FetchResponse response_;

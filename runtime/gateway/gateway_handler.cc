@@ -9,6 +9,8 @@
 
 #include "runtime/balance/key_hash.h"
 #include "runtime/gateway/auth_providers.h"
+#include "runtime/gateway/handler_state.h"
+#include "runtime/gateway/json_set_values.h"
 #include "runtime/gateway/log.h"
 #include "runtime/limit/clock.h"
 #include "runtime/limit/decision_builder.h"
@@ -82,39 +84,6 @@ bool anyLimitApplies(const std::vector<AppliedLimit>& limits, Phase phase) {
 
 }  // namespace
 
-struct GatewayHandler::State final : server::RetryHook {
-  asio::awaitable<bool> retry(const server::RequestContext& req, const server::Completion& attempt,
-                              server::ForwardAction& action) override {
-    return owner->retryAttempt(*this, req, attempt, action);
-  }
-
-  GatewayHandler* owner = nullptr;
-  std::shared_ptr<const Generation> gen;
-  uint32_t attempts = 1;
-  uint64_t keyHash = 0;  // consistent_hash(E) of this request
-  balance::TriedSet tried;
-  int32_t route = -1;
-  int32_t upstream = -1;
-  int32_t server = -1;
-  resilience::Admission admission;
-  bool hasAdmission = false;
-  // The access log's decision and `rule` (views into the pinned generation or ruleText).
-  accesslog::Outcome outcome = accesslog::Outcome::kAllow;
-  std::string_view rule;
-  std::string ruleText;   // built rule values ("provider: reason"); keeps its capacity
-  int32_t deniedLimit = -1;  // the first limit that refused, index into Generation::limits
-  std::shared_ptr<const auth::Identity> identity;
-  std::vector<limit::Decision> decisions;  // per request: another request may run while we wait
-  struct RedisPending {
-    uint32_t limit = 0;     // index into Generation::limits
-    size_t decision = 0;    // slot in `decisions` the answer fills
-    std::string key;        // copied: the view is reused while this request waits
-  };
-  std::vector<RedisPending> redisPending;
-  size_t redisUsed = 0;     // live entries of redisPending (kept for their key capacity)
-  bool suspended = false;   // a limit awaited Redis: the worker's view may hold another request
-};
-
 struct GatewayHandler::WorkerUpstream {
   explicit WorkerUpstream(uint64_t seed) : rr(seed), random(seed), least(seed) {}
   balance::SmoothWeightedRoundRobin rr;
@@ -159,6 +128,7 @@ void GatewayHandler::releaseState(State* s) {
   s->decisions.clear();
   s->redisUsed = 0;
   s->suspended = false;
+  s->partsJson.clear();
   free_.push_back(s);
 }
 
@@ -351,6 +321,14 @@ void GatewayHandler::transforms(const server::RequestContext& req, server::Decis
     rewritePath(req.path, r.rewritePath->first, r.rewritePath->second, out.forward.path);
   }
   g.routes[route].transforms.configure(req, out.forward);
+  if (!r.requestJsonSets.empty()) {
+    evalJsonSets(p, r.requestJsonSets, view, ctx, st.requestJsonValues);
+    out.forward.requestJsonValues = st.requestJsonValues;
+  }
+  if (!r.responseJsonSets.empty()) {
+    evalJsonSets(p, r.responseJsonSets, view, ctx, st.responseJsonValues);
+    out.forward.responseJsonValues = st.responseJsonValues;
+  }
 }
 
 void GatewayHandler::syncBalancers(const Generation& g) {
@@ -634,6 +612,10 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
     co_return;
   }
   ctx.scratch_used = 0;
+  if (!p.routes()[route].aggregate.empty()) {
+    co_await aggregate(req, out, st, mr);
+    co_return;
+  }
   forwardTo(req, out, st, mr, ctx);
   co_return;
 }
@@ -666,6 +648,7 @@ void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decisi
   int64_t timeoutUs = r.timeoutUs > 0 ? r.timeoutUs : uc.timeoutUs;
   out.forward.timeout = server::Millis(timeoutUs / 1000);
   out.forward.connectTimeout = server::Millis(uc.connectTimeoutUs / 1000);
+  out.forward.idleTimeout = server::Millis(uc.idleTimeoutUs / 1000);
   out.forward.maxBody = static_cast<uint64_t>(r.maxBody);
   addLimitHeaders(st, out.forward.responseHeaders.set);
   if (uc.retry.enabled) {
@@ -740,6 +723,7 @@ void GatewayHandler::logRequest(const server::RequestContext& req, const State& 
                                                   : "upstream_failed";
   }
   if (st.identity) rec.subject = st.identity->subject;
+  rec.partsJson = st.partsJson;
   log_->append(lane_, rec);
 }
 

@@ -22,6 +22,8 @@
 #include "runtime/limit/decision.h"
 #include "runtime/limit/worker_redis.h"
 #include "runtime/server/handler.h"
+#include "runtime/server/upstream_pool.h"
+#include "runtime/transform/encoder.h"
 #include "runtime/stats/shard.h"
 
 namespace gw::gateway {
@@ -82,6 +84,22 @@ class GatewayHandler final : public server::Handler {
   void logRequest(const server::RequestContext& req, const State& st,
                   const server::Completion& done);
 
+  // `aggregate` routes (aggregate.cc, docs/aggregate.md).
+  struct Part;
+  /// Fans the route's parts out concurrently and answers with the combined object, or with
+  /// the error naming the first part that failed. `out` is a local response either way.
+  boost::asio::awaitable<void> aggregate(server::RequestContext& req, server::Decision& out,
+                                         State& st, const gw_match_result& mr);
+  /// Prepares part `i` (path, server, request head). False when it cannot be sent.
+  bool preparePart(const server::RequestContext& req, const server::Decision& out, State& st,
+                   const gw_match_result& mr, size_t i, Part& part);
+  /// One part's exchange, with the upstream's retries.
+  boost::asio::awaitable<void> runPart(Part& part);
+  /// The combined 200 answer (JSON edits, compression, header edits applied).
+  void answerAggregate(const server::RequestContext& req, server::Decision& out, State& st,
+                       std::vector<std::shared_ptr<Part>>& parts);
+  void finishPart(State& st, size_t i, Part& part);
+
   const PolicyStore& store_;
   accesslog::AccessLog* log_;
   stats::Shard& shard_;
@@ -99,6 +117,10 @@ class GatewayHandler final : public server::Handler {
   boost::asio::io_context* io_ = nullptr;      // this worker's loop (learnt from decide's executor)
   std::shared_ptr<const auth::Identity> claimsIdentity_;
   std::unique_ptr<native::ClaimsTable> claims_;
+  /// This worker's keep-alive connections for aggregate sub-requests (made on first use).
+  std::unique_ptr<server::UpstreamPool> partPool_;
+  std::string partPath_;  // scratch for a part's path
+  std::unique_ptr<transform::Encoder> partEncoder_;  // compresses combined bodies (`compress`)
 };
 
 }  // namespace gw::gateway

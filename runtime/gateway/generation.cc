@@ -155,6 +155,15 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
       }
       rr.targetUpstream.push_back(it->second);
     }
+    for (const policy::AggregatePart& part : r.aggregate) {
+      auto it = upstreamIndex.find(part.upstream);
+      if (it == upstreamIndex.end()) {
+        *error = "route `" + r.name + "`: aggregate part `" + part.field + "`: unknown upstream `" +
+                 part.upstream + "`";
+        return false;
+      }
+      rr.aggregate.emplace_back().upstream = it->second;
+    }
     for (const policy::HeaderOp& op : r.requestHeaders) {
       if (!op.remove) policyHeaders.push_back(op.name);
     }
@@ -243,6 +252,13 @@ std::shared_ptr<const Generation> Generation::build(
     return nullptr;
   }
   g->series = registerGenerationSeries(*shared.registry, g->policy());
+  for (size_t r = 0; r < g->routes.size(); ++r) {
+    const policy::Route& route = g->policy().routes()[r];
+    for (size_t i = 0; i < g->routes[r].aggregate.size(); ++i) {
+      registerPartSeries(*shared.registry, route.name, route.aggregate[i].field,
+                         g->routes[r].aggregate[i]);
+    }
+  }
   return g;
 }
 

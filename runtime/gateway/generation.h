@@ -12,6 +12,7 @@
 
 #include "compiler/policy/compiled_policy.h"
 #include "runtime/balance/maglev.h"
+#include "runtime/gateway/aggregate_plan.h"
 #include "runtime/gateway/auth_providers.h"
 #include "runtime/gateway/gateway_metrics.h"
 #include "runtime/gateway/header_rules.h"
@@ -71,6 +72,7 @@ struct RouteRuntime {
   std::vector<AppliedLimit> limits;
   std::vector<uint32_t> targetUpstream;  // per ForwardTarget, index into upstreams
   RouteTransforms transforms;            // `compress`, `body json`
+  std::vector<AggregatePartRuntime> aggregate;  // per `aggregate` part (empty: a forward route)
 };
 
 /// A trusted proxy network (IPv4 or IPv6).

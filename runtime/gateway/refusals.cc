@@ -18,19 +18,6 @@ std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& c) {
           "`health` checks of TLS upstream `" + u.name + "` (active checks speak plain HTTP)");
     }
   }
-  for (const policy::RouteConfig& r : c.routes) {
-    if (!r.aggregate.empty()) {
-      add(out, r.aggregate, "`aggregate` in route `" + r.name + "`");
-    }
-    for (const auto* ops : {&r.requestJson, &r.responseJson}) {
-      for (const policy::JsonOpConfig& op : *ops) {
-        if (op.op == "set") {
-          add(out, op.location, "`set` in `body json` of route `" + r.name +
-                                    "` (only `rename` and `remove` are implemented)");
-        }
-      }
-    }
-  }
   return out;
 }
 

@@ -9,7 +9,8 @@
 
 namespace gw::gateway {
 
-/// One line per unsupported use: "file:line:col: `aggregate` in route `dashboard` ...". Pure.
+/// One line per unsupported use: "file:line:col: `health` checks of TLS upstream `u` ...".
+/// Pure.
 std::vector<std::string> unsupportedConstructs(const policy::RuntimeConfig& config);
 
 }  // namespace gw::gateway

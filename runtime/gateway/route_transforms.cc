@@ -7,6 +7,7 @@ namespace {
 bool buildEdits(const std::vector<policy::JsonOpConfig>& ops, transform::JsonEdits& out,
                 std::string* error) {
   std::vector<transform::JsonOp> edits;
+  std::size_t sets = 0;
   for (const policy::JsonOpConfig& op : ops) {
     transform::JsonOp e;
     if (op.op == "rename") {
@@ -14,6 +15,9 @@ bool buildEdits(const std::vector<policy::JsonOpConfig>& ops, transform::JsonEdi
       e.to = transform::splitFieldPath(op.to);
     } else if (op.op == "remove") {
       e.kind = transform::JsonOp::Kind::kRemove;
+    } else if (op.op == "set") {
+      e.kind = transform::JsonOp::Kind::kSet;
+      e.slot = sets++;  // the k-th `set` takes the k-th value program of the route
     } else {
       *error = op.location + ": `" + op.op + "` in `body json` is not supported by the runtime";
       return false;

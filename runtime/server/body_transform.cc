@@ -96,7 +96,7 @@ asio::awaitable<Forwarder::Step> Forwarder::prepareRequestJson(Exchange& ex) {
   Step s = co_await readWholeRequestBody(ex, limit);
   if (s != Step::kOk) co_return s;
   requestBodyDone_ = true;
-  if (ex.action.requestJson->apply(bodyBuf_, requestBody_) ==
+  if (ex.action.requestJson->apply(bodyBuf_, requestBody_, ex.action.requestJsonValues) ==
       transform::JsonEditStatus::kInvalid) {
     co_return Step::kBadJson;
   }

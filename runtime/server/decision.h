@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,6 +91,7 @@ struct ForwardAction {
   HeaderEdits responseHeaders;
   Millis timeout{0};         ///< response timeout (head, and each body read); 0: default
   Millis connectTimeout{0};  ///< 0: default
+  Millis idleTimeout{0};     ///< how long its connection may idle in the pool; 0: the default
   std::uint64_t maxBody = 0;  ///< request body cap (413); 0: ServerOptions::defaultMaxBody
   ResponseHook* hook = nullptr;  ///< optional; must outlive the request
   RetryHook* retry = nullptr;    ///< optional; bodyless requests only; must outlive the request
@@ -104,6 +106,8 @@ struct ForwardAction {
   bool identityRefused = false;
   const transform::JsonEdits* requestJson = nullptr;
   const transform::JsonEdits* responseJson = nullptr;
+  /// The values of the edits' `set`s for this request (owned by the handler until onComplete).
+  std::span<const transform::JsonValue> requestJsonValues, responseJsonValues;
 };
 
 /// The policy hook's answer. One per session, reused across its requests.
@@ -126,7 +130,7 @@ struct Decision {
     forward.path.clear();
     forward.requestHeaders.clear();
     forward.responseHeaders.clear();
-    forward.timeout = forward.connectTimeout = Millis{0};
+    forward.timeout = forward.connectTimeout = forward.idleTimeout = Millis{0};
     forward.maxBody = 0;
     forward.hook = nullptr;
     forward.retry = nullptr;
@@ -135,6 +139,7 @@ struct Decision {
     forward.coding = transform::Coding::kIdentity;
     forward.identityRefused = false;
     forward.requestJson = forward.responseJson = nullptr;
+    forward.requestJsonValues = forward.responseJsonValues = {};
     handlerData = nullptr;
   }
   /// Convenience: answer `status` locally with the standard JSON error body.

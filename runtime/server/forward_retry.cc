@@ -27,6 +27,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
         break;
       }
       ex.watchdog.watchUpstream(&acq.conn->transport.socket());
+      acq.conn->maxIdle = ex.action.idleTimeout;
       step = co_await sendRequest(ex, *acq.conn);
       if (step == Step::kOk) {
         step = co_await readResponseHead(ex, *acq.conn);

@@ -93,6 +93,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
                                       !requestBodyDone_ || !head.keepAlive);
     }
     UpstreamConnection& conn = *acq.conn;
+    conn.maxIdle = ex.action.idleTimeout;  // the upstream's idle_timeout, kept by the pool
     ex.watchdog.watchUpstream(&conn.transport.socket());
     if (attempt == 0 && head.expectContinue && head.hasBody() && !requestBodyReady_) {
       std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};

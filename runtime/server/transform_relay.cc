@@ -81,7 +81,7 @@ asio::awaitable<bool> Forwarder::relayJson(Exchange& ex, UpstreamConnection& con
   }
   std::string_view body = bodyBuf_;
   if (!bodyBuf_.empty()) {
-    if (ex.action.responseJson->apply(bodyBuf_, outBuf_) == transform::JsonEditStatus::kInvalid) {
+    if (ex.action.responseJson->apply(bodyBuf_, outBuf_, ex.action.responseJsonValues) == transform::JsonEditStatus::kInvalid) {
       completion_.transformSkipped = "response body json: upstream body is not valid JSON";
     } else {
       body = outBuf_;

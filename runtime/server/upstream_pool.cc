@@ -34,7 +34,8 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
   while (!list.empty()) {
     std::unique_ptr<UpstreamConnection> c = std::move(list.back());
     list.pop_back();
-    if (now - c->idleSince < options_.maxIdleTime && looksAlive(c->transport.socket())) {
+    Millis bound = c->maxIdle.count() > 0 ? c->maxIdle : options_.maxIdleTime;
+    if (now - c->idleSince < bound && looksAlive(c->transport.socket())) {
       c->reused = true;
       return c;
     }

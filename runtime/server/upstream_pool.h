@@ -29,6 +29,7 @@ struct UpstreamConnection {
   std::size_t end = 0;
   std::string key;  ///< "host:port" it belongs to (plus the TLS context for TLS upstreams)
   bool reused = false;  ///< came from the idle list (may have been closed by the peer)
+  Millis maxIdle{0};    ///< longest idle time in the pool (the upstream's idle_timeout); 0: default
   std::chrono::steady_clock::time_point idleSince;
 
   std::string_view buffered() const { return {buffer.get() + begin, end - begin}; }

@@ -1,5 +1,6 @@
 #include "runtime/transform/json_edit.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace gw::transform {
@@ -38,8 +39,36 @@ bool canCreate(const Json& doc, const std::vector<std::string>& path) {
   return true;
 }
 
-void applyOp(Json& doc, const JsonOp& op) {
+Json toJson(const JsonValue& v) {
+  switch (v.kind) {
+    case JsonValue::Kind::kBool: return Json(v.flag);
+    case JsonValue::Kind::kNumber: {
+      std::int64_t n = 0;
+      const char* end = v.text.data() + v.text.size();
+      auto res = std::from_chars(v.text.data(), end, n);
+      if (res.ec == std::errc() && res.ptr == end) return Json(n);
+      return Json(nullptr);  // not an integer (cannot happen for an int program): null
+    }
+    case JsonValue::Kind::kString: break;
+  }
+  return Json(v.text);
+}
+
+/// `set P = v`: replaces the value at P in place, or adds P last in its parent, creating missing
+/// intermediate objects; skipped when a prefix of P is a non-object value.
+void setValue(Json& doc, const JsonOp& op, std::span<const JsonValue> values) {
+  if (op.slot >= values.size() || !canCreate(doc, op.from)) return;
+  Json* parent = parentOf(doc, op.from, true);
+  if (parent == nullptr) return;
+  (*parent)[op.from.back()] = toJson(values[op.slot]);  // ordered_json keeps an existing slot
+}
+
+void applyOp(Json& doc, const JsonOp& op, std::span<const JsonValue> values) {
   if (op.from.empty()) return;
+  if (op.kind == JsonOp::Kind::kSet) {
+    setValue(doc, op, values);
+    return;
+  }
   Json* parent = parentOf(doc, op.from, false);
   if (parent == nullptr) return;
   auto it = parent->find(op.from.back());
@@ -71,11 +100,19 @@ std::vector<std::string> splitFieldPath(std::string_view dotted) {
   return out;
 }
 
-JsonEditStatus JsonEdits::apply(std::string_view in, std::string& out) const {
+bool JsonEdits::hasSets() const {
+  for (const JsonOp& op : ops_) {
+    if (op.kind == JsonOp::Kind::kSet) return true;
+  }
+  return false;
+}
+
+JsonEditStatus JsonEdits::apply(std::string_view in, std::string& out,
+                                std::span<const JsonValue> values) const {
   Json doc = Json::parse(in.begin(), in.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return JsonEditStatus::kInvalid;
   if (doc.is_object()) {
-    for (const JsonOp& op : ops_) applyOp(doc, op);
+    for (const JsonOp& op : ops_) applyOp(doc, op, values);
   }
   // The parser accepted only valid UTF-8, so the replace handler never fires; it keeps dump()
   // exception-free by construction.

@@ -2,6 +2,8 @@
 // `body json { rename "a.b" => "c"; remove "d" }`: edits of a JSON document by dotted field
 // paths. Immutable once built (shared by every worker of a policy generation); apply() is
 // const and thread-safe. Never throws.
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,10 +12,20 @@ namespace gw::transform {
 
 /// One edit. `from` and `to` are split on '.' into object keys.
 struct JsonOp {
-  enum class Kind { kRename, kRemove };
+  enum class Kind { kRename, kRemove, kSet };
   Kind kind = Kind::kRemove;
   std::vector<std::string> from;  ///< the field path ("customer.id" -> {"customer", "id"})
   std::vector<std::string> to;    ///< kRename only
+  std::size_t slot = 0;           ///< kSet: index of its value in apply()'s `values`
+};
+
+/// The value of a `set` edit for one request, computed by the policy's program when the request
+/// was decided (so a response edit sees the request's identity). Owned by the request.
+struct JsonValue {
+  enum class Kind : std::uint8_t { kString, kNumber, kBool };
+  Kind kind = Kind::kString;
+  std::string text;   ///< kString: the text (invalid UTF-8 is written as U+FFFD); kNumber: digits
+  bool flag = false;  ///< kBool
 };
 
 /// Splits "a.b.c" into {"a", "b", "c"}.
@@ -38,8 +50,12 @@ class JsonEdits {
   bool empty() const { return ops_.empty(); }
   const std::vector<JsonOp>& ops() const { return ops_; }
 
-  /// Parses `in`, applies the edits and serializes compactly into `out` (replaced).
-  JsonEditStatus apply(std::string_view in, std::string& out) const;
+  /// Parses `in`, applies the edits and serializes compactly into `out` (replaced). A `set`
+  /// whose slot has no value in `values` is skipped.
+  JsonEditStatus apply(std::string_view in, std::string& out,
+                       std::span<const JsonValue> values = {}) const;
+  /// True when some edit is a `set` (its values must be computed per request).
+  bool hasSets() const;
 
  private:
   std::vector<JsonOp> ops_;

@@ -69,6 +69,25 @@ std::string PolicyGen::expr(int depth, bool hasParam) {
   }
 }
 
+std::string PolicyGen::insertion(bool hasParam) {
+  static const char* const kFields[] = {"{auth.subject}", "{client.ip}", "{auth.claims.org}",
+                                        "{auth.claims.level}", "{request.host}",
+                                        "{request.method}", "{auth.provider}"};
+  if (hasParam && next(4) == 0) return "{id}";
+  return kFields[next(std::size(kFields))];
+}
+
+std::string PolicyGen::setValue(bool hasParam) {
+  switch (next(6)) {
+    case 0: return "auth.subject";
+    case 1: return "auth.claims.tags";
+    case 2: return std::to_string(next(100));
+    case 3: return "client.ip";
+    case 4: return "request.header(\"x-a\")";
+    default: return expr(1, hasParam);  // a bool
+  }
+}
+
 std::string PolicyGen::authorize(bool hasParam) {
   std::string s = "  authorize {\n";
   int rules = 1 + static_cast<int>(next(4));
@@ -134,6 +153,14 @@ std::string PolicyGen::route(int index, std::set<std::string>* seenMatchers) {
   }
   if (authz) {
     r += repeatedAuthorize(hasParam);
+  }
+  if (next(3) == 0) {  // body json `set` values: one program each (role BodyValue)
+    r += "  request { body json { set \"a.b\" = " + setValue(hasParam) + "; set \"c\" = " +
+         setValue(hasParam) + " } }\n";
+  }
+  if (next(4) == 0) {  // aggregate path templates: one program per `{...}` (role PartPath)
+    return r + "  aggregate {\n    p = u \"/x/" + insertion(hasParam) + "?q=" + insertion(hasParam) +
+           "\"\n    o = u \"/y/" + insertion(hasParam) + "\"\n  }\n}\n";
   }
   return r + "  forward u\n}\n";
 }

@@ -2,8 +2,8 @@
 // A random .gw policy and random requests for the differential tests and the fuzzer: routes with
 // overlapping exact/template/prefix paths over a small segment vocabulary, exact and wildcard
 // hosts, method lists, `when` conditions and `authorize` blocks whose boolean rules read every
-// request-context field. Deterministic for a seed. (Replace by tests/unit/ir/random_policy once
-// the IR helper's generator lands.)
+// request-context field, `body json` set values and `aggregate` path templates. Deterministic
+// for a seed. (Replace by tests/unit/ir/random_policy once the IR helper's generator lands.)
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -57,6 +57,8 @@ class PolicyGen {
   std::string route(int index, std::set<std::string>* seenMatchers);
   std::string authorize(bool hasParam);
   std::string repeatedAuthorize(bool hasParam);
+  std::string insertion(bool hasParam);  // a `{...}` of an aggregate path template
+  std::string setValue(bool hasParam);   // the value of a body json `set`
 
   std::mt19937_64 rng_;
   const uint8_t* data_ = nullptr;

@@ -1,5 +1,6 @@
-// Routes: E0303 (no `forward` or `aggregate`), E0304 (both), E0310 (authorization that reads
-// the identity on a route that does not authenticate), E0110 (unknown compress encoding),
+// Routes: E0303 (no `forward` or `aggregate`), E0304 (both; `rewrite path` or `compress` in the
+// wrong block, two `rewrite path`s), E0310 (authorization that reads the identity on a route
+// that does not authenticate), E0110 (unknown compress encoding),
 // E0002 (a header name that is not an HTTP token), E0303 (an empty `authorize {}`).
 #include <algorithm>
 #include <cctype>
@@ -84,6 +85,25 @@ void checkAuthorization(CheckContext& ctx, const Route& r) {
   d.help = "add `authenticate <provider>` to the route";
 }
 
+/// `rewrite path` edits the request and `compress` the response: written in the other block, the
+/// runtime would apply them where they do not belong. A second `rewrite path` would hide the first.
+void checkPlacement(CheckContext& ctx, const std::vector<Transform>& ts, bool response) {
+  const Transform* rewrite = nullptr;
+  for (const Transform& t : ts) {
+    if (t.kind == Transform::Kind::RewritePath && response) {
+      ctx.report(DiagCode::SettingNotAllowed, t.span, "`rewrite path` in a `response` block")
+          .help = "move it to the route's `request { ... }`: it rewrites the forwarded path";
+    } else if (t.kind == Transform::Kind::Compress && !response) {
+      ctx.report(DiagCode::SettingNotAllowed, t.span, "`compress` in a `request` block")
+          .help = "move it to the route's `response { ... }`: it compresses the answer";
+    } else if (t.kind == Transform::Kind::RewritePath && rewrite != nullptr) {
+      ctx.report(DiagCode::SettingNotAllowed, t.span, "a second `rewrite path` in one route")
+          .notes.push_back({"the first one is here", rewrite->span});
+    }
+    if (t.kind == Transform::Kind::RewritePath && !response && rewrite == nullptr) rewrite = &t;
+  }
+}
+
 void checkTransforms(CheckContext& ctx, const std::vector<Transform>& ts) {
   for (const Transform& t : ts) {
     if ((t.kind == Transform::Kind::SetHeader || t.kind == Transform::Kind::RemoveHeader) && t.a &&
@@ -140,6 +160,8 @@ void checkRouteSettings(CheckContext& ctx) {
       checkAuthorization(ctx, r);
       checkTransforms(ctx, r.request);
       checkTransforms(ctx, r.response);
+      checkPlacement(ctx, r.request, false);
+      checkPlacement(ctx, r.response, true);
     }
   }
 }

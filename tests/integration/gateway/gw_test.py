@@ -346,10 +346,17 @@ route lim {{ match {{ path prefix "/lim" }} limit per_ip forward a }}
 
 
 def refusal():
+    """A construct this build does not implement (active health checks of a TLS upstream) makes
+    gw refuse to start, naming it and its location; `aggregate` and `body json` `set` run."""
     a = Upstream()
     tmp = TempDir()
     policy = tmp.write("p.gw", f"""
 upstream a {{ server 127.0.0.1:{a.port} }}
+upstream t {{
+  server 127.0.0.1:{a.port}
+  tls {{ sni "a.test" }}
+  health get "/h" every 1s
+}}
 route dash {{
   match {{ path "/bff" method GET }}
   aggregate {{ one = a "/x" }}
@@ -358,7 +365,7 @@ route dash {{
 route body {{
   match {{ path prefix "/b" }}
   request {{ body json {{ remove "x"; set "y" = request.path }} }}
-  forward a
+  forward t
 }}
 """)
     try:
@@ -366,8 +373,10 @@ route body {{
         code, out, err = gw.wait_exit()
         check(code != 0, f"gw must refuse: {code} {out}")
         check("listening" not in out, out)
-        for word in ("`aggregate`", "`set` in `body json`", "p.gw:"):
+        for word in ("`health` checks of TLS upstream `t`", "p.gw:"):
             check(word in err, f"{word} named in: {err}")
+        for word in ("`aggregate`", "`set` in `body json`"):
+            check(word not in err, f"{word} is implemented, not refused: {err}")
     finally:
         a.stop()
 

@@ -86,5 +86,49 @@ TEST(JsonEdit, EmptyEditsStillNormalize) {
   EXPECT_EQ(run(e, " { \"a\" : 1 } "), R"({"a":1})");
 }
 
+JsonOp set(std::string_view path, std::size_t slot) {
+  JsonOp op{JsonOp::Kind::kSet, splitFieldPath(path), {}};
+  op.slot = slot;
+  return op;
+}
+
+JsonValue str(std::string s) { return {JsonValue::Kind::kString, std::move(s), false}; }
+JsonValue num(std::string s) { return {JsonValue::Kind::kNumber, std::move(s), false}; }
+JsonValue boolean(bool b) { return {JsonValue::Kind::kBool, {}, b}; }
+
+std::string runWith(const JsonEdits& e, std::string_view in, const std::vector<JsonValue>& v) {
+  std::string out = "unchanged";
+  if (e.apply(in, out, v) == JsonEditStatus::kInvalid) return "INVALID";
+  return out;
+}
+
+TEST(JsonEditSet, TypedValuesReplaceInPlaceOrAppend) {
+  JsonEdits e({set("n", 0), set("user.id", 1), set("admin", 2), set("s", 3)});
+  EXPECT_TRUE(e.hasSets());
+  std::vector<JsonValue> v{num("5"), str("u\"1\n"), boolean(true), str("x")};
+  EXPECT_EQ(runWith(e, R"({"n":1,"s":"old","k":[1]})", v),
+            R"({"n":5,"s":"x","k":[1],"user":{"id":"u\"1\n"},"admin":true})");
+}
+
+TEST(JsonEditSet, BlockedByAScalarOnTheWay) {
+  JsonEdits e({set("a.b", 0)});
+  EXPECT_EQ(runWith(e, R"({"a":3})", {str("v")}), R"({"a":3})");
+  EXPECT_EQ(runWith(e, R"({"a":{"c":1}})", {str("v")}), R"({"a":{"c":1,"b":"v"}})");
+}
+
+TEST(JsonEditSet, MissingValueOrNonIntegerNumber) {
+  JsonEdits e({set("a", 0), set("b", 1)});
+  EXPECT_EQ(runWith(e, R"({})", {num("12x")}), R"({"a":null})");  // slot 1 has no value
+  EXPECT_EQ(runWith(e, R"({})", {num("-9223372036854775808"), boolean(false)}),
+            R"({"a":-9223372036854775808,"b":false})");
+}
+
+TEST(JsonEditSet, InvalidUtf8ValueIsReplaced) {
+  JsonEdits e({set("a", 0)});
+  EXPECT_EQ(runWith(e, R"({})", {str("a\xff")}), "{\"a\":\"a\xef\xbf\xbd\"}");
+  EXPECT_EQ(runWith(e, "[1]", {str("v")}), "[1]");
+  EXPECT_FALSE(JsonEdits({remove("x")}).hasSets());
+}
+
 }  // namespace
 }  // namespace gw::transform
