@@ -165,6 +165,7 @@ Value Evaluator::call(const ir::Node& n) {
     }
     case IntrinsicId::ClaimNeClaim: { const gw_claim* a = claim(0); r.i = gw_claim_ne_claim(a, claim(1)); break; }
     case IntrinsicId::Hash64: { gw_str s = str(0); r.i = gw_hash64(s.ptr, s.len); break; }
+    case IntrinsicId::KeyPart: { gw_str a = str(0); gw_str b = str(1); gw_key_part(&ctx_, a.ptr, a.len, b.ptr, b.len, &r.s); break; }
     case IntrinsicId::Count: break;
   }
   return r;

@@ -39,6 +39,8 @@ class FnBuilder {
   Shape shapeOf(const ast::Expr& e) const;
   uint32_t toBool(const ast::Expr& e);
   uint32_t toStr(const ast::Expr& e);
+  /// A key (limit, consistent_hash, `by`): toStr, or for `tuple(...)` the composite encoding.
+  uint32_t toKey(const ast::Expr& e);
   uint32_t value(const ast::Expr& e);  // Bool/Int/Str/StrList/Ip/Json/Method(Int)
 
   uint32_t emit(Node n) {

@@ -46,6 +46,9 @@ Shape FnBuilder::shapeOf(const ast::Expr& e) const {
       if (e.path.size() == 1) {
         return methodId(p) >= 0 ? Shape::Method : Shape::Str;  // bare names are text
       }
+      if (p == "route.name") {
+        return Shape::Str;
+      }
       if (p == "request.method") {
         return Shape::Method;
       }
@@ -92,6 +95,13 @@ uint32_t FnBuilder::value(const ast::Expr& e) {
       if (e.path.size() == 1) {
         int m = methodId(p);
         return m >= 0 ? constInt(m, e.span) : constStr(p, e.span);
+      }
+      if (p == "route.name") {
+        // Every route-level function is lowered per route, so the name is a constant. Outside a
+        // route (a limit's standalone key, which sema keeps off the gateway) it is empty.
+        const std::vector<RouteInfo>& routes = owner_.program_.routes;
+        bool known = fn_.route >= 0 && static_cast<size_t>(fn_.route) < routes.size();
+        return constStr(known ? routes[static_cast<size_t>(fn_.route)].name : "", e.span);
       }
       FieldId f = fieldByPath(p);
       if (f == FieldId::Count) {
@@ -168,6 +178,19 @@ uint32_t FnBuilder::toStr(const ast::Expr& e) {
   }
 }
 
+uint32_t FnBuilder::toKey(const ast::Expr& e) {
+  if (e.kind != ExprKind::Call || e.dottedPath() != "tuple") {
+    return toStr(e);
+  }
+  // A composite key: each part appended as a netstring, so no choice of part values can make
+  // two different tuples encode alike.
+  uint32_t acc = constStr("", e.span);
+  for (const ast::ExprPtr& item : e.items) {
+    if (item) acc = call(IntrinsicId::KeyPart, {acc, toStr(*item)}, item->span);
+  }
+  return acc;
+}
+
 }  // namespace gw::ir
 
 namespace gw::ir {
@@ -200,7 +223,9 @@ int32_t ExprLowering::stringFunction(std::string name, FunctionRole role, const 
                                      int32_t route, const std::vector<std::string>& paramNames) {
   Function& fn = newFunction(program_, std::move(name), role, ValueKind::Str, route, expr.span);
   FnBuilder b(*this, fn, paramNames);
-  fn.root = b.toStr(expr);
+  bool key = role == FunctionRole::LimitKey || role == FunctionRole::HashKey ||
+             role == FunctionRole::ForwardKey;
+  fn.root = key ? b.toKey(expr) : b.toStr(expr);
   return static_cast<int32_t>(program_.functions.size() - 1);
 }
 

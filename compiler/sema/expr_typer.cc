@@ -206,6 +206,12 @@ Type ExprTyper::call(Expr& e) {
   }
   const FuncInfo* fn = findFunc(dotted);
   if (!fn) {
+    if (dotted == "tuple") {
+      ctx_.report(DiagCode::UnknownFunction, e.span,
+                  "`tuple(...)` (a composite key) is only allowed as a key")
+          .help = "use it as a limit `key`, in `consistent_hash(...)` or after `forward ... by`";
+      return kError;
+    }
     if (findField(dotted) || isClaimPath(dotted)) {
       ctx_.report(DiagCode::UnknownFunction, e.span, "`" + dotted + "` is not a function")
           .help = "remove the parentheses: `" + dotted + "`";
@@ -410,6 +416,10 @@ Type ExprTyper::matches(Expr& e) {
                   ? "test network membership with `in`: `client.ip in 10.0.0.0/8`"
                   : "";
   return kBool;
+}
+
+bool isTupleKey(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::Call && e.dottedPath() == "tuple";
 }
 
 }  // namespace gw::sema

@@ -44,5 +44,7 @@ bool isBoolLike(const ast::Type& t);
 /// Whether `t` is one value (not a list, regex, cidr, rate or unit-carrying type): string, int,
 /// bool, ip, method, json.
 bool isScalarKey(const ast::Type& t);
+/// Whether `e` is a composite key `tuple(a, b, ...)` (allowed only where a key is expected).
+bool isTupleKey(const ast::Expr& e);
 
 }  // namespace gw::sema

@@ -1,5 +1,6 @@
 // Conversions to text for limit keys and header values.
 #include <cstdio>
+#include <cstring>
 
 #include "gw/abi.h"
 #include "stdlib/native/scratch.h"
@@ -39,6 +40,34 @@ void gw_list_join(gw_eval_ctx* c, const gw_str* items, size_t n, gw_str* out) no
   }
   c->scratch_used += w;
   *out = gw_str{dst, w};
+}
+
+void gw_key_part(gw_eval_ctx* c, const char* acc, size_t al, const char* part, size_t pl,
+                 gw_str* out) noexcept {
+  size_t room = 0;
+  char* top = gw::native::scratchBegin(c, &room);
+  if (top == nullptr) {
+    *out = gw_str{acc, al};  // scratch full: keep the key so far (truncated, never empty)
+    return;
+  }
+  // Extend in place when `acc` ends at the scratch top (the usual case: the previous part);
+  // otherwise (a part converted into the scratch after it) copy it up first.
+  const bool inPlace = al > 0 && acc + al == top && acc >= c->scratch;
+  char* dst = inPlace ? const_cast<char*>(acc) : top;
+  size_t w = 0;
+  auto put = [&](const char* p, size_t n) {
+    size_t take = n < room - w ? n : room - w;
+    if (take > 0) std::memmove(top + w, p, take);
+    w += take;
+  };
+  if (!inPlace) put(acc, al);
+  char len[24];
+  int n = std::snprintf(len, sizeof len, "%zu:", pl);
+  put(len, n > 0 ? static_cast<size_t>(n) : 0);
+  put(part, pl);
+  put(",", 1);
+  c->scratch_used += w;
+  *out = gw_str{dst, static_cast<size_t>(top + w - dst)};
 }
 
 void gw_method_name(int64_t method, gw_str* out) noexcept {

@@ -58,6 +58,32 @@ std::string PolicyGen::atom(bool hasParam) {
   }
 }
 
+std::string PolicyGen::keyPart(bool hasParam) {
+  switch (next(hasParam ? 15 : 14)) {
+    case 0: return "client.ip";
+    case 1: return "auth.subject";
+    case 2: return "request.header(\"x-a\")";
+    case 3: return "request.query(\"q\")";
+    case 4: return "request.method";
+    case 5: return "route.name";
+    case 6: return "auth.claims.org";
+    case 7: return "auth.claims.tags";
+    case 8: return "time.hour";
+    case 9: return std::string("\"") + kValues[next(std::size(kValues))] + ":\"";
+    case 10: return next(2) ? "true" : "7";
+    case 11: return "request.host";
+    case 12: return "request.path";
+    case 13: return "auth.claims.level";
+    default: return "request.param(\"id\")";
+  }
+}
+
+std::string PolicyGen::compositeKey(bool hasParam) {
+  std::string k = "tuple(" + keyPart(hasParam);
+  for (uint32_t n = 1 + next(3); n > 0; --n) k += ", " + keyPart(hasParam);
+  return k + ")";
+}
+
 std::string PolicyGen::expr(int depth, bool hasParam) {
   if (depth <= 0 || next(3) == 0) {
     return atom(hasParam);
@@ -158,16 +184,30 @@ std::string PolicyGen::route(int index, std::set<std::string>* seenMatchers) {
     r += "  request { body json { set \"a.b\" = " + setValue(hasParam) + "; set \"c\" = " +
          setValue(hasParam) + " } }\n";
   }
+  // Composite keys (limit keys and sticky `by` keys): every function is compared, so the
+  // encoding of each part is checked across the back ends.
+  std::string decls;
+  if (next(2) == 0) {
+    std::string name = "l" + std::to_string(index);
+    r += "  limit " + name + "\n";
+    decls = "limit " + name + " sliding_window {\n  key " + compositeKey(hasParam) +
+            "\n  rate 10/s\n}\n";
+  }
   if (next(4) == 0) {  // aggregate path templates: one program per `{...}` (role PartPath)
     return r + "  aggregate {\n    p = u \"/x/" + insertion(hasParam) + "?q=" + insertion(hasParam) +
-           "\"\n    o = u \"/y/" + insertion(hasParam) + "\"\n  }\n}\n";
+           "\"\n    o = u \"/y/" + insertion(hasParam) + "\"\n  }\n}\n" + decls;
   }
-  return r + "  forward u\n}\n";
+  if (next(3) == 0) {
+    return r + "  forward u 50%, w 50% by " + compositeKey(hasParam) + "\n}\n" + decls;
+  }
+  return r + "  forward u\n}\n" + decls;
 }
 
 std::string PolicyGen::policy(int routes, bool distinctMatchers) {
   std::set<std::string> seen;
   std::string s = "upstream u {\n  server 127.0.0.1:9001\n}\n"
+                  "upstream w {\n  server 127.0.0.1:9002\n"
+                  "  balance consistent_hash(tuple(request.header(\"x-b\"), client.ip, 7))\n}\n"
                   "auth k api_key {\n  header \"X-API-Key\"\n  keys file \"keys.csv\"\n}\n";
   authorizeBlocks_.clear();
   for (int i = 0; i < routes; ++i) {

@@ -2,8 +2,9 @@
 // A random .gw policy and random requests for the differential tests and the fuzzer: routes with
 // overlapping exact/template/prefix paths over a small segment vocabulary, exact and wildcard
 // hosts, method lists, `when` conditions and `authorize` blocks whose boolean rules read every
-// request-context field, `body json` set values and `aggregate` path templates. Deterministic
-// for a seed. (Replace by tests/unit/ir/random_policy once the IR helper's generator lands.)
+// request-context field, `body json` set values, `aggregate` path templates, and limits and
+// sticky `by` keys with composite keys over those fields. Deterministic for a seed. (Replace by
+// tests/unit/ir/random_policy once the IR helper's generator lands.)
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -55,6 +56,8 @@ class PolicyGen {
   std::string atom(bool hasParam);
   std::string matchBlock(bool* hasParam);
   std::string route(int index, std::set<std::string>* seenMatchers);
+  std::string keyPart(bool hasParam);
+  std::string compositeKey(bool hasParam);
   std::string authorize(bool hasParam);
   std::string repeatedAuthorize(bool hasParam);
   std::string insertion(bool hasParam);  // a `{...}` of an aggregate path template

@@ -1,7 +1,8 @@
 // Limits: E0109 (unknown kind), E0303 (key, rate, burst for token_bucket; `store redis`
 // without a gateway `redis`), E0304 (burst on sliding_window, on_store_error with a local
-// store), E0110 (store/on_store_error values), E0310 (a gateway-level limit keyed on auth.* or
-// request.param: it runs before routing and authentication).
+// store), E0110 (store/on_store_error values), E0310 (a gateway-level limit keyed on auth.*,
+// request.param or route.name, also inside a composite key: it runs before routing and
+// authentication).
 #include <algorithm>
 #include "compiler/sema/check_context.h"
 #include "compiler/sema/expr_sites.h"
@@ -75,7 +76,7 @@ void checkLimit(CheckContext& ctx, const Limit& l) {
   }
 }
 
-// The first `auth.*` read or `request.param(...)` call in a key, or nullptr.
+// The first `auth.*` or `route.name` read or `request.param(...)` call in a key, or nullptr.
 const Expr* identityRead(const Expr& key) {
   const Expr* found = nullptr;
   walkExpr(key, [&](const Expr& e) {
@@ -83,7 +84,7 @@ const Expr* identityRead(const Expr& key) {
       return;
     }
     std::string p = e.dottedPath();
-    if (e.path[0].text == "auth" || p == "request.param") {
+    if (e.path[0].text == "auth" || p == "request.param" || p == "route.name") {
       found = &e;
     }
   });
@@ -111,8 +112,8 @@ void checkLimitSettings(CheckContext& ctx) {
                 what + "`");
         d.notes.push_back({"gateway limits run before routing and authentication; applied here",
                            ref.span});
-        d.help = what == "request.param"
-                     ? "apply the limit in a route: `limit " + l->name.text + "`"
+        d.help = what == "request.param" || what == "route.name"
+                     ? "apply the limit in the routes instead: `limit " + l->name.text + "`"
                      : "key gateway limits on `client.ip` or a header, or apply this limit in "
                        "the routes that authenticate";
       }

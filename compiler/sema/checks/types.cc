@@ -81,8 +81,35 @@ void checkRuleList(CheckContext& ctx, const ExprRef& ref, ExprTyper& typer) {
   }
 }
 
+// `key tuple(a, b, ...)`: a composite key. Each part is one value of any scalar type (parts need not
+// share a type, unlike a list value); the key itself is text.
+void checkCompositeKey(CheckContext& ctx, const ExprRef& ref, ExprTyper& typer) {
+  Expr& e = *ref.expr;
+  e.type = Type::of(TypeKind::String);
+  if (e.items.size() < 2) {
+    ctx.report(DiagCode::TypeMismatch, e.span,
+               std::string("a composite ") + ref.what + " needs two or more values")
+        .help = e.items.empty() ? "name the values to key by: `tuple(auth.subject, route.name)`"
+                                : "write the value alone, without `tuple(...)`";
+  }
+  for (ExprPtr& item : e.items) {
+    if (!item) continue;
+    Type t = typer.type(*item);
+    if (!t.isError() && !isScalarKey(t)) {
+      ctx.report(DiagCode::TypeMismatch, item->span,
+                 std::string("each part of a composite ") + ref.what +
+                     " must be one value (string, int, bool, ip, method or claim), found " +
+                     quoted(t));
+    }
+  }
+}
+
 void checkSite(CheckContext& ctx, const ExprRef& ref, ExprTyper& typer) {
   Expr& e = *ref.expr;
+  if (ref.site == ExprSite::Key && isTupleKey(e)) {
+    checkCompositeKey(ctx, ref, typer);
+    return;
+  }
   switch (ref.site) {
     case ExprSite::Methods:
     case ExprSite::Names:

@@ -1,11 +1,12 @@
 // Upstream blocks: E0303 (no server, consistent_hash without a key), E0304 (a key for another
-// algorithm), E0110 (unknown balance algorithm, retry condition or health method, with "did you
+// algorithm, a hash key reading route.name), E0110 (unknown balance algorithm, retry condition or health method, with "did you
 // mean"), E0207 (retry status outside 500..599), E0108 (a server given twice), E0306 (health
 // path).
 #include <algorithm>
 #include <unordered_map>
 
 #include "compiler/sema/check_context.h"
+#include "compiler/sema/expr_sites.h"
 #include "compiler/sema/suggest.h"
 
 namespace gw::sema {
@@ -46,6 +47,16 @@ void checkBalance(CheckContext& ctx, const Balance& b) {
                "`" + alg + "` takes no key expression")
         .help = "only `consistent_hash(...)` hashes a key";
   }
+  if (!b.hashKey) return;
+  // One upstream serves many routes: its hash key is evaluated without a route.
+  walkExpr(*b.hashKey, [&](const Expr& e) {
+    if (e.kind == ExprKind::Path && e.dottedPath() == "route.name") {
+      ctx.report(DiagCode::SettingNotAllowed, e.span,
+                 "an upstream's `consistent_hash` key cannot read `route.name`")
+          .help = "an upstream serves several routes; use `forward ... by tuple(..., route.name)` in "
+                  "the route for a per-route sticky key";
+    }
+  });
 }
 
 void checkRetryOn(CheckContext& ctx, const Expr& on) {

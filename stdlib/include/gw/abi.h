@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #define GW_ABI_VERSION 1u
-#define GW_ABI_MINOR 1u
+#define GW_ABI_MINOR 2u
 
 /* A byte slice. Not NUL-terminated. */
 typedef struct gw_str {
@@ -183,6 +183,12 @@ void gw_ip_to_str(gw_eval_ctx* c, const gw_ip* ip, gw_str* out) GW_NOEXCEPT;
 void gw_list_join(gw_eval_ctx* c, const gw_str* items, size_t n, gw_str* out) GW_NOEXCEPT;
 void gw_method_name(int64_t method, gw_str* out) GW_NOEXCEPT;
 void gw_bool_to_str(int32_t b, gw_str* out) GW_NOEXCEPT;
+/* Composite keys (ABI 1.2): writes `acc` followed by `part` encoded as a netstring
+ * (`<decimal length>:<bytes>,`) into the scratch, so ("a:b","c") and ("a","b:c") differ. `acc`
+ * is extended in place when it is the last thing in the scratch, else copied first. When the
+ * scratch is full the result is truncated (like every scratch result). */
+void gw_key_part(gw_eval_ctx* c, const char* acc, size_t al, const char* part, size_t pl,
+                 gw_str* out) GW_NOEXCEPT;
 
 /* FNV-1a 64 over the bytes; the bits of a uint64_t returned as int64_t. Sticky targets use
  * (uint64_t)gw_hash64(key) % 10000. */

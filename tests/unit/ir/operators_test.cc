@@ -234,6 +234,59 @@ route r {
                                            "abc", ""}));
 }
 
+// The composite key of limit `l` on route `r` for a request with headers X-A and X-B, by the
+// interpreter and by the JIT (which must agree).
+std::string compositeKey(const std::string& key, const std::string& xa, const std::string& xb,
+                         size_t scratch = 512) {
+  auto p = testing::buildFromText(
+      "upstream u { server 127.0.0.1:1 }\nlimit l sliding_window { key " + key +
+      " rate 1/s }\nroute r {\n  match { path \"/x/{id}\" }\n  limit l\n  forward u\n}\n");
+  EXPECT_TRUE(p);
+  if (!p) return "";
+  policy::RequestBuilder b;
+  b.setTarget("GET", "https://h/x/abc");
+  b.addHeader("X-A", xa);
+  b.addHeader("X-B", xb);
+  b.setClientIp("192.0.2.1");
+  b.setClaims("jwt", kClaims);
+  std::vector<char> s(scratch);
+  auto run = [&](const policy::CompiledPolicy& cp) {
+    gw_eval_ctx ctx = cp.makeContext(s.data(), s.size());
+    gw_match_result m{};
+    cp.match(b.request(), ctx, m);
+    ctx.params = m.params;
+    ctx.param_count = m.param_count;
+    return std::string(cp.evalString(cp.routes()[0].limits[0].key, b.request(), ctx));
+  };
+  std::string interp = run(*p);
+  DiagnosticSink diags;
+  std::shared_ptr<jit::NativeCode> native;
+  auto jitted = jit::jitCompile(std::const_pointer_cast<policy::CompiledPolicy>(p), diags, &native);
+  EXPECT_TRUE(jitted);
+  if (jitted) {
+    EXPECT_EQ(run(*jitted), interp) << key;
+  }
+  return interp;
+}
+
+TEST(KeyPrograms, CompositeKeysAreNetstrings) {
+  const std::string twoHeaders = R"(tuple(request.header("X-A"), request.header("X-B")))";
+  EXPECT_EQ(compositeKey(twoHeaders, "a:b", "c"), "3:a:b,1:c,");
+  EXPECT_EQ(compositeKey(twoHeaders, "a", "b:c"), "1:a,3:b:c,");
+  EXPECT_EQ(compositeKey(twoHeaders, "", "x"), "0:,1:x,");
+  EXPECT_EQ(compositeKey(twoHeaders, "x", ""), "1:x,0:,");
+  // Parts converted into the scratch between the key's parts (ip, int, claim) force a copy of
+  // the key so far; constants and route.name are literals.
+  EXPECT_EQ(compositeKey(R"(tuple(client.ip, request.header("X-A"), auth.claims.org.id, route.name,
+                                 request.param("id"), 7, true, request.method, "k"))", "v", ""),
+            "9:192.0.2.1,1:v,2:42,1:r,3:abc,1:7,4:true,3:GET,1:k,");
+  // A scratch too small truncates (never overflows): the prefix of the full key.
+  std::string small = compositeKey(R"(tuple(client.ip, client.ip, client.ip))", "", "", 20);
+  EXPECT_EQ(small, std::string("9:192.0.2.1,9:192.0.2.1,9:192.0.2.1,").substr(0, small.size()));
+  EXPECT_FALSE(small.empty());
+  EXPECT_LE(small.size(), 20u);
+}
+
 TEST(Hash, IsFnv1a64) {
   EXPECT_EQ(static_cast<uint64_t>(gw_hash64("", 0)), 14695981039346656037ull);
   EXPECT_EQ(static_cast<uint64_t>(gw_hash64("a", 1)), 0xaf63dc4c8601ec8cull);
