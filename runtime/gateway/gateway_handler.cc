@@ -200,13 +200,19 @@ asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, Stat
   }
   bool allowed = true;
   st.suspended = true;
+  st.redisBatch.clear();
+  for (size_t i = 0; i < st.redisUsed; ++i) {
+    State::RedisPending& rp = st.redisPending[i];
+    const LimitRuntime& lr = g.limits[rp.limit];
+    rp.result = limit::fallbackDecision(limit::CounterParams::from(lr.spec), lr.spec.onStoreError);
+    st.redisBatch.push_back({rp.key, &lr.spec, &rp.result});
+  }
+  // Every Redis limit of the request in one batch: one write, one round trip, not one each.
+  if (limiter != nullptr) co_await limiter->asyncDecideAll(st.redisBatch, asio::use_awaitable);
   for (size_t i = 0; i < st.redisUsed; ++i) {
     const State::RedisPending& rp = st.redisPending[i];
     const LimitRuntime& lr = g.limits[rp.limit];
-    limit::Decision d =
-        limiter != nullptr
-            ? co_await limiter->asyncDecide(rp.key, lr.spec, asio::use_awaitable)
-            : limit::fallbackDecision(limit::CounterParams::from(lr.spec), lr.spec.onStoreError);
+    const limit::Decision& d = rp.result;
     lr.local->stats().record(d);
     if (!d.allowed && st.deniedLimit < 0) st.deniedLimit = static_cast<int32_t>(rp.limit);
     allowed = allowed && d.allowed;

@@ -42,8 +42,10 @@ struct GatewayHandler::State final : server::RetryHook {
     uint32_t limit = 0;     // index into Generation::limits
     size_t decision = 0;    // slot in `decisions` the answer fills
     std::string key;        // copied: the view is reused while this request waits
+    limit::Decision result;  // filled by the batch (or the fallback without a connection)
   };
   std::vector<RedisPending> redisPending;
+  std::vector<limit::RedisLimiter::BatchItem> redisBatch;  // kept for its capacity
   size_t redisUsed = 0;     // live entries of redisPending (kept for their key capacity)
   bool suspended = false;   // a limit awaited Redis: the worker's view may hold another request
   // `body json` set values of this request (ForwardAction points at them until onComplete).

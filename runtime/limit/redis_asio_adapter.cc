@@ -4,8 +4,9 @@
 
 namespace gw::limit {
 
-void RedisAsioAdapter::attach(boost::asio::io_context& io, redisAsyncContext* ac) {
-  auto adapter = std::make_shared<RedisAsioAdapter>(io, ac, ac->c.fd);
+void RedisAsioAdapter::attach(boost::asio::io_context& io, redisAsyncContext* ac,
+                              std::atomic<std::uint64_t>* writes) {
+  auto adapter = std::make_shared<RedisAsioAdapter>(io, ac, ac->c.fd, writes);
   adapter->self_ = adapter;
   ac->ev.data = adapter.get();
   ac->ev.addRead = &RedisAsioAdapter::addRead;
@@ -15,8 +16,9 @@ void RedisAsioAdapter::attach(boost::asio::io_context& io, redisAsyncContext* ac
   ac->ev.cleanup = &RedisAsioAdapter::cleanup;
 }
 
-RedisAsioAdapter::RedisAsioAdapter(boost::asio::io_context& io, redisAsyncContext* ac, int fd)
-    : ac_(ac), socket_(io, fd) {}
+RedisAsioAdapter::RedisAsioAdapter(boost::asio::io_context& io, redisAsyncContext* ac, int fd,
+                                   std::atomic<std::uint64_t>* writes)
+    : ac_(ac), socket_(io, fd), writes_(writes) {}
 
 void RedisAsioAdapter::addRead(void* self) {
   auto* a = static_cast<RedisAsioAdapter*>(self);
@@ -76,6 +78,11 @@ void RedisAsioAdapter::armWrite() {
                        self->writeArmed_ = false;
                        if (ec || self->ac_ == nullptr || !self->wantWrite_) {
                          return;
+                       }
+                       // One flush of everything queued since the last one (hiredis writes
+                       // its whole output buffer; the first flush also completes the connect).
+                       if (self->writes_ != nullptr) {
+                         self->writes_->fetch_add(1, std::memory_order_relaxed);
                        }
                        redisAsyncHandleWrite(self->ac_);  // may free the context (cleanup)
                        if (self->ac_ != nullptr && self->wantWrite_) {

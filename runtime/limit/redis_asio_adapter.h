@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -17,10 +19,14 @@ namespace gw::limit {
 /// Thread-safety: all use on the io_context's single thread.
 class RedisAsioAdapter : public std::enable_shared_from_this<RedisAsioAdapter> {
  public:
-  /// Installs the hooks on `ac` (which must have no event hooks yet).
-  static void attach(boost::asio::io_context& io, redisAsyncContext* ac);
+  /// Installs the hooks on `ac` (which must have no event hooks yet). `writes` (optional, must
+  /// outlive the context) counts the socket flushes: every command queued since the last flush
+  /// goes out in one write.
+  static void attach(boost::asio::io_context& io, redisAsyncContext* ac,
+                     std::atomic<std::uint64_t>* writes = nullptr);
 
-  RedisAsioAdapter(boost::asio::io_context& io, redisAsyncContext* ac, int fd);
+  RedisAsioAdapter(boost::asio::io_context& io, redisAsyncContext* ac, int fd,
+                   std::atomic<std::uint64_t>* writes);
 
  private:
   static void addRead(void* self);
@@ -34,6 +40,7 @@ class RedisAsioAdapter : public std::enable_shared_from_this<RedisAsioAdapter> {
 
   redisAsyncContext* ac_;
   boost::asio::posix::stream_descriptor socket_;
+  std::atomic<std::uint64_t>* writes_;
   bool wantRead_ = false;
   bool wantWrite_ = false;
   bool readArmed_ = false;

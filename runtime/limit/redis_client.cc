@@ -83,7 +83,7 @@ void RedisClient::connect() {
     return;
   }
   ac->data = this;
-  RedisAsioAdapter::attach(io_, ac);
+  RedisAsioAdapter::attach(io_, ac, &stats_.writes);
   redisAsyncSetDisconnectCallback(ac, &RedisClient::onDisconnect);
   redisAsyncSetConnectCallback(ac, &RedisClient::onConnect);  // arms the first write wait
   ac_ = ac;

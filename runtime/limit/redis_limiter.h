@@ -1,12 +1,15 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include "runtime/limit/counter_params.h"
@@ -49,6 +52,38 @@ class RedisLimiter {
         spec.warnPercent, spec.onStoreError);
   }
 
+  /// One decision of a batch (asyncDecideAll).
+  struct BatchItem {
+    std::string_view key;
+    const LimitSpec* spec = nullptr;
+    Decision* out = nullptr;  ///< written before the batch completes
+  };
+
+  /// Decides several limits of one request together: every call is issued before this returns,
+  /// so they are written in one go and share one round trip (Redis answers in order; each
+  /// script stays atomic on its own key). Completion signature `void()`, after every `out` was
+  /// written. Keys and specs are copied before this returns; the Decisions must outlive the
+  /// completion.
+  template <class CompletionToken>
+  auto asyncDecideAll(std::span<const BatchItem> items, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, void()>(
+        [this](auto handler, std::span<const BatchItem> batch) {
+          using Handler = decltype(handler);
+          auto join = std::make_shared<Join<Handler>>(std::move(handler), client_, batch.size());
+          if (batch.empty()) {
+            join->post();
+            return;
+          }
+          for (const BatchItem& item : batch) {
+            asyncDecide(item.key, *item.spec, [join, out = item.out](Decision d) {
+              *out = d;
+              if (--join->remaining == 0) join->dispatch();
+            });
+          }
+        },
+        token, items);
+  }
+
   /// The Redis key of (limit, client key); the braces are a Redis Cluster hash tag, so every
   /// key derived from one (limit, client key) lands on one shard.
   [[nodiscard]] static std::string redisKeyFor(std::string_view limit, std::string_view key,
@@ -60,6 +95,23 @@ class RedisLimiter {
                              const CounterParams& params, std::uint8_t warn,
                              OnStoreError onError) noexcept;
   static void fillArgs(RedisCall& call, const CounterParams& params) noexcept;
+
+  // Completes a batch once its last decision is in (all on the io_context thread).
+  template <class Handler>
+  struct Join {
+    Join(Handler h, RedisClient& c, std::size_t n) : handler(std::move(h)), client(c), remaining(n) {}
+    void dispatch() {
+      auto ex = boost::asio::get_associated_executor(handler, client.context().get_executor());
+      boost::asio::dispatch(ex, std::move(handler));
+    }
+    void post() {
+      auto ex = boost::asio::get_associated_executor(handler, client.context().get_executor());
+      boost::asio::post(ex, std::move(handler));
+    }
+    Handler handler;
+    RedisClient& client;
+    std::size_t remaining;
+  };
 
   template <class Handler>
   class DecideCall final : public RedisCall {

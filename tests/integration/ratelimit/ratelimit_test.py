@@ -232,6 +232,16 @@ route combo {{ match {{ path prefix "/combo" }} limit combo_ip limit combo_key f
               f"{store} combo: the refused request still counted for key two: {st} {h}")
         st, h, _ = get(c, "/combo", {"X-API-Key": "key-three", **ip2})
         check(st == 200, f"{store} combo: fresh key on an ip with tokens left: {st} {h}")
+        if store == "redis":
+            # The route's two Redis limits go out together: one socket write per request.
+            before = gw.metrics()
+            for _ in range(5):
+                get(c, "/combo", dict(k1, **ip1))
+            after = gw.metrics()
+            wrote, decided = (after.need(n) - before.need(n) for n in
+                              ("gw_limit_redis_writes_total", "gw_limit_redis_decisions_total"))
+            check(decided == 10 and wrote == 5,
+                  f"two limits per request in one write: {decided} decisions, {wrote} writes")
         c.close()
 
         if store == "redis":
