@@ -44,18 +44,21 @@ start_origin() {
   nginx_conf origin "server { listen 127.0.0.1:$UP_PORT; location / { return 200 \"$(printf 'x%.0s' $(seq 100))\"; } }"
 }
 
-# start_gw POLICY: gw with one worker on $SUT_CPUS at $GW_PORT; returns once it listens.
-# GW_ACCESS_LOG (default off) is passed to --access-log.
+# start_gw POLICY: gw with one worker on $SUT_CPUS at $GW_PORT (admin on an ephemeral port, see
+# gw_admin_port); returns once it listens. GW_ACCESS_LOG (default off) is passed to --access-log.
 start_gw() {
   GW_PORT="$(free_port)"
   taskset -c "$SUT_CPUS" "$GW_BIN" run "$1" --listen "127.0.0.1:$GW_PORT" --threads 1 \
-    --access-log "${GW_ACCESS_LOG:-off}" > "$RUN/gw.out" 2> "$RUN/gw.err" &
+    --access-log "${GW_ACCESS_LOG:-off}" --admin 127.0.0.1:0 > "$RUN/gw.out" 2> "$RUN/gw.err" &
   PIDS+=($!)
   for _ in $(seq 300); do
-    grep -q "listening" "$RUN/gw.out" 2>/dev/null && break
+    grep -q "^gw: listening" "$RUN/gw.out" 2>/dev/null && break
     sleep 0.1
   done
 }
+
+# gw_admin_port: the admin port of the gw started by start_gw.
+gw_admin_port() { sed -n 's/^gw: admin listening on .*:\([0-9]*\)$/\1/p' "$RUN/gw.out" | head -1; }
 
 # wrk_run URL SECONDS [wrk args...] -> "req/s p99_ms non2xx"
 wrk_run() {

@@ -95,4 +95,8 @@ for t in $TARGETS; do
   echo "| $t | $(median ${RPS[$t]}) | $(median ${P99[$t]}) |"
 done
 echo "redis decisions: $(redis-cli -p "$REDIS_PORT" info commandstats | grep -o 'cmdstat_evalsha:calls=[0-9]*')"
+# Pipelining: decisions per socket write on gw's connection (concurrent requests share writes).
+curl -s "http://127.0.0.1:$(gw_admin_port)/metrics" | awk '
+  $1 == "gw_limit_redis_decisions_total" {d = $2} $1 == "gw_limit_redis_writes_total" {w = $2}
+  END {if (w > 0) printf "redis decisions per write: %.1f (%d decisions, %d writes)\n", d / w, d, w}'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
