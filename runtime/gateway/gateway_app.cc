@@ -243,7 +243,9 @@ int runGateway(const RunOptions& opt) {
   });
   app.reloader = std::make_unique<Reloader>(
       opt.policyPath, opt.backend, app.store, app.shared, [&app, &opt](const Generation& g) {
-        for (const UpstreamPlan& u : g.upstreams) u.runtime->startHealthChecks(app.control.get_executor());
+        for (const UpstreamPlan& u : g.upstreams) {
+          u.runtime->startHealthChecks(app.control.get_executor(), u.tls);
+        }
         // A .gwo is reloaded when the .gwo changes, not when the sources it came from do.
         bool gwo = opt.policyPath.size() > 4 &&
                    opt.policyPath.compare(opt.policyPath.size() - 4, 4, ".gwo") == 0;

@@ -9,7 +9,6 @@
 #include "compiler/policy/build.h"
 #include "runtime/auth/sha256.h"
 #include "runtime/gateway/log.h"
-#include "runtime/gateway/refusals.h"
 
 namespace gw::gateway {
 
@@ -99,10 +98,6 @@ LoadedPolicy loadPolicy(const std::string& path, const std::string& backend) {
         out.backend = "interpreter";
       }
     }
-  }
-  if (out.policy) {
-    out.refused = unsupportedConstructs(out.policy->runtime);
-    if (!out.refused.empty()) out.policy.reset();
   }
   return out;
 }

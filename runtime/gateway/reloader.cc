@@ -56,12 +56,7 @@ bool Reloader::reloadOnce(std::string* error,
                           const std::function<void(const policy::CompiledPolicy&)>& beforeBuild) {
   LoadedPolicy loaded = loadPolicy(path_, backend_);
   if (!loaded.policy) {
-    if (!loaded.refused.empty()) {
-      *error = "the policy uses constructs this gw does not implement:\n";
-      for (const std::string& r : loaded.refused) *error += "  " + r + "\n";
-    } else {
-      *error = loaded.diagnostics;
-    }
+    *error = loaded.diagnostics;
     return false;
   }
   if (!loaded.diagnostics.empty()) logLine(LogLevel::kWarn, loaded.diagnostics);

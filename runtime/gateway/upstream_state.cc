@@ -87,11 +87,14 @@ UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
 
 UpstreamRuntime::~UpstreamRuntime() { stopHealthChecks(); }
 
-void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control) {
+void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control,
+                                        std::shared_ptr<const tls::UpstreamTlsContext> tls) {
   if (!healthSettings_.enabled) {
     return;
   }
+  bool started = false;
   std::call_once(started_, [&] {
+    started = true;
     control_ = control;
     std::vector<resilience::HealthCheckTarget> targets;
     for (size_t i = 0; i < servers_.size(); ++i) {
@@ -109,9 +112,13 @@ void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control) {
     cfg.path = healthSettings_.path;
     cfg.interval = std::chrono::milliseconds(healthSettings_.everyUs / 1000);
     cfg.timeout = std::chrono::milliseconds(healthSettings_.timeoutUs / 1000);
-    checker_ = resilience::ActiveHealthChecker::create(control, *health_, std::move(targets), cfg);
+    checker_ = resilience::ActiveHealthChecker::create(control, *health_, std::move(targets), cfg,
+                                                       tls);
     checker_->start();
   });
+  // A carried-over upstream: its checks continue with this generation's TLS context (reloaded
+  // CA or client certificate files, or a `tls` block added or removed).
+  if (!started && checker_) checker_->setTls(std::move(tls));
 }
 
 void UpstreamRuntime::stopHealthChecks() {

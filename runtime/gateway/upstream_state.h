@@ -42,8 +42,11 @@ class UpstreamRuntime {
   resilience::RetryBudget& retryBudget() { return *budget_; }
   /// The carry-over key: servers, weights, breaker and health settings.
   const std::string& identity() const { return identity_; }
-  /// Starts active health checks on `control` (once; no-op without a `health` setting).
-  void startHealthChecks(boost::asio::any_io_executor control);
+  /// Starts active health checks on `control` (once; no-op without a `health` setting). `tls` is
+  /// the upstream's TLS context of the generation being published (null: plain HTTP); every
+  /// later call hands the running checks the newer generation's context.
+  void startHealthChecks(boost::asio::any_io_executor control,
+                         std::shared_ptr<const tls::UpstreamTlsContext> tls);
   void stopHealthChecks();
 
   static std::string identityOf(const policy::UpstreamConfig& config);

@@ -6,11 +6,14 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <mutex>
 #include <string_view>
+
+#include "runtime/tls/upstream_context.h"
 
 namespace gw::resilience {
 
@@ -67,23 +70,27 @@ const char* probeResultName(ProbeResult result) {
       return "timeout";
     case ProbeResult::kIoError:
       return "io_error";
+    case ProbeResult::kTlsFailed:
+      return "tls_failed";
   }
   return "unknown";
 }
 
 std::shared_ptr<ActiveHealthChecker> ActiveHealthChecker::create(
     asio::any_io_executor executor, HealthTracker& tracker, std::vector<HealthCheckTarget> targets,
-    ActiveCheckConfig config) {
+    ActiveCheckConfig config, std::shared_ptr<const tls::UpstreamTlsContext> tls) {
   return std::make_shared<ActiveHealthChecker>(std::move(executor), tracker, std::move(targets),
-                                               std::move(config));
+                                               std::move(config), std::move(tls));
 }
 
 ActiveHealthChecker::ActiveHealthChecker(asio::any_io_executor executor, HealthTracker& tracker,
                                          std::vector<HealthCheckTarget> targets,
-                                         ActiveCheckConfig config)
+                                         ActiveCheckConfig config,
+                                         std::shared_ptr<const tls::UpstreamTlsContext> tls)
     : strand_(asio::make_strand(std::move(executor))),
       tracker_(tracker),
-      config_(std::move(config)) {
+      config_(std::move(config)),
+      tls_(std::move(tls)) {
   for (auto& t : targets) {
     targets_.push_back(std::make_unique<TargetState>(std::move(t), config_.path, strand_));
   }
@@ -106,6 +113,12 @@ void ActiveHealthChecker::stop() {
         t->socket->close(ignored);
       }
     }
+  });
+}
+
+void ActiveHealthChecker::setTls(std::shared_ptr<const tls::UpstreamTlsContext> tls) {
+  asio::post(strand_, [self = shared_from_this(), tls = std::move(tls)]() mutable {
+    self->tls_ = std::move(tls);
   });
 }
 
@@ -173,21 +186,43 @@ asio::awaitable<ProbeResult> ActiveHealthChecker::probe(std::size_t i, std::uint
   if (connect_ec) {
     co_return finish(ProbeResult::kConnectFailed);
   }
-  auto [write_ec, written] = co_await asio::async_write(*socket, asio::buffer(t.request), kNoThrow);
+  if (!tls_) {
+    co_return finish(co_await exchange(*socket, i, status));
+  }
+  // The probe holds the context it started with; a reload's setTls() applies to the next one.
+  std::shared_ptr<const tls::UpstreamTlsContext> context = tls_;
+  asio::ssl::stream<tcp::socket&> stream(*socket, context->context());
+  if (!context->prepare(stream.native_handle(), t.target.host).empty()) {
+    co_return finish(ProbeResult::kTlsFailed);
+  }
+  auto [handshake_ec] =
+      co_await stream.async_handshake(asio::ssl::stream_base::client, kNoThrow);
+  if (handshake_ec) {
+    co_return finish(ProbeResult::kTlsFailed);
+  }
+  // No close_notify: the request said Connection: close and only the status line matters.
+  co_return finish(co_await exchange(stream, i, status));
+}
+
+template <typename Stream>
+asio::awaitable<ProbeResult> ActiveHealthChecker::exchange(Stream& stream, std::size_t i,
+                                                           std::uint16_t& status) {
+  TargetState& t = *targets_[i];
+  auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(t.request), kNoThrow);
   if (write_ec) {
-    co_return finish(ProbeResult::kIoError);
+    co_return ProbeResult::kIoError;
   }
   std::string line;
   auto [read_ec, n] = co_await asio::async_read_until(
-      *socket, asio::dynamic_buffer(line, kMaxStatusLine), "\r\n", kNoThrow);
+      stream, asio::dynamic_buffer(line, kMaxStatusLine), "\r\n", kNoThrow);
   if (read_ec) {
-    co_return finish(ProbeResult::kIoError);
+    co_return ProbeResult::kIoError;
   }
   status = parseStatusLine(std::string_view(line).substr(0, n));
   error_code ignored;
-  socket->close(ignored);
+  stream.lowest_layer().close(ignored);
   const bool ok = status >= config_.expected_min && status <= config_.expected_max;
-  co_return finish(ok ? ProbeResult::kPassed : ProbeResult::kBadStatus);
+  co_return ok ? ProbeResult::kPassed : ProbeResult::kBadStatus;
 }
 
 }  // namespace gw::resilience

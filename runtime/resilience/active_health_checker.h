@@ -13,6 +13,10 @@
 
 #include "runtime/resilience/health_tracker.h"
 
+namespace gw::tls {
+class UpstreamTlsContext;
+}
+
 namespace gw::resilience {
 
 /// `health get PATH every D timeout D` of one upstream.
@@ -24,7 +28,8 @@ struct ActiveCheckConfig {
   std::uint16_t expected_max = 299;
 };
 
-/// One server to probe: its address, the Host header to send, its index in the tracker.
+/// One server to probe: its address, the Host header to send (also the TLS name: SNI and the
+/// name verified, unless the upstream's TLS settings name another), its index in the tracker.
 struct HealthCheckTarget {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string host;
@@ -32,7 +37,14 @@ struct HealthCheckTarget {
 };
 
 /// Outcome of one probe (also a metric label).
-enum class ProbeResult : std::uint8_t { kPassed, kBadStatus, kConnectFailed, kTimeout, kIoError };
+enum class ProbeResult : std::uint8_t {
+  kPassed,
+  kBadStatus,
+  kConnectFailed,
+  kTimeout,
+  kIoError,
+  kTlsFailed,  ///< TLS upstream: handshake failed (certificate not verified, wrong name, ...)
+};
 const char* probeResultName(ProbeResult result);
 
 /// Per-target counters for metrics and the status endpoint.
@@ -43,9 +55,11 @@ struct TargetCheckStats {
   std::uint16_t last_status = 0;
 };
 
-/// Active health checks for one upstream: one timer per server doing `GET PATH` over plain TCP
-/// (HTTP/1.1, Connection: close; only the status line is read), each result fed to the
-/// HealthTracker, which is ticked after every probe so expired ejections are reported.
+/// Active health checks for one upstream: one timer per server doing `GET PATH` (HTTP/1.1,
+/// Connection: close; only the status line is read) over plain TCP, or over TLS with the
+/// upstream's own TLS context (same CA, SNI, name check and client certificate as its traffic),
+/// each result fed to the HealthTracker, which is ticked after every probe so expired ejections
+/// are reported.
 ///
 /// Runs ONCE per process per upstream: the server creates one checker per upstream on a single
 /// io_context (not one per worker), so a fleet of N threads does not probe N times. Everything
@@ -53,32 +67,43 @@ struct TargetCheckStats {
 /// must outlive the checker; the checker keeps itself alive until its coroutines finish.
 class ActiveHealthChecker : public std::enable_shared_from_this<ActiveHealthChecker> {
  public:
-  static std::shared_ptr<ActiveHealthChecker> create(boost::asio::any_io_executor executor,
-                                                     HealthTracker& tracker,
-                                                     std::vector<HealthCheckTarget> targets,
-                                                     ActiveCheckConfig config);
+  /// `tls`: the upstream's TLS context, or null for plain HTTP.
+  static std::shared_ptr<ActiveHealthChecker> create(
+      boost::asio::any_io_executor executor, HealthTracker& tracker,
+      std::vector<HealthCheckTarget> targets, ActiveCheckConfig config,
+      std::shared_ptr<const tls::UpstreamTlsContext> tls = nullptr);
 
   /// Starts one probe loop per target; the first probe runs at once.
   void start();
   /// Cancels timers and in-flight probes; loops end soon after. Idempotent, thread-safe.
   void stop();
+  /// Probes started from now on use `tls` (null: plain HTTP): a policy reload rebuilds the
+  /// upstream's TLS context (new CA or certificate files) without restarting the checks.
+  /// Thread-safe (posted to the strand).
+  void setTls(std::shared_ptr<const tls::UpstreamTlsContext> tls);
   /// Copy of the per-target counters (blocks briefly on a mutex). Thread-safe.
   std::vector<TargetCheckStats> stats() const;
 
   ActiveHealthChecker(boost::asio::any_io_executor executor, HealthTracker& tracker,
-                      std::vector<HealthCheckTarget> targets, ActiveCheckConfig config);
+                      std::vector<HealthCheckTarget> targets, ActiveCheckConfig config,
+                      std::shared_ptr<const tls::UpstreamTlsContext> tls);
 
  private:
   struct TargetState;
 
   boost::asio::awaitable<void> runTarget(std::size_t i);
   boost::asio::awaitable<ProbeResult> probe(std::size_t i, std::uint16_t& status);
+  /// Sends the probe request on a connected stream (TCP or TLS) and reads the status line.
+  template <typename Stream>
+  boost::asio::awaitable<ProbeResult> exchange(Stream& stream, std::size_t i,
+                                               std::uint16_t& status);
   void record(std::size_t i, ProbeResult result, std::uint16_t status);
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   HealthTracker& tracker_;
   const ActiveCheckConfig config_;
   std::vector<std::unique_ptr<TargetState>> targets_;
+  std::shared_ptr<const tls::UpstreamTlsContext> tls_;  // strand only; null: plain HTTP
   bool stopped_ = false;  // strand only
 };
 

@@ -1,11 +1,12 @@
 """Integration tests of TLS in `gw run`: real gw, real (TLS) echo upstreams, curl and Python's
 ssl module as clients, certificates made with openssl at test time.
 
-Usage: tls_test.py SUITE   (Termination Mtls Upstream Reload)
+Usage: tls_test.py SUITE   (Termination Mtls Upstream Reload Health)
 """
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -407,8 +408,133 @@ route all {{ match {{ path prefix "/" }} forward u }}
         up.stop()
 
 
+def upstream_get(pki, port, path):
+    """GET over TLS straight to a TLS echo upstream (its control paths, /__mode and /__count)."""
+    c = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
+                                    context=_upstream_context(pki))
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read()
+        check(r.status == 200, f"upstream {port} {path}: {r.status} {body}")
+        return json.loads(body)
+    finally:
+        c.close()
+
+
+def _upstream_context(pki):
+    ctx = tls_context(pki)
+    ctx.check_hostname = False  # upstream.crt names upstream.test; the address is 127.0.0.1
+    return ctx
+
+
+def wait_log(gw, pattern, after, timeout=15):
+    """Index of the first gw stderr line >= `after` matching `pattern`; fails after timeout."""
+    rx = re.compile(pattern)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        lines = list(gw.stderr_lines)
+        for i in range(after, len(lines)):
+            if rx.search(lines[i]):
+                return i
+        time.sleep(0.05)
+    raise AssertionError(f"no log line /{pattern}/ in {timeout}s:\n" + "".join(gw.stderr_lines))
+
+
+def health_suite():
+    """Active health checks of TLS upstreams: the probe handshakes with the upstream's own TLS
+    settings (CA, SNI/name); a TLS server failing its checks is removed, and restored when it
+    recovers; a server whose certificate does not verify is never healthy."""
+    tmp, pki = setup()
+    cert = ["--tls", pki.path("upstream.crt"), pki.path("upstream.key")]
+    a, b, c = Upstream(cert), Upstream(cert), Upstream(cert)
+    policy = tmp.write("p.gw", f"""
+upstream secure {{
+  server 127.0.0.1:{a.port}
+  server 127.0.0.1:{b.port}
+  health get "/health" every 200ms timeout 1s healthy 2 unhealthy 2
+  tls {{
+    ca "ca.crt"
+    sni "upstream.test"
+  }}
+}}
+upstream wrong_ca {{
+  server 127.0.0.1:{c.port}
+  health get "/health" every 200ms timeout 1s healthy 2 unhealthy 2
+  tls {{
+    ca "rogue-ca.crt"
+    sni "upstream.test"
+  }}
+}}
+upstream wrong_name {{
+  server 127.0.0.1:{c.port}
+  health get "/health" every 200ms timeout 1s healthy 2 unhealthy 2
+  tls {{
+    ca "ca.crt"
+    sni "other.test"
+  }}
+}}
+route secure {{ match {{ path prefix "/secure" }} forward secure }}
+route wrong_ca {{ match {{ path prefix "/wrong_ca" }} forward wrong_ca }}
+route wrong_name {{ match {{ path prefix "/wrong_name" }} forward wrong_name }}
+""")
+    gw = Gateway(policy)
+    try:
+        def statuses(n):
+            conn = gw.conn()
+            out = []
+            for i in range(n):
+                conn.request("GET", f"/secure/{i}")
+                r = conn.getresponse()
+                r.read()
+                out.append(r.status)
+            conn.close()
+            return out
+
+        # Probes pass over TLS (the echo speaks only TLS; plain HTTP would fail them): both
+        # servers stay in, and the wrong CA / wrong name servers are marked down by their checks.
+        for name in ("wrong_ca", "wrong_name"):
+            wait_log(gw, rf"upstream {name} server 0 unavailable \(active_check_failed\)", 0)
+            conn = gw.conn()
+            conn.request("GET", f"/{name}/x")
+            r = conn.getresponse()
+            r.read()
+            check(r.status == 503, f"{name}: no healthy server: {r.status}")
+            conn.close()
+        time.sleep(1)  # several probe rounds
+        check(not any("upstream secure" in l for l in gw.stderr_lines),
+              "verified servers pass their TLS checks: " + "".join(gw.stderr_lines))
+        check(statuses(10) == [200] * 10, "both TLS servers serve")
+        # Server a fails its health endpoint: removed by the active checks (not by traffic).
+        mark = len(gw.stderr_lines)
+        upstream_get(pki, a.port, "/__mode/status/503")
+        wait_log(gw, r"upstream secure server 0 unavailable \(active_check_failed\)", mark)
+        before = upstream_get(pki, b.port, "/__count")["count"]
+        got = statuses(20)
+        check(got == [200] * 20, f"an unhealthy TLS server receives no traffic: {got}")
+        served_b = upstream_get(pki, b.port, "/__count")["count"] - before
+        check(served_b >= 20, f"b served every request: {served_b}")
+        # It recovers: restored by the checks, and traffic reaches it again.
+        mark = len(gw.stderr_lines)
+        upstream_get(pki, a.port, "/__mode/ok")
+        wait_log(gw, r"upstream secure server 0 available \(active_check_passed\)", mark)
+        before = upstream_get(pki, a.port, "/__count")["count"]
+        check(statuses(20) == [200] * 20, "both serve again")
+        served_a = upstream_get(pki, a.port, "/__count")["count"] - before
+        check(served_a >= 8, f"the restored server gets traffic again: {served_a}")
+        # Killed outright: connect failures remove it too; the route keeps answering from b.
+        mark = len(gw.stderr_lines)
+        a.stop()
+        wait_log(gw, r"upstream secure server 0 unavailable", mark)
+        check(statuses(10) == [200] * 10, "a dead TLS server receives no traffic")
+    finally:
+        gw.stop()
+        for up in (a, b, c):
+            up.stop()
+
+
 SUITES = {"Termination": termination, "Mtls": mtls, "Upstream": upstream_tls,
-          "Reload": reload_suite}
+          "Reload": reload_suite, "Health": health_suite}
 
 if __name__ == "__main__":
     SUITES[sys.argv[1]]()

@@ -4,7 +4,6 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/policy/build.h"
-#include "runtime/gateway/refusals.h"
 
 namespace gw {
 namespace {
@@ -117,13 +116,6 @@ TEST_F(RuntimeConfigTest, JsonRoundTrip) {
   EXPECT_EQ(policy::runtimeConfigToJson(back), text);
   EXPECT_FALSE(policy::runtimeConfigFromJson("[1]", back, &error));
   EXPECT_FALSE(policy::runtimeConfigFromJson("{\"gateway\": 3}", back, &error));
-}
-
-TEST_F(RuntimeConfigTest, BodyJsonSetAndAggregateAreNotRefused) {
-  auto p = compile(kPolicy);
-  ASSERT_TRUE(p);
-  // `rename`, `remove`, `set` and `compress` all run.
-  EXPECT_TRUE(gateway::unsupportedConstructs(p->runtime).empty());
 }
 
 }  // namespace
