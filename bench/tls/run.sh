@@ -14,14 +14,14 @@
 #      "Connection: close": every request is a new TCP connection + full TLS handshake; wrk does
 #      not resume sessions) for every target; medians across rounds.
 #
-# Usage:   bench/tls/run.sh                     (GW=build/bin/gw by default)
-# Knobs:   GW=path  CONNS=64  HS_CONNS=16  DURATION=8  ROUNDS=3  SUT_CPUS=0  WRK_CPUS=1
+# Usage:   GW_BIN=build-rel/bin/gw bench/tls/run.sh     (default: build/bin/gw; GW= also works)
+# Knobs:   GW_BIN=path  CONNS=64  HS_CONNS=16  DURATION=8  ROUNDS=3  SUT_CPUS=0  WRK_CPUS=1
 #          BASE_PORT=19080  KEEP_RUNDIR=0
 set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-GW="${GW:-$ROOT/build/bin/gw}"
+GW="${GW_BIN:-${GW:-$ROOT/build/bin/gw}}"
 CONNS="${CONNS:-64}"
 HS_CONNS="${HS_CONNS:-16}"
 DURATION="${DURATION:-8}"
@@ -38,7 +38,7 @@ GW_PLAIN_PORT=$((BASE_PORT + 3))
 for tool in nginx wrk curl taskset setsid openssl; do
     command -v "$tool" >/dev/null || { echo "run.sh: missing tool: $tool" >&2; exit 2; }
 done
-[[ -x $GW ]] || { echo "run.sh: no gw binary at $GW (set GW=)" >&2; exit 2; }
+[[ -x $GW ]] || { echo "run.sh: no gw binary at $GW (set GW_BIN=)" >&2; exit 2; }
 
 RUNDIR="$(mktemp -d /tmp/gw-tls-bench.XXXXXX)"
 PIDS=()

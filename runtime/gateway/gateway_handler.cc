@@ -82,6 +82,22 @@ bool anyLimitApplies(const std::vector<AppliedLimit>& limits, Phase phase) {
   return false;
 }
 
+/// The scheme a 401 challenges with, from the providers the route accepts: `Bearer` (RFC
+/// 6750) when a jwt or introspect provider reads `Authorization: Bearer`; else `Key` when an
+/// api_key provider applies (its header or query parameter; the scheme name Kong uses); none
+/// when only mtls providers apply: the credential is the TLS client certificate, which no HTTP
+/// challenge can ask for (docs/authentication.md).
+enum class Challenge : uint8_t { kNone, kBearer, kKey };
+
+Challenge challengeFor(const std::vector<const AuthProvider*>& providers) {
+  Challenge c = Challenge::kNone;
+  for (const AuthProvider* p : providers) {
+    if (p->jwt || p->introspector) return Challenge::kBearer;
+    if (p->apiKeys) c = Challenge::kKey;
+  }
+  return c;
+}
+
 }  // namespace
 
 struct GatewayHandler::WorkerUpstream {
@@ -285,13 +301,20 @@ asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
   st.outcome = accesslog::Outcome::kUnauthenticated;
   countAuthFailure(g, a, st);
   int status = auth::httpStatus(a.error) == 400 ? 400 : 401;
-  out.respondError(status, a.presented ? "invalid credential" : "authentication required");
-  std::string challenge = "Bearer realm=\"gw\"";
-  std::string_view code = auth::rfc6750Text(auth::rfc6750Code(a.error));
-  if (a.presented && !code.empty()) {
-    challenge += ", error=\"" + std::string(code) + "\"";
+  Challenge kind = challengeFor(g.routes[route].auth);
+  out.respondError(status, a.presented                         ? "invalid credential"
+                           : kind == Challenge::kNone ? "client certificate required"
+                                                      : "authentication required");
+  if (kind == Challenge::kBearer) {
+    std::string challenge = "Bearer realm=\"gw\"";
+    std::string_view code = auth::rfc6750Text(auth::rfc6750Code(a.error));
+    if (a.presented && !code.empty()) {
+      challenge += ", error=\"" + std::string(code) + "\"";
+    }
+    out.respond.headers.emplace_back("WWW-Authenticate", std::move(challenge));
+  } else if (kind == Challenge::kKey) {
+    out.respond.headers.emplace_back("WWW-Authenticate", "Key realm=\"gw\"");
   }
-  out.respond.headers.emplace_back("WWW-Authenticate", std::move(challenge));
   co_return false;
 }
 
@@ -495,6 +518,9 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
   resilience::RetryRequest rq;
   rq.method = req.method;
   rq.attempts_made = st.attempts;
+  // The forwarder offers a request with a body only when it holds the whole body in memory.
+  rq.body_bytes_read = attempt.bytesIn;
+  rq.body_complete = true;
   resilience::RetryDecision d =
       resilience::decideRetry(rc, ao, rq, &plan.runtime->retryBudget());
   if (d != resilience::RetryDecision::kRetry) {
@@ -659,7 +685,8 @@ void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decisi
   addLimitHeaders(st, out.forward.responseHeaders.set);
   if (uc.retry.enabled) {
     g.upstreams[upstream].runtime->retryBudget().recordRequest();  // the budget's base rate
-    if (req.head != nullptr && !req.head->hasBody()) out.forward.retry = &st;
+    out.forward.retry = &st;
+    out.forward.retryBodyLimit = resilience::kRetryBodyBuffer;
   }
 }
 

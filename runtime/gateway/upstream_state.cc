@@ -109,6 +109,7 @@ void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control,
                          servers_[i]->host, i});
     }
     resilience::ActiveCheckConfig cfg;
+    cfg.method = healthSettings_.method == "head" ? "HEAD" : "GET";
     cfg.path = healthSettings_.path;
     cfg.interval = std::chrono::milliseconds(healthSettings_.everyUs / 1000);
     cfg.timeout = std::chrono::milliseconds(healthSettings_.timeoutUs / 1000);

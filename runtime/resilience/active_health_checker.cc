@@ -51,9 +51,10 @@ struct ActiveHealthChecker::TargetState {
   mutable std::mutex stats_mutex;
   TargetCheckStats stats;
 
-  TargetState(HealthCheckTarget t, const std::string& path, asio::strand<asio::any_io_executor>& s)
+  TargetState(HealthCheckTarget t, const ActiveCheckConfig& config,
+              asio::strand<asio::any_io_executor>& s)
       : target(std::move(t)), interval_timer(s) {
-    request = "GET " + path + " HTTP/1.1\r\nHost: " + target.host +
+    request = config.method + " " + config.path + " HTTP/1.1\r\nHost: " + target.host +
               "\r\nUser-Agent: gw-health-check\r\nConnection: close\r\n\r\n";
   }
 };
@@ -92,7 +93,7 @@ ActiveHealthChecker::ActiveHealthChecker(asio::any_io_executor executor, HealthT
       config_(std::move(config)),
       tls_(std::move(tls)) {
   for (auto& t : targets) {
-    targets_.push_back(std::make_unique<TargetState>(std::move(t), config_.path, strand_));
+    targets_.push_back(std::make_unique<TargetState>(std::move(t), config_, strand_));
   }
 }
 

@@ -21,6 +21,7 @@ namespace gw::resilience {
 
 /// `health get PATH every D timeout D` of one upstream.
 struct ActiveCheckConfig {
+  std::string method = "GET";  ///< GET or HEAD (only the status line is read either way)
   std::string path = "/health";
   std::chrono::milliseconds interval{5000};
   std::chrono::milliseconds timeout{2000};
@@ -55,7 +56,7 @@ struct TargetCheckStats {
   std::uint16_t last_status = 0;
 };
 
-/// Active health checks for one upstream: one timer per server doing `GET PATH` (HTTP/1.1,
+/// Active health checks for one upstream: one timer per server doing `GET|HEAD PATH` (HTTP/1.1,
 /// Connection: close; only the status line is read) over plain TCP, or over TLS with the
 /// upstream's own TLS context (same CA, SNI, name check and client certificate as its traffic),
 /// each result fed to the HealthTracker, which is ticked after every probe so expired ejections

@@ -35,12 +35,16 @@ enum RetryOn : std::uint32_t {
       kRetryOn502 | kRetryOn503 | kRetryOn504 | kRetryOnConnectFailure | kRetryOnReset,
 };
 
+/// The largest request body kept in memory so a retry can replay it (64 KiB; not a policy
+/// setting). Bodies past it stream and are never retried.
+inline constexpr std::uint64_t kRetryBodyBuffer = 64 * 1024;
+
 /// A route's retry settings; immutable once the policy is published.
 struct RetryConfig {
   std::uint32_t max_attempts = 3;               ///< first attempt included; 1 = no retries
   std::uint32_t retry_on = kRetryOnDefault;     ///< RetryOn bits
   bool retry_non_idempotent = false;            ///< route override for POST/PATCH/...
-  std::uint64_t max_buffered_body = 64 * 1024;  ///< body kept for replay; beyond it, no retry
+  std::uint64_t max_buffered_body = kRetryBodyBuffer;  ///< body kept for replay; beyond: none
   std::chrono::milliseconds base_backoff{25};
   std::chrono::milliseconds max_backoff{1000};
 };

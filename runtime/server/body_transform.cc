@@ -17,7 +17,6 @@ namespace {
 
 /// A JSON request body is held whole: the route's max_body bounds it, else this.
 constexpr std::uint64_t kDefaultRequestJsonLimit = 1 << 20;
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 std::string_view fieldValue(const http::HeaderList& headers, std::string_view name) {
   const http::Header* h = http::findHeader(headers, name);
@@ -89,10 +88,7 @@ asio::awaitable<Forwarder::Step> Forwarder::prepareRequestJson(Exchange& ex) {
   }
   std::uint64_t limit = ex.action.maxBody != 0 ? maxBody_ : kDefaultRequestJsonLimit;
   if (head.hasContentLength && head.contentLength > limit) co_return Step::kTooLarge;
-  if (head.expectContinue) {
-    std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
-    if (!co_await writeClient(ex, cont)) co_return Step::kClientGone;
-  }
+  if (head.expectContinue && !co_await sendContinue(ex)) co_return Step::kClientGone;
   Step s = co_await readWholeRequestBody(ex, limit);
   if (s != Step::kOk) co_return s;
   requestBodyDone_ = true;

@@ -61,10 +61,12 @@ class ResponseHook {
 struct Completion;
 struct ForwardAction;
 
-/// Consulted by the forwarder after a failed attempt of a bodyless request (connect error,
-/// timeout, broken or 502/503/504 response), before anything was sent to the client: the
-/// handler decides whether to try again, may wait (backoff) and points `action` at the next
-/// server. Owned by the handler; called on the worker thread of the request.
+/// Consulted by the forwarder after a failed attempt (connect error, timeout, broken or
+/// 502/503/504 response) of a request that is bodyless or whose body the forwarder keeps in
+/// memory (at most ForwardAction::retryBodyLimit bytes; `attempt.bytesIn` is its size), before
+/// anything was sent to the client: the handler decides whether to try again, may wait
+/// (backoff) and points `action` at the next server. A request whose body is larger streams
+/// and is never offered. Owned by the handler; called on the worker thread of the request.
 class RetryHook {
  public:
   virtual ~RetryHook() = default;
@@ -94,7 +96,11 @@ struct ForwardAction {
   Millis idleTimeout{0};     ///< how long its connection may idle in the pool; 0: the default
   std::uint64_t maxBody = 0;  ///< request body cap (413); 0: ServerOptions::defaultMaxBody
   ResponseHook* hook = nullptr;  ///< optional; must outlive the request
-  RetryHook* retry = nullptr;    ///< optional; bodyless requests only; must outlive the request
+  RetryHook* retry = nullptr;    ///< optional; must outlive the request
+  /// With `retry`: request bodies up to this many bytes are read whole before the first attempt
+  /// and kept until the response starts, so a retry can replay them; larger bodies stream
+  /// through and are never retried. 0: only bodyless requests are retried.
+  std::uint64_t retryBodyLimit = 0;
   /// TLS to the upstream (its `tls` block), or null for plain TCP. Shared: a pooled connection
   /// keeps the context it was made with.
   std::shared_ptr<const tls::UpstreamTlsContext> tls;
@@ -134,6 +140,7 @@ struct Decision {
     forward.maxBody = 0;
     forward.hook = nullptr;
     forward.retry = nullptr;
+    forward.retryBodyLimit = 0;
     forward.tls.reset();
     forward.compress = nullptr;
     forward.coding = transform::Coding::kIdentity;

@@ -1,13 +1,44 @@
-// Forwarder::forwardWithRetries: forward() for a bodyless request whose handler supplied a
-// RetryHook. Each attempt connects, sends the head and reads the response head; a failed
-// attempt (connect error, timeout, broken response, or a 502/503/504 head) is offered to the
-// hook before anything reaches the client, and the hook may point the action at another server.
-// The first attempt that is not retried is answered as forward() would answer it.
+// Forwarder::forwardWithRetries: forward() for a request whose handler supplied a RetryHook and
+// whose body is either absent or held in memory (bufferForReplay, or an edited JSON body), so
+// every attempt can send it again. Each attempt connects, sends the head (and the kept body)
+// and reads the response head; a failed attempt (connect error, timeout, broken response, or a
+// 502/503/504 head) is offered to the hook before anything reaches the client, and the hook may
+// point the action at another server. The first attempt that is not retried is answered as
+// forward() would answer it. A body larger than the bound is streamed by forward() instead and
+// never retried: once streamed, it is gone.
 #include "runtime/server/forwarder.h"
 
 namespace gw::server {
 
 namespace asio = boost::asio;
+
+asio::awaitable<Forwarder::Step> Forwarder::bufferForReplay(Exchange& ex) {
+  const http::RequestHead& head = ex.head;
+  const std::uint64_t limit = std::min(ex.action.retryBodyLimit, maxBody_);
+  if (head.hasContentLength && head.contentLength > limit) {
+    co_return Step::kOk;  // streams as usual, unread until the upstream connection is up
+  }
+  if (head.expectContinue && !co_await sendContinue(ex)) {
+    co_return Step::kClientGone;
+  }
+  Step s = co_await readWholeRequestBody(ex, limit);
+  if (s == Step::kTooLarge) {
+    // Only a chunked body gets here (a Content-Length one was checked above).
+    if (decoder_.bodyBytes() > maxBody_) {
+      co_return Step::kTooLarge;
+    }
+    resumeChunked_ = true;
+    co_return Step::kOk;
+  }
+  if (s != Step::kOk) {
+    co_return s;
+  }
+  requestBodyDone_ = true;
+  requestBody_.swap(bodyBuf_);
+  requestBodyReady_ = true;
+  completion_.bytesIn = requestBody_.size();
+  co_return Step::kOk;
+}
 
 asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
   const http::RequestHead& head = ex.head;
@@ -15,6 +46,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
     Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
                                                                  : options_.defaultConnectTimeout;
     Completion attempt;
+    attempt.bytesIn = completion_.bytesIn;  // a replayed body: the hook checks its bound
     std::unique_ptr<UpstreamConnection> conn;
     Step step = Step::kUpstreamFailed;
     ConnectError connectError = ConnectError::kNone;

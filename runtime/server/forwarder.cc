@@ -62,6 +62,15 @@ asio::awaitable<ForwardOutcome> Forwarder::respondError(Exchange& ex, int status
   co_return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
 }
 
+asio::awaitable<bool> Forwarder::sendContinue(Exchange& ex) {
+  if (continueSent_) {
+    co_return true;
+  }
+  continueSent_ = true;
+  std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
+  co_return co_await writeClient(ex, cont);
+}
+
 asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   const http::RequestHead& head = ex.head;
   maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
@@ -71,13 +80,24 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     co_return co_await respondError(ex, 413, "request body too large", true);
   }
   requestBodyDone_ = !head.hasBody();
-  if (ex.action.retry != nullptr && !head.hasBody()) {
-    co_return co_await forwardWithRetries(ex);
-  }
+  resumeChunked_ = continueSent_ = false;
   if (ex.action.requestJson != nullptr) {
     Step json = co_await prepareRequestJson(ex);
     if (json != Step::kOk) {
       co_return co_await rejectRequestBody(ex, json);
+    }
+  }
+  if (ex.action.retry != nullptr) {
+    if (head.hasBody() && !requestBodyReady_) {
+      Step kept = co_await bufferForReplay(ex);
+      if (kept != Step::kOk) {
+        co_return co_await rejectRequestBody(ex, kept);
+      }
+    }
+    // Retries replay a body only from memory, and only up to the bound.
+    if (!head.hasBody() ||
+        (requestBodyReady_ && requestBody_.size() <= ex.action.retryBodyLimit)) {
+      co_return co_await forwardWithRetries(ex);
     }
   }
   Millis connectTimeout = ex.action.connectTimeout.count() > 0 ? ex.action.connectTimeout
@@ -96,8 +116,7 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     conn.maxIdle = ex.action.idleTimeout;  // the upstream's idle_timeout, kept by the pool
     ex.watchdog.watchUpstream(&conn.transport.socket());
     if (attempt == 0 && head.expectContinue && head.hasBody() && !requestBodyReady_) {
-      std::array<asio::const_buffer, 1> cont{asio::buffer(kContinue.data(), kContinue.size())};
-      bool sent = co_await writeClient(ex, cont);
+      bool sent = co_await sendContinue(ex);
       if (!sent) {
         ex.watchdog.watchUpstream(nullptr);  // `conn` dies with this frame
         co_return ForwardOutcome::kClose;
@@ -217,9 +236,21 @@ asio::awaitable<Forwarder::Step> Forwarder::sendContentLengthBody(Exchange& ex,
 
 asio::awaitable<Forwarder::Step> Forwarder::sendChunkedBody(Exchange& ex,
                                                             UpstreamConnection& conn) {
-  decoder_.reset();
   batch_.clear();
   batch_.addRaw(scratch_);
+  if (!resumeChunked_) {
+    decoder_.reset();
+  } else {  // bufferForReplay() read past its bound: what it decoded goes first
+    resumeChunked_ = false;
+    batch_.addChunk(bodyBuf_);
+    completion_.bytesIn = decoder_.bodyBytes();
+    if (decoder_.done()) {
+      batch_.addLast();
+      Step s = co_await writeUpstream(ex, conn, batch_.buffers());
+      requestBodyDone_ = s == Step::kOk;
+      co_return s;
+    }
+  }
   while (true) {
     std::string_view avail = ex.input.buffered();
     if (avail.empty()) {

@@ -58,8 +58,17 @@ class Forwarder {
     kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge, kBadJson
   };
 
-  /// forward() for a bodyless request with a RetryHook (forward_retry.cc).
+  /// forward() with a RetryHook for a bodyless request or one whose body is buffered in
+  /// requestBody_ (forward_retry.cc).
   boost::asio::awaitable<ForwardOutcome> forwardWithRetries(Exchange& ex);
+  /// With a RetryHook: reads a body of at most action.retryBodyLimit bytes into requestBody_
+  /// (requestBodyReady_) so a retry can replay it. A larger Content-Length body is left unread;
+  /// a chunked body found larger while reading keeps its decoded start in bodyBuf_
+  /// (resumeChunked_) and streams on from there. Both then go without retries. kOk, or kBadBody,
+  /// kTooLarge (max_body), kClientGone.
+  boost::asio::awaitable<Step> bufferForReplay(Exchange& ex);
+  /// Sends `100 Continue` once per request.
+  boost::asio::awaitable<bool> sendContinue(Exchange& ex);
   boost::asio::awaitable<Step> writeUpstream(Exchange& ex, UpstreamConnection& conn,
                                              std::span<const boost::asio::const_buffer> bufs);
   boost::asio::awaitable<Step> sendRequest(Exchange& ex, UpstreamConnection& conn);
@@ -140,6 +149,8 @@ class Forwarder {
   std::string requestBody_;  ///< the edited JSON request body
   std::string encoded_;      ///< a whole compressed (edited JSON) response body
   bool requestBodyReady_ = false;  ///< send requestBody_ instead of streaming the client body
+  bool resumeChunked_ = false;     ///< sendChunkedBody() starts with bodyBuf_, decoder_ as is
+  bool continueSent_ = false;      ///< `100 Continue` already went to the client
   std::uint64_t bodyLeft_ = 0;     ///< Content-Length body bytes still to read
   bool chunksDone_ = false;
   bool sawBodyEnd_ = false;  ///< nextBodyPiece() returned kEnd: the upstream body was read whole

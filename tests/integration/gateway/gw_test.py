@@ -431,10 +431,28 @@ upstream live {{
 }}
 route s {{ match {{ path prefix "/status" }} forward live }}
 route g {{ match {{ path prefix "/g" }} forward gone }}
+upstream brief {{
+  server 127.0.0.1:{a.port}
+  idle_timeout 300ms
+}}
+route brief {{ match {{ path prefix "/brief" }} forward brief }}
+route kept {{ match {{ path prefix "/kept" }} forward live }}
 """)
     gw = Gateway(policy)
     try:
         c = gw.conn()
+        # idle_timeout: a pooled connection idle for longer is not reused (the default, 30 s,
+        # keeps it). The echo numbers the connections it accepted.
+        def upstream_connection(path):
+            st, _, body = request(c, "GET", path)
+            check(st == 200, f"{path}: {st}")
+            return json.loads(body)["connections"]
+        for path, reused in (("/kept", True), ("/brief", False)):
+            first = upstream_connection(path)
+            time.sleep(1)
+            second = upstream_connection(path)
+            check((second == first) == reused,
+                  f"{path}: connection {first} then {second}, reuse expected: {reused}")
         a0 = a.count()
         for _ in range(20):
             st, _, _ = request(c, "GET", "/r")

@@ -1,7 +1,7 @@
 """Integration tests of TLS in `gw run`: real gw, real (TLS) echo upstreams, curl and Python's
 ssl module as clients, certificates made with openssl at test time.
 
-Usage: tls_test.py SUITE   (Termination Mtls Upstream Reload Health)
+Usage: tls_test.py SUITE   (Termination Mtls Upstream Reload Health HandshakeTimeout)
 """
 import http.client
 import json
@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
@@ -246,16 +247,22 @@ def mtls():
         rc, code, body, _ = curl(optional, "/maybe/secret", pki, extra=client_cert(pki, "client"))
         check(rc == 0 and code == 200, f"certificate on the optional listener: {code}")
         check(echoed_headers(body).get("x-auth-subject") == [subject], body)
-        rc, code, _, _ = curl(optional, "/private/x", pki)
+        rc, code, body, verbose = curl(optional, "/private/x", pki)
         check(rc == 0 and code == 401, f"mtls provider without a certificate: {code}")
+        # No HTTP challenge can ask for a TLS client certificate: no Bearer (or any) challenge,
+        # the body says what is missing.
+        check("www-authenticate" not in verbose.lower(), f"no challenge on mTLS-only: {verbose}")
+        check(json.loads(body)["error"] == "client certificate required", body)
         # Optional still verifies a certificate that is sent.
         rc, code, _, _ = curl(optional, "/maybe/secret", pki, extra=client_cert(pki, "rogue"))
         check(rc != 0, "a wrong-CA certificate fails even when certificates are optional")
         # Plain HTTP listener: no certificate, 401; a forged header never reaches the policy.
         c = http.client.HTTPConnection("127.0.0.1", plain, timeout=10)
-        c.request("GET", "/private/x", headers={"X-Client-Subject": subject})
+        c.request("GET", "/private/x", headers={"X-Client-Subject": subject,
+                                                "Authorization": "Bearer abc"})
         r = c.getresponse()
         check(r.status == 401, f"plain listener: {r.status}")
+        check(r.getheader("WWW-Authenticate") is None, f"no challenge: {r.getheaders()}")
         r.read()
         c.close()
     finally:
@@ -533,8 +540,89 @@ route wrong_name {{ match {{ path prefix "/wrong_name" }} forward wrong_name }}
             up.stop()
 
 
+HANDSHAKE_TIMEOUT = 10.0  # ServerOptions::handshakeTimeout (docs/tls.md)
+
+
+def handshake_timeout_suite():
+    """Clients that open a TCP connection to the TLS listener and never finish the handshake
+    (nothing sent, or a ClientHello cut short) are closed after the handshake timeout, counted
+    and logged; clients that do handshake are served meanwhile."""
+    tmp, pki = setup()
+    up = Upstream()
+    gw = start(tmp, lambda port: f"""
+gateway {{
+  listen 127.0.0.1:{port} tls {{
+    cert "a.crt"
+    key "a.key"
+  }}
+}}
+upstream u {{ server 127.0.0.1:{up.port} }}
+route all {{ match {{ path prefix "/" }} forward u }}
+""", 1)
+    try:
+        port = gw.port
+        before = metric_sum(gw, "gw_tls_handshake_errors_total")
+        silent = socket.create_connection(("127.0.0.1", port), timeout=60)
+        # A TLS record header announcing a 512-byte ClientHello, then only its first bytes.
+        partial = socket.create_connection(("127.0.0.1", port), timeout=60)
+        partial.sendall(bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03])
+                        + os.urandom(20))
+        opened = time.monotonic()
+        closed = {}
+
+        def wait_closed(name, sock):
+            try:
+                data = sock.recv(4096)
+                while data:  # a TLS alert may precede the close
+                    data = sock.recv(4096)
+            except ConnectionResetError:
+                pass
+            closed[name] = time.monotonic() - opened
+
+        threads = [threading.Thread(target=wait_closed, args=(n, s_))
+                   for n, s_ in (("silent", silent), ("partial", partial))]
+        for t in threads:
+            t.start()
+        # Meanwhile other clients handshake and are served, on new and kept-alive connections.
+        keep = http.client.HTTPSConnection("127.0.0.1", port, context=tls_context(pki),
+                                           timeout=10)
+        served = 0
+        while time.monotonic() - opened < HANDSHAKE_TIMEOUT + 2:
+            rc, code, _, verbose = curl(port, "/during", pki)
+            check(rc == 0 and code == 200, f"a new client is served meanwhile: {rc} {code}")
+            keep.request("GET", "/keep")
+            r = keep.getresponse()
+            check(r.status == 200 and r.read(), "a kept-alive client is served meanwhile")
+            served += 1
+            time.sleep(0.5)
+        for t in threads:
+            t.join(timeout=30)
+        for name in ("silent", "partial"):
+            check(name in closed, f"{name}: gw closed the stalled connection")
+            # Not before the timeout (the connection was given its time), and not long after.
+            check(HANDSHAKE_TIMEOUT - 0.5 <= closed[name] <= HANDSHAKE_TIMEOUT + 15,
+                  f"{name}: closed after {closed[name]:.1f}s, timeout {HANDSHAKE_TIMEOUT}s")
+        print(f"stalled handshakes closed after {closed}; {served} rounds served meanwhile")
+        silent.close()
+        partial.close()
+        deadline = time.time() + 5
+        while metric_sum(gw, "gw_tls_handshake_errors_total") < before + 2:
+            check(time.time() < deadline, "timed-out handshakes counted in /metrics")
+            time.sleep(0.05)
+        check(any("handshake timeout" in l for l in gw.stderr_lines),
+              "timeout logged: " + "".join(gw.stderr_lines))
+        keep.request("GET", "/after")
+        r = keep.getresponse()
+        check(r.status == 200 and r.read(), "the kept-alive connection is still served")
+        keep.close()
+    finally:
+        gw.stop()
+        up.stop()
+
+
 SUITES = {"Termination": termination, "Mtls": mtls, "Upstream": upstream_tls,
-          "Reload": reload_suite, "Health": health_suite}
+          "Reload": reload_suite, "Health": health_suite,
+          "HandshakeTimeout": handshake_timeout_suite}
 
 if __name__ == "__main__":
     SUITES[sys.argv[1]]()
