@@ -323,7 +323,7 @@ route api {{ match {{ path prefix "/api" }} forward pair }}
         statuses, _, _ = send("GET", None, n=4)
         check(statuses == [200] * 4, f"bodyless GETs still retried: {statuses}")
         conn.close()
-        counted = metric(gw, "gw_retries_total", upstream="pair")
+        counted = gw.metrics().value("gw_retries_total", upstream="pair")
         check(counted == sum(extra), f"gw_retries_total {counted}, retries seen {sum(extra)}")
     finally:
         gw.stop()

@@ -561,7 +561,7 @@ route all {{ match {{ path prefix "/" }} forward u }}
 """, 1)
     try:
         port = gw.port
-        before = metric_sum(gw, "gw_tls_handshake_errors_total")
+        before = gw.metrics().total("gw_tls_handshake_errors_total")
         silent = socket.create_connection(("127.0.0.1", port), timeout=60)
         # A TLS record header announcing a 512-byte ClientHello, then only its first bytes.
         partial = socket.create_connection(("127.0.0.1", port), timeout=60)
@@ -606,7 +606,7 @@ route all {{ match {{ path prefix "/" }} forward u }}
         silent.close()
         partial.close()
         deadline = time.time() + 5
-        while metric_sum(gw, "gw_tls_handshake_errors_total") < before + 2:
+        while gw.metrics().total("gw_tls_handshake_errors_total") < before + 2:
             check(time.time() < deadline, "timed-out handshakes counted in /metrics")
             time.sleep(0.05)
         check(any("handshake timeout" in l for l in gw.stderr_lines),
