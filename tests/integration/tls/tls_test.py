@@ -82,10 +82,9 @@ def setup():
     return tmp, PKI(tmp.path).make()
 
 
-def termination():
-    tmp, pki = setup()
-    up = Upstream()
-    gw = start(tmp, lambda port: f"""
+def start_terminating(tmp, up):
+    """gw with one TLS listener (certificates a, then b by SNI) forwarding everything to `up`."""
+    return start(tmp, lambda port: f"""
 gateway {{
   listen 127.0.0.1:{port} tls {{
     cert "a.crt"
@@ -97,6 +96,12 @@ gateway {{
 upstream u {{ server 127.0.0.1:{up.port} }}
 route all {{ match {{ path prefix "/" }} forward u }}
 """, 1)
+
+
+def termination():
+    tmp, pki = setup()
+    up = Upstream()
+    gw = start_terminating(tmp, up)
     try:
         port = gw.port
         # TLS 1.2 and TLS 1.3, certificate verified by curl against the test CA, ALPN http/1.1.
@@ -549,16 +554,7 @@ def handshake_timeout_suite():
     and logged; clients that do handshake are served meanwhile."""
     tmp, pki = setup()
     up = Upstream()
-    gw = start(tmp, lambda port: f"""
-gateway {{
-  listen 127.0.0.1:{port} tls {{
-    cert "a.crt"
-    key "a.key"
-  }}
-}}
-upstream u {{ server 127.0.0.1:{up.port} }}
-route all {{ match {{ path prefix "/" }} forward u }}
-""", 1)
+    gw = start_terminating(tmp, up)
     try:
         port = gw.port
         before = gw.metrics().total("gw_tls_handshake_errors_total")
