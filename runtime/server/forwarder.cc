@@ -177,7 +177,7 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
                       : head.hasContentLength ? UpstreamBody::kContentLength
                                               : UpstreamBody::kNone;
   scratch_.clear();
-  if (requestBodyReady_) {  // an edited JSON body (body_transform.cc)
+  if (requestBodyReady_) {  // a body held whole: edited JSON, or kept for retries
     appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, UpstreamBody::kContentLength,
                               requestBody_.size());
     std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_), asio::buffer(requestBody_)};
