@@ -5,6 +5,13 @@
 #include <sstream>
 
 namespace gw {
+namespace {
+
+// A UTF-8 byte order mark is not part of the first line: editors do not show it, and the lexer
+// skips it, so columns on line 1 count from the byte after it.
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+}  // namespace
 
 uint32_t SourceManager::add(std::string path, std::string text) {
   SourceFile f{std::move(path), std::move(text), {0}};
@@ -44,6 +51,9 @@ std::string_view SourceManager::lineText(uint32_t id, uint32_t line) const {
   uint32_t begin = f.lineStarts[line - 1];
   uint32_t end = line < f.lineStarts.size() ? f.lineStarts[line] - 1 : f.text.size();
   std::string_view v(f.text.data() + begin, end - begin);
+  if (line == 1 && v.starts_with(kBom)) {
+    v.remove_prefix(kBom.size());
+  }
   if (!v.empty() && v.back() == '\r') {
     v.remove_suffix(1);
   }
@@ -62,7 +72,11 @@ Span SourceManager::spanAt(uint32_t id, uint32_t offset, uint32_t length) const 
   const SourceFile& f = files_[id];
   auto it = std::upper_bound(f.lineStarts.begin(), f.lineStarts.end(), offset);
   uint32_t line = static_cast<uint32_t>(it - f.lineStarts.begin());
-  uint32_t col = offset - f.lineStarts[line - 1] + 1;
+  uint32_t lineStart = f.lineStarts[line - 1];
+  if (line == 1 && offset >= kBom.size() && std::string_view(f.text).starts_with(kBom)) {
+    lineStart = static_cast<uint32_t>(kBom.size());
+  }
+  uint32_t col = offset - lineStart + 1;
   return Span{id, line, col, offset, length};
 }
 

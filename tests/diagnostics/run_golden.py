@@ -20,8 +20,9 @@ import sys
 
 
 def extra_args(path):
-    with open(path, encoding="utf-8") as f:
-        first = f.readline()
+    # Binary: some cases are deliberately not UTF-8 (E0008) or hold control bytes (E0009).
+    with open(path, "rb") as f:
+        first = f.readline().decode("utf-8", errors="replace")
     m = re.match(r"#\s*gwc-args:\s*(.*)", first)
     return m.group(1).split() if m else []
 
