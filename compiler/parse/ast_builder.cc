@@ -44,6 +44,12 @@ Ident AstBuilder::ident(P::NameContext* ctx) const {
   if (!ctx) {
     return {};
   }
+  // A name is one token; RuleContext::getText would concatenate the children's texts through
+  // temporaries.
+  if (ctx->children.size() == 1 && CstContext::isTerminal(ctx->children[0])) {
+    antlr4::Token* tok = static_cast<TerminalNode*>(ctx->children[0])->getSymbol();
+    return Ident{tok->getText(), span(tok)};
+  }
   return Ident{ctx->getText(), span(ctx)};
 }
 

@@ -17,7 +17,7 @@ namespace gw::parse {
 /// without walking the class hierarchy (dynamic_cast was a fifth of the parse time).
 template <class T>
 T* as(antlr4::tree::ParseTree* node) {
-  return node && typeid(*node) == typeid(T) ? static_cast<T*>(node) : nullptr;
+  return node && CstContext::isA<T>(node) ? static_cast<T*>(node) : nullptr;
 }
 
 class AstBuilder {

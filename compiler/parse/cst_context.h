@@ -6,10 +6,12 @@
 // the parse time. These replacements give the same answers with one type_info comparison per
 // child (terminal or not) and, for rule children, the rule index.
 #include <cstddef>
+#include <new>
 #include <typeinfo>
 #include <vector>
 
 #include "antlr4-runtime.h"
+#include "compiler/parse/parse_arena.h"
 
 namespace gw::parse {
 
@@ -19,11 +21,41 @@ class CstContext : public antlr4::ParserRuleContext {
   CstContext(antlr4::ParserRuleContext* parent, size_t invokingState)
       : antlr4::ParserRuleContext(parent, invokingState) {}
 
+  /// Every generated context (the parser creates them with plain `new`) comes from the
+  /// current ArenaScope's arena when there is one (see parse_arena.h), else from the heap. A
+  /// 16-byte header says which, so delete (run by the parser's tree tracker) frees only heap
+  /// ones; arena memory goes when the arena does.
+  static void* operator new(size_t size) {
+    ParseArena* arena = ArenaScope::current();
+    auto* base = static_cast<std::byte*>(arena ? arena->allocate(size + kHeader)
+                                               : ::operator new(size + kHeader));
+    *reinterpret_cast<bool*>(base) = arena != nullptr;
+    return base + kHeader;
+  }
+  static void operator delete(void* p) noexcept {
+    if (!p) {
+      return;
+    }
+    std::byte* base = static_cast<std::byte*>(p) - kHeader;
+    if (!*reinterpret_cast<bool*>(base)) {
+      ::operator delete(base);
+    }
+  }
+
+  /// Whether `node` has exactly the dynamic type `T`. The generated context classes and
+  /// ANTLR's node classes each have one type_info object in the process (they have key
+  /// functions, and nothing is loaded with RTLD_LOCAL), so comparing addresses is exact;
+  /// `type_info::operator==` would strcmp the mangled names whenever the types differ, the
+  /// common case in the CST -> AST walk.
+  template <class T>
+  static bool isA(const antlr4::tree::ParseTree* node) {
+    return &typeid(*node) == &typeid(T);
+  }
+
   /// A leaf of the tree: a matched token or an error node. Everything else in a parser-built
   /// tree is a rule context.
   static bool isTerminal(const antlr4::tree::ParseTree* node) {
-    const std::type_info& t = typeid(*node);
-    return t == typeid(antlr4::tree::TerminalNodeImpl) || t == typeid(antlr4::tree::ErrorNodeImpl);
+    return isA<antlr4::tree::TerminalNodeImpl>(node) || isA<antlr4::tree::ErrorNodeImpl>(node);
   }
 
   // Hide ParserRuleContext's templates: the generated accessors call these unqualified. `T` is
@@ -82,6 +114,8 @@ class CstContext : public antlr4::ParserRuleContext {
   }
 
  private:
+  static constexpr size_t kHeader = 16;  // keeps the object 16-byte aligned
+
   template <class T>
   static size_t ruleIndexOf() {
     static const size_t index = T(nullptr, 0).getRuleIndex();

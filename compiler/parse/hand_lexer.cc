@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "GwLexer.h"
+#include "compiler/source/utf8.h"
 
 namespace gw::parse {
 namespace {
@@ -68,34 +69,13 @@ std::optional<size_t> firstInvalidUtf8(std::string_view text) {
   size_t i = 0;
   const size_t n = text.size();
   while (i < n) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
       ++i;
       continue;
     }
-    size_t len = 0;
-    uint32_t cp = 0;
-    uint32_t min = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2, cp = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3, cp = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + len > n) {
-      return i;
-    }
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(text[i + k]);
-      if (!isContinuation(cc)) {
-        return i;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    char32_t cp = 0;
+    size_t len = decodeUtf8(text, i, &cp);
+    if (len == 0) {
       return i;
     }
     i += len;
@@ -340,17 +320,12 @@ HandLexer::Match HandLexer::scan() const {
   }
 }
 
-std::unique_ptr<antlr4::Token> HandLexer::nextToken() {
+HandLexer::Lexeme HandLexer::next() {
   if (pos_ >= text_.size()) {
     // Like antlr4::Lexer::emitEOF: start = size, stop = size - 1, text "<EOF>" (what
     // CommonToken::getText() answers for an EOF token of the generated lexer).
-    auto eof = std::make_unique<antlr4::CommonToken>(
-        std::make_pair(static_cast<antlr4::TokenSource*>(this), nullptr), antlr4::Token::EOF,
-        antlr4::Token::DEFAULT_CHANNEL, codePoint_, codePoint_ - 1);
-    eof->setText("<EOF>");
-    eof->setLine(line_);
-    eof->setCharPositionInLine(column_);
-    return eof;
+    return Lexeme{antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, codePoint_, codePoint_ - 1,
+                  line_, column_, "<EOF>"};
   }
   Match m = scan();
   std::string_view text = text_.substr(pos_, m.length);
@@ -368,12 +343,7 @@ std::unique_ptr<antlr4::Token> HandLexer::nextToken() {
   }
   size_t channel = m.type == L::COMMENT || m.type == L::WS ? antlr4::Token::HIDDEN_CHANNEL
                                                            : antlr4::Token::DEFAULT_CHANNEL;
-  auto tok = std::make_unique<antlr4::CommonToken>(
-      std::make_pair(static_cast<antlr4::TokenSource*>(this), nullptr), m.type, channel,
-      codePoint_, codePoint_ + codePoints - 1);
-  tok->setText(std::string(text));
-  tok->setLine(line_);
-  tok->setCharPositionInLine(column_);
+  Lexeme lx{m.type, channel, codePoint_, codePoint_ + codePoints - 1, line_, column_, text};
   pos_ += m.length;
   codePoint_ += codePoints;
   if (newlines > 0) {
@@ -382,6 +352,17 @@ std::unique_ptr<antlr4::Token> HandLexer::nextToken() {
   } else {
     column_ += codePoints;
   }
+  return lx;
+}
+
+std::unique_ptr<antlr4::Token> HandLexer::nextToken() {
+  Lexeme lx = next();
+  auto tok = std::make_unique<antlr4::CommonToken>(
+      std::make_pair(static_cast<antlr4::TokenSource*>(this), nullptr), lx.type, lx.channel,
+      lx.start, lx.stop);
+  tok->setText(std::string(lx.text));
+  tok->setLine(lx.line);
+  tok->setCharPositionInLine(lx.column);
   return tok;
 }
 

@@ -27,6 +27,20 @@ class HandLexer : public antlr4::TokenSource {
  public:
   explicit HandLexer(std::string_view text, std::string sourceName = "");
 
+  /// One token as plain data: what nextToken() wraps in a CommonToken. `text` views the
+  /// lexer's input ("<EOF>", a literal, for the end of the file).
+  struct Lexeme {
+    size_t type = 0;
+    size_t channel = 0;
+    size_t start = 0;  // code-point indexes, as ANTLR's (stop = start - 1 for EOF)
+    size_t stop = 0;
+    size_t line = 1;
+    size_t column = 0;
+    std::string_view text;
+  };
+  /// The next token; after the end of the input, EOF again and again.
+  Lexeme next();
+
   std::unique_ptr<antlr4::Token> nextToken() override;
   size_t getLine() const override { return line_; }
   size_t getCharPositionInLine() override { return column_; }

@@ -15,6 +15,8 @@
 #include "compiler/parse/error_recovery.h"
 #include "compiler/parse/hand_lexer.h"
 #include "compiler/parse/offset_map.h"
+#include "compiler/parse/parse_arena.h"
+#include "compiler/parse/token_buffer.h"
 #include "compiler/sema/suggest.h"
 
 namespace gw {
@@ -233,11 +235,12 @@ class DiagErrorListener : public antlr4::BaseErrorListener {
 
 // Rejects inputs whose bracket nesting would make the recursive-descent parser recurse too
 // deeply (a stack overflow is a crash, and crashes are never an answer).
-bool nestingWithinLimit(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
+bool nestingWithinLimit(const parse::TokenBuffer& tokens, const SourceManager& sources,
                         uint32_t fileId, DiagnosticSink& diags, uint32_t limit) {
   int depth = 0;
   int notRun = 0;  // `not not not x` nests as deeply as brackets do
-  for (antlr4::Token* t : tokens.getTokens()) {
+  for (const parse::BufferedToken& token : tokens.tokens()) {
+    const parse::BufferedToken* t = &token;
     size_t type = t->getType();
     bool deeper = false;
     if (type == GwLexer::LPAREN || type == GwLexer::LBRACK || type == GwLexer::LBRACE) {
@@ -278,18 +281,53 @@ void checkCommentBytes(const ast::Comment& c, const SourceManager& sources, uint
   }
 }
 
-void collectComments(antlr4::CommonTokenStream& tokens, const SourceManager& sources,
+void collectComments(const parse::TokenBuffer& tokens, const SourceManager& sources,
                      uint32_t fileId, ast::File& file, DiagnosticSink& diags) {
-  parse::OffsetMap offsets(sources.file(fileId).text);
-  for (antlr4::Token* t : tokens.getTokens()) {
-    if (t->getType() == GwLexer::COMMENT) {
-      uint32_t begin = offsets.byteOffset(t->getStartIndex());
-      file.comments.push_back(
-          ast::Comment{t->getText(), sources.spanAt(fileId, begin, t->getText().size())});
-      checkCommentBytes(file.comments.back(), sources, fileId, diags);
-    }
+  const std::string& text = sources.file(fileId).text;
+  file.comments.reserve(tokens.comments().size());
+  for (const parse::HandLexer::Lexeme& c : tokens.comments()) {
+    // The lexeme views the source text: its byte offset is a pointer difference.
+    auto begin = static_cast<uint32_t>(c.text.data() - text.data());
+    file.comments.push_back(ast::Comment{std::string(c.text),
+                                         sources.spanAt(fileId, begin, c.text.size())});
+    checkCommentBytes(file.comments.back(), sources, fileId, diags);
   }
 }
+
+// GwParser with room for a few children in every new context. A context's children vector
+// otherwise grows one push_back at a time (1, 2, 4 pointers: a malloc and a free each time);
+// three pointers fit the smallest heap chunk anyway, and most contexts have one to three.
+class TreeParser final : public GwParser {
+ public:
+  using GwParser::GwParser;
+  using GwParser::enterRecursionRule;
+
+  void enterRule(antlr4::ParserRuleContext* ctx, size_t state, size_t rule) override {
+    reserveChildren(ctx);
+    GwParser::enterRule(ctx, state, rule);
+  }
+  void enterOuterAlt(antlr4::ParserRuleContext* ctx, size_t alt) override {
+    reserveChildren(ctx);  // a labelled alternative's context replaces the rule's
+    GwParser::enterOuterAlt(ctx, alt);
+  }
+  void enterRecursionRule(antlr4::ParserRuleContext* ctx, size_t state, size_t rule,
+                          int precedence) override {
+    reserveChildren(ctx);
+    GwParser::enterRecursionRule(ctx, state, rule, precedence);
+  }
+  void pushNewRecursionContext(antlr4::ParserRuleContext* ctx, size_t state,
+                               size_t rule) override {
+    reserveChildren(ctx);
+    GwParser::pushNewRecursionContext(ctx, state, rule);
+  }
+
+ private:
+  static void reserveChildren(antlr4::ParserRuleContext* ctx) {
+    if (ctx->children.capacity() == 0) {
+      ctx->children.reserve(3);
+    }
+  }
+};
 
 }  // namespace
 
@@ -309,12 +347,15 @@ ast::File parseFile(const SourceManager& sources, uint32_t fileId, DiagnosticSin
     // per-character ATN simulation (see hand_lexer.h); it cannot fail: UNKNOWN_CHAR and
     // UNTERMINATED_STRING carry every bad character to the parser, which reports them.
     parse::HandLexer lexer(text, sources.file(fileId).path);
-    antlr4::CommonTokenStream tokens(&lexer);
-    tokens.fill();
+    parse::TokenBuffer tokens(lexer, text.size());
     if (!nestingWithinLimit(tokens, sources, fileId, diags, limits.maxNesting)) {
       return empty;
     }
-    GwParser parser(&tokens);
+    // The parse tree's contexts come from this arena (parse_arena.h); the parser, declared
+    // after it, frees the tree first.
+    parse::ParseArena arena;
+    parse::ArenaScope arenaScope(arena);
+    TreeParser parser(&tokens);
     parser.removeErrorListeners();
     GwParser::FileContext* tree = nullptr;
     // Stage 1: SLL with bail-out is fast and right for almost every valid file.

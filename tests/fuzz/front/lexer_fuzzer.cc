@@ -1,7 +1,8 @@
 // libFuzzer target: the hand-written lexer (compiler/parse/hand_lexer.h) must produce exactly
 // the token stream of the lexer ANTLR generates from dsl/GwLexer.g4 (type, channel, code-point
 // start/stop, line, column, text) for every valid UTF-8 input; invalid UTF-8 never reaches a
-// lexer (parseFile reports E0008 first). Seeds: the front-end corpus; dictionary: dsl/gw.dict.
+// lexer (parseFile reports E0008 first). The parser's TokenBuffer must hold the same tokens
+// without the whitespace. Seeds: the front-end corpus; dictionary: dsl/gw.dict.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,6 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;  // libstdc++'s decoder refused text we consider valid: nothing to compare
   }
   if (gw::parse::testing::handTokens(text) != *spec) {
+    __builtin_trap();
+  }
+  // What the parser is fed (token_buffer.h): the same tokens, whitespace left out.
+  if (gw::parse::testing::bufferTokens(text) != gw::parse::testing::withoutWhitespace(*spec)) {
     __builtin_trap();
   }
   return 0;

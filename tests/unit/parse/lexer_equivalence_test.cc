@@ -26,6 +26,13 @@ void expectSameTokens(const std::string& text) {
     ADD_FAILURE() << "token streams differ for input:\n" << text << "\n--- ANTLR:\n"
                   << describe(*spec) << "--- hand:\n" << describe(hand);
   }
+  // The parser's buffer: the same tokens without whitespace.
+  std::vector<TokenFields> buffered = bufferTokens(text);
+  std::vector<TokenFields> want = withoutWhitespace(*spec);
+  if (buffered != want) {
+    ADD_FAILURE() << "token buffer differs for input:\n" << text << "\n--- ANTLR:\n"
+                  << describe(want) << "--- buffer:\n" << describe(buffered);
+  }
 }
 
 std::vector<std::string> repositoryInputs() {

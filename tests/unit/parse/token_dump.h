@@ -21,6 +21,11 @@ struct TokenFields {
 std::optional<std::vector<TokenFields>> antlrTokens(const std::string& text);
 /// The hand-written lexer's tokens up to and including EOF (text must be valid UTF-8).
 std::vector<TokenFields> handTokens(const std::string& text);
+/// What the parser is fed (compiler/parse/token_buffer.h): the hand-written lexer's
+/// default-channel tokens and its comments, merged in source order, up to and including EOF.
+std::vector<TokenFields> bufferTokens(const std::string& text);
+/// `tokens` without the whitespace tokens: what bufferTokens must equal.
+std::vector<TokenFields> withoutWhitespace(std::vector<TokenFields> tokens);
 /// "TYPE channel start..stop line:col 'text'" per token, for failure messages.
 std::string describe(const std::vector<TokenFields>& tokens);
 
