@@ -148,9 +148,8 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
     case Step::kUpstreamTimeout:
       co_return co_await respondError(ex, 504, "upstream timeout", close);
     case Step::kBadBody:
-      co_return co_await respondError(ex, 400, "malformed chunked request body", true);
     case Step::kTooLarge:
-      co_return co_await respondError(ex, 413, "request body too large", true);
+      co_return co_await rejectRequestBody(ex, step);
     default:
     {
       std::string_view why = badResponse_ ? "invalid upstream response"

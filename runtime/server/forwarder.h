@@ -94,11 +94,12 @@ class Forwarder {
   /// kIdle: no upstream bytes at hand, the next call will wait for the upstream (flush now).
   enum class Piece { kData, kIdle, kEnd, kError };
   /// Reads the whole JSON request body, applies ex.action.requestJson into requestBody_.
-  /// kOk (requestBodyReady_ set, or the body is not JSON and streams as usual), kBadBody
-  /// (invalid JSON or chunking), kTooLarge, kClientGone.
+  /// kOk (requestBodyReady_ set, or the body is not JSON and streams as usual), kBadJson,
+  /// kBadBody (invalid chunking), kTooLarge, kClientGone.
   boost::asio::awaitable<Step> prepareRequestJson(Exchange& ex);
   boost::asio::awaitable<Step> readWholeRequestBody(Exchange& ex, std::uint64_t limit);
-  /// Answers a request whose body prepareRequestJson() refused (400/413), or drops it.
+  /// Answers a request whose body was refused while read or edited (400 bad JSON or chunking,
+  /// 413 over max_body), or drops it: the one Step -> client error mapping for request bodies.
   boost::asio::awaitable<ForwardOutcome> rejectRequestBody(Exchange& ex, Step why);
   /// relayResponse() for routes with `compress` or a response `body json`.
   boost::asio::awaitable<ForwardOutcome> relayTransformed(
