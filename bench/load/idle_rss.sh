@@ -6,7 +6,9 @@
 # log, waits until it serves, lets it idle for IDLE seconds (default 5) and prints VmRSS / VmHWM
 # of the process and the start-up time. BACKEND=gwo first compiles the policy with
 # `gwc compile` (GWC_BIN, default next to GW_BIN; its time is not counted) and starts gw from
-# the .gwo. GW_BIN overrides the binary (default build-rel/bin/gw).
+# the .gwo. GW_BIN overrides the binary (default build-rel/bin/gw). SMAPS=1 also prints where
+# the resident pages are (smaps_by_object.py: libLLVM's text and relocated data, the binary,
+# the heap, thread stacks...).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -40,6 +42,9 @@ HWM=$(awk '/VmHWM/ {print $2}' /proc/$PID/status)
 ANON=$(awk '/RssAnon/ {print $2}' /proc/$PID/status)
 FILE=$(awk '/RssFile/ {print $2}' /proc/$PID/status)
 mib() { echo "scale=1; $1 / 1024" | bc; }
+if [ -n "${SMAPS:-}" ]; then
+  python3 "$HERE/smaps_by_object.py" "$PID"
+fi
 printf 'routes=%s backend=%s start=%.1fs idle VmRSS=%s MiB (anon %s, file %s) peak VmHWM=%s MiB load=%s\n' \
   "$ROUTES" "$BACKEND" "$(echo "$READY - $START" | bc)" "$(mib "$RSS")" "$(mib "$ANON")" \
   "$(mib "$FILE")" "$(mib "$HWM")" "$(cut -d' ' -f1 /proc/loadavg)"

@@ -1,9 +1,9 @@
 #include "compiler/aot/gwo_format.h"
 
+#include <algorithm>
 #include <cstring>
 
-#include "llvm/ADT/ArrayRef.h"
-#include "llvm/Support/SHA256.h"
+#include <openssl/evp.h>
 
 namespace gw::aot {
 
@@ -11,7 +11,8 @@ namespace {
 
 constexpr char kMagic[8] = {'\x7f', 'G', 'W', 'O', '\r', '\n', '\x1a', '\n'};
 
-enum class Tag : uint32_t { Target = 1, Symbols = 2, Tables = 3, Object = 4 };
+enum class Tag : uint32_t { Target = 1, Symbols = 2, Tables = 3, Object = 4, Sharing = 5 };
+constexpr uint32_t kSectionCount = 5;
 
 void putU32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) {
@@ -101,9 +102,34 @@ bool decodeSymbols(std::string_view payload, GwoContents& out) {
   return c.ok && c.pos == payload.size();
 }
 
+bool decodeIndexList(Cursor& c, std::string_view payload, std::vector<uint32_t>& out) {
+  uint32_t n = c.u32();
+  if (!c.ok || n > (payload.size() - c.pos) / 4) {
+    return false;  // bound the count before reserving
+  }
+  out.reserve(n);
+  for (uint32_t i = 0; i < n && c.ok; ++i) {
+    out.push_back(c.u32());
+  }
+  return c.ok;
+}
+
+bool decodeSharing(std::string_view payload, GwoContents& out) {
+  Cursor c{payload};
+  return decodeIndexList(c, payload, out.sharedFunctions) && decodeIndexList(c, payload, out.sharedAuthz) &&
+         c.pos == payload.size();
+}
+
+void putIndexList(std::string& out, const std::vector<uint32_t>& list) {
+  putU32(out, static_cast<uint32_t>(list.size()));
+  for (uint32_t v : list) {
+    putU32(out, v);
+  }
+}
+
 bool decodeSections(std::string_view body, uint32_t count, GwoContents& out, GwoError* error) {
   size_t pos = 0;
-  bool seen[5] = {false, false, false, false, false};
+  bool seen[kSectionCount + 1] = {};
   for (uint32_t i = 0; i < count; ++i) {
     if (body.size() - pos < 16) {
       return fail(error, GwoError::Kind::Corrupt, "the compiled policy is truncated (section header)");
@@ -116,7 +142,7 @@ bool decodeSections(std::string_view body, uint32_t count, GwoContents& out, Gwo
     }
     std::string_view payload = body.substr(pos, size);
     pos += size;
-    if (tag < 1 || tag > 4 || seen[tag]) {
+    if (tag < 1 || tag > kSectionCount || seen[tag]) {
       return fail(error, GwoError::Kind::Corrupt, "the compiled policy has an unknown or repeated section");
     }
     seen[tag] = true;
@@ -126,22 +152,37 @@ bool decodeSections(std::string_view body, uint32_t count, GwoContents& out, Gwo
       case Tag::Symbols: ok = decodeSymbols(payload, out); break;
       case Tag::Tables: out.tables.assign(payload); break;
       case Tag::Object: out.object.assign(payload); break;
+      case Tag::Sharing: ok = decodeSharing(payload, out); break;
     }
     if (!ok) {
       return fail(error, GwoError::Kind::Corrupt, "a section of the compiled policy is malformed");
     }
   }
-  if (pos != body.size() || !seen[1] || !seen[2] || !seen[3] || !seen[4]) {
+  if (pos != body.size() || !std::all_of(seen + 1, seen + kSectionCount + 1, [](bool b) { return b; })) {
     return fail(error, GwoError::Kind::Corrupt, "the compiled policy is missing a section");
   }
   return true;
 }
 
+/// OpenSSL picks the SHA-NI / AVX2 code path at run time; LLVM's portable SHA-256 was about a
+/// fifth of loading a large .gwo. Same digest, so the format did not change for it. False (a
+/// zero digest) only if OpenSSL has no SHA-256, which a reader treats as a failed check.
+bool digest(std::string_view text, Sha256* out) {
+  unsigned int len = 0;
+  if (EVP_Digest(text.data(), text.size(), out->data(), &len, EVP_sha256(), nullptr) == 1 &&
+      len == out->size()) {
+    return true;
+  }
+  out->fill(0);
+  return false;
+}
+
 }  // namespace
 
 Sha256 sha256(std::string_view text) {
-  return llvm::SHA256::hash(
-      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  Sha256 out{};
+  digest(text, &out);
+  return out;
 }
 
 std::string toHex(const Sha256& hash) {
@@ -159,7 +200,7 @@ std::string encodeGwo(const GwoContents& contents) {
   putU32(out, kGwoFormatVersion);
   putU32(out, contents.abiVersion);
   out.append(reinterpret_cast<const char*>(contents.sourceHash.data()), contents.sourceHash.size());
-  putU32(out, 4);
+  putU32(out, kSectionCount);
   putU32(out, 0);
   std::string target;
   putString(target, contents.triple);
@@ -174,6 +215,10 @@ std::string encodeGwo(const GwoContents& contents) {
   addSection(out, Tag::Symbols, symbols);
   addSection(out, Tag::Tables, contents.tables);
   addSection(out, Tag::Object, contents.object);
+  std::string sharing;
+  putIndexList(sharing, contents.sharedFunctions);
+  putIndexList(sharing, contents.sharedAuthz);
+  addSection(out, Tag::Sharing, sharing);
   Sha256 sum = sha256(out);
   out.append(reinterpret_cast<const char*>(sum.data()), sum.size());
   return out;
@@ -196,8 +241,8 @@ std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAb
     return std::nullopt;
   }
   std::string_view covered = bytes.substr(0, bytes.size() - kGwoChecksumSize);
-  Sha256 sum = sha256(covered);
-  if (std::memcmp(sum.data(), bytes.data() + covered.size(), kGwoChecksumSize) != 0) {
+  Sha256 sum{};
+  if (!digest(covered, &sum) || std::memcmp(sum.data(), bytes.data() + covered.size(), kGwoChecksumSize) != 0) {
     fail(error, GwoError::Kind::Corrupt, "the compiled policy is corrupt (checksum mismatch)");
     return std::nullopt;
   }

@@ -12,7 +12,9 @@
 //   end-32  32    SHA-256 of every byte before it (corruption check)
 //
 // Sections: TARGET (triple, cpu, features), SYMBOLS (the native functions to resolve), TABLES
-// (everything CompiledPolicy needs besides code), OBJECT (the ELF relocatable object).
+// (everything CompiledPolicy needs besides code), OBJECT (the ELF relocatable object), SHARING
+// (which program and route runs which canonical code: u32 count + u32 per IR function, u32
+// count + u32 per route; codegen::SharedPrograms).
 // Readers reject unknown format versions, a wrong checksum, a missing section and any size that
 // runs past the end; they never trust a length before checking it against the buffer.
 #include <array>
@@ -26,7 +28,8 @@ namespace gw::aot {
 
 // Version 2: the runtime settings in TABLES are binary field lists (version 1 carried JSON).
 // Version 3: routes carry `aggregate` parts and `body json` set values.
-inline constexpr uint32_t kGwoFormatVersion = 3;
+// Version 4: the SHARING section; the object defines canonical programs only (no aliases).
+inline constexpr uint32_t kGwoFormatVersion = 4;
 inline constexpr size_t kGwoHeaderSize = 56;
 inline constexpr size_t kGwoChecksumSize = 32;
 
@@ -42,6 +45,8 @@ struct GwoContents {
   std::vector<std::string> symbols;
   std::string tables;  // serialized policy tables (see policy_tables_codec.h)
   std::string object;  // ELF relocatable object
+  std::vector<uint32_t> sharedFunctions;  // by IR function: canonical index (UINT32_MAX: none)
+  std::vector<uint32_t> sharedAuthz;      // by route: canonical route (UINT32_MAX: none)
 };
 
 /// Why a .gwo was refused; `message` is a complete sentence for the user.
@@ -58,7 +63,7 @@ std::string encodeGwo(const GwoContents& contents);
 /// section bounds, required sections, ABI version (against `expectedAbi`).
 std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAbi, GwoError* error);
 
-/// SHA-256 of `text`.
+/// SHA-256 of `text` (OpenSSL: SHA-NI or AVX2 where the CPU has them).
 Sha256 sha256(std::string_view text);
 /// Lower-case hex of a hash, for messages and `gwc compile` output.
 std::string toHex(const Sha256& hash);

@@ -72,12 +72,15 @@ bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::strin
   c.symbols = object->symbols;
   c.tables = encodeTables(policy);
   c.object = std::move(object->object);
+  c.sharedFunctions = std::move(object->shared.functions);
+  c.sharedAuthz = std::move(object->shared.authz);
   *out = encodeGwo(c);
   return true;
 }
 
 std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, GwoError* error,
-                                                      Sha256* sourceHash) {
+                                                      Sha256* sourceHash,
+                                                      std::shared_ptr<jit::NativeCode>* native) {
   auto contents = decodeGwo(bytes, GW_ABI_VERSION, error);
   if (!contents) {
     return nullptr;
@@ -100,6 +103,8 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
   jit::NativeObject object;
   object.object = std::move(contents->object);
   object.symbols = std::move(contents->symbols);
+  object.shared.functions = std::move(contents->sharedFunctions);
+  object.shared.authz = std::move(contents->sharedAuthz);
   std::shared_ptr<jit::NativeCode> code = jit::linkObject(*policy, object, &why);
   if (!code) {
     refuse(error, GwoError::Kind::Link, why);
@@ -107,6 +112,9 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
   }
   if (sourceHash) {
     *sourceHash = contents->sourceHash;
+  }
+  if (native) {
+    *native = code;
   }
   return jit::attachNative(std::move(policy), std::move(code));
 }

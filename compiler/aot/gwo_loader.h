@@ -11,6 +11,10 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/policy/compiled_policy.h"
 
+namespace gw::jit {
+class NativeCode;
+}  // namespace gw::jit
+
 namespace gw::aot {
 
 /// Compiles `policy` to native code (the JIT's compile step) and encodes the container into
@@ -20,9 +24,11 @@ bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::strin
 
 /// Verifies and loads a container: refuses (nullptr, `error`) a foreign or corrupt file, another
 /// ABI or format version, an object for another target/CPU, or tables that do not fit the
-/// object. The result owns its code: the code is unloaded with the last reference.
+/// object. The result owns its code: the code is unloaded with the last reference. `native`
+/// (optional) receives the linked code for direct calls and inspection (tests, benchmarks).
 std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, GwoError* error,
-                                                      Sha256* sourceHash = nullptr);
+                                                      Sha256* sourceHash = nullptr,
+                                                      std::shared_ptr<jit::NativeCode>* native = nullptr);
 
 /// Reads `path` and loadGwo()s it; I/O failures are GwoError::Kind::NotGwo with the OS reason.
 std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error);

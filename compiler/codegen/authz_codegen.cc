@@ -125,42 +125,16 @@ class AuthzEmitter {
   llvm::Error error_ = llvm::Error::success();
 };
 
-/// What a route's authorization code depends on: per policy, its rules' deny flags and
-/// conditions (by canonical program, see CodegenContext::setCanonical). Policy names and rule
-/// texts are only reported by the facade, never compiled, so routes that repeat the same
-/// `authorize` block share one function.
-std::string authzKey(const CodegenContext& ctx, const policy::Route& route) {
-  std::string k;
-  for (const policy::PolicyPlan& plan : route.authz) {
-    k += 'P';
-    for (const policy::RuleInfo& rule : plan.rules) {
-      int32_t cond = rule.cond;
-      if (cond >= 0 && static_cast<size_t>(cond) < ctx.program.functions.size()) {
-        cond = static_cast<int32_t>(ctx.canonical(static_cast<uint32_t>(cond)));
-      }
-      k += rule.deny ? 'D' : 'A';
-      k.append(reinterpret_cast<const char*>(&cond), sizeof cond);
-    }
-  }
-  return k;
-}
-
 }  // namespace
 
-llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes) {
-  std::unordered_map<std::string, llvm::Function*> emitted;  // by authzKey
+llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes,
+                      const SharedPrograms& shared) {
   for (uint32_t r = 0; r < routes.size(); ++r) {
-    if (!routes[r].hasAuthorize) {
-      continue;
-    }
-    auto [same, fresh] = emitted.try_emplace(authzKey(ctx, routes[r]), nullptr);
-    if (!fresh) {
-      ctx.defineAlias(authzSymbol(r), same->second);
-      continue;
+    if (shared.authz[r] != r) {
+      continue;  // no authorize, or the same block as an earlier route's
     }
     auto* fn = llvm::Function::Create(ctx.boolFnTy, llvm::Function::ExternalLinkage, authzSymbol(r),
                                       *ctx.module);
-    same->second = fn;
     ctx.decorate(fn);
     AuthzEmitter emitter(ctx, fn);
     emitter.run(routes[r]);

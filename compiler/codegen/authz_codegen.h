@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "compiler/codegen/codegen_context.h"
+#include "compiler/codegen/shared_programs.h"
 #include "compiler/policy/compiled_policy.h"
 
 namespace gw::codegen {
@@ -24,8 +25,10 @@ inline AuthzDecision unpackAuthz(int32_t packed) {
                        static_cast<int32_t>(bits >> 16) - 1};
 }
 
-/// Defines gw_authz_<r> for every route with `authorize` (rule conditions inlined, constant
-/// header/claim lookups hoisted and shared).
-llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes);
+/// Defines gw_authz_<r> for every route whose `authorize` is canonical in `shared` (rule
+/// conditions inlined, constant header/claim lookups hoisted and shared); a route repeating
+/// another's block gets no function (the linker maps it).
+llvm::Error emitAuthz(CodegenContext& ctx, const std::vector<policy::Route>& routes,
+                      const SharedPrograms& shared);
 
 }  // namespace gw::codegen

@@ -1,7 +1,6 @@
 #include "compiler/codegen/codegen_context.h"
 
 #include "llvm/IR/Constants.h"
-#include "llvm/IR/GlobalAlias.h"
 
 namespace gw::codegen {
 
@@ -30,12 +29,6 @@ void CodegenContext::decorate(llvm::Function* fn) {
   fn->setDSOLocal(true);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   fn->addFnAttr(llvm::Attribute::WillReturn);
-}
-
-void CodegenContext::defineAlias(const std::string& name, llvm::Function* target) {
-  auto* alias = llvm::GlobalAlias::create(target->getFunctionType(), 0, llvm::GlobalValue::ExternalLinkage,
-                                          name, target, module.get());
-  alias->setDSOLocal(true);
 }
 
 llvm::Function* CodegenContext::irFunction(uint32_t fn) {

@@ -39,13 +39,10 @@ class CodegenContext {
   /// The generated function for IR Function `fn` (declared on first use, defined later): the
   /// one of its canonical copy (see setCanonical).
   llvm::Function* irFunction(uint32_t fn);
-  /// Routes IR Function `fn` to the code of `canonical` (an identical program): only canonical
-  /// functions are emitted, the others become aliases of them. Call before any irFunction.
+  /// Routes IR Function `fn` to the code of `canonical` (an identical program, see
+  /// SharedPrograms): only canonical functions are emitted. Call before any irFunction.
   void setCanonical(uint32_t fn, uint32_t canonical) { canonical_[fn] = canonical; }
   uint32_t canonical(uint32_t fn) const { return canonical_[fn]; }
-  /// Defines the external symbol `name` as another name of `target`'s code (a GlobalAlias: the
-  /// object file gets a symbol at the same address, so the JIT and a .gwo resolve it alike).
-  void defineAlias(const std::string& name, llvm::Function* target);
   /// The declaration of an intrinsic, with the C parameter list expanded from its kinds.
   llvm::FunctionCallee intrinsic(ir::IntrinsicId id);
   /// `memcmp` (LLVM expands constant-length equality tests inline).

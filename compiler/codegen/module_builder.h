@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/shared_programs.h"
 #include "compiler/policy/compiled_policy.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -19,14 +20,16 @@ namespace gw::codegen {
 bool servedAsConstant(const ir::Function& f);
 
 /// The entry points a policy's module defines, in a fixed order: gw_match (when the tree is
-/// compiled, see compilesMatchTree), gw_fn_<i> for every program not servedAsConstant, then
-/// gw_authz_<r> for each route with `authorize` in route order.
-std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy);
-/// The same for an explicit choice of matcher (the linker follows what the object holds).
-std::vector<std::string> entrySymbols(const policy::CompiledPolicy& policy, bool compiledMatch);
+/// compiled, see compilesMatchTree), gw_fn_<i> for every canonical program (`shared`: never a
+/// constant, never a repeat), then gw_authz_<r> for each canonical `authorize` in route order.
+std::vector<std::string> entrySymbols(const SharedPrograms& shared, bool compiledMatch);
 
-/// Builds (does not optimize) the module. Errors name the IR function that failed.
+/// Builds (does not optimize) the module: the canonical programs of `shared` only. Errors name
+/// the IR function that failed. The first form computes `shared` (sharePrograms).
 llvm::Expected<std::unique_ptr<llvm::Module>> buildModule(llvm::LLVMContext& llvm,
                                                           const policy::CompiledPolicy& policy);
+llvm::Expected<std::unique_ptr<llvm::Module>> buildModule(llvm::LLVMContext& llvm,
+                                                          const policy::CompiledPolicy& policy,
+                                                          const SharedPrograms& shared);
 
 }  // namespace gw::codegen

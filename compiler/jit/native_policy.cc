@@ -126,7 +126,8 @@ std::optional<NativeObject> compileObject(const policy::CompiledPolicy& policy, 
   }
   StageTimer timer;
   llvm::LLVMContext context;
-  auto module = codegen::buildModule(context, policy);
+  codegen::SharedPrograms shared = codegen::sharePrograms(policy);
+  auto module = codegen::buildModule(context, policy, shared);
   timer.mark("codegen");
   if (!module) {
     reportCodegen(diags, takeErrorMessage(module.takeError()));
@@ -145,7 +146,8 @@ std::optional<NativeObject> compileObject(const policy::CompiledPolicy& policy, 
   }
   NativeObject out;
   out.object.assign((*object)->getBufferStart(), (*object)->getBufferSize());
-  out.symbols = codegen::entrySymbols(policy);
+  out.symbols = codegen::entrySymbols(shared, codegen::compilesMatchTree(policy.ir().matcher));
+  out.shared = std::move(shared);
   out.target = (*engine)->hostTarget();
   return out;
 }
@@ -158,7 +160,11 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
   };
   // The object says how it matches: with a compiled gw_match, or through the route table.
   bool compiledMatch = !object.symbols.empty() && object.symbols[0] == codegen::matchSymbol();
-  std::vector<std::string> expected = codegen::entrySymbols(policy, compiledMatch);
+  std::string why;
+  if (!codegen::validSharing(policy, object.shared, &why)) {
+    return fail("the object's " + why);
+  }
+  std::vector<std::string> expected = codegen::entrySymbols(object.shared, compiledMatch);
   if (object.symbols != expected) {
     return fail("the object's entry points do not match its policy tables");
   }
@@ -179,13 +185,16 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
     code->table_ = buildRouteTable(policy.ir());
   }
   const ir::Program& ir = policy.ir();
+  const codegen::SharedPrograms& shared = object.shared;
   size_t fns = ir.functions.size();
   code->functions_.resize(fns);
   code->constants_.assign(fns, gw_str{"", 0});
   for (uint32_t i = 0; i < fns; ++i) {
     const ir::Function& f = ir.functions[i];
-    if (!codegen::servedAsConstant(f)) {
-      code->functions_[i] = reinterpret_cast<void*>(code->code_->address(codegen::functionSymbol(i)));
+    if (shared.functions[i] != codegen::SharedPrograms::kNone) {
+      // A repeat runs its canonical copy's code (validSharing: same result kind).
+      code->functions_[i] =
+          reinterpret_cast<void*>(code->code_->address(codegen::functionSymbol(shared.functions[i])));
     } else if (f.nodes[0].imm >= 0 && static_cast<size_t>(f.nodes[0].imm) < ir.strings.size()) {
       // Points into the policy's pool: the policy outlives every call through this code.
       const std::string& value = ir.strings[static_cast<size_t>(f.nodes[0].imm)];
@@ -194,10 +203,11 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
   }
   code->authz_.assign(policy.routes().size(), nullptr);
   for (uint32_t r = 0; r < policy.routes().size(); ++r) {
-    if (policy.routes()[r].hasAuthorize) {
-      code->authz_[r] = reinterpret_cast<void*>(code->code_->address(codegen::authzSymbol(r)));
+    if (shared.authz[r] != codegen::SharedPrograms::kNone) {
+      code->authz_[r] = reinterpret_cast<void*>(code->code_->address(codegen::authzSymbol(shared.authz[r])));
     }
   }
+  code->shared_ = shared;
   return code;
 }
 

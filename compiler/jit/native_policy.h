@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/shared_programs.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/jit/target_info.h"
 #include "compiler/policy/compiled_policy.h"
@@ -27,6 +28,7 @@ class LoadedCode;
 struct NativeObject {
   std::string object;                // ELF relocatable object
   std::vector<std::string> symbols;  // entry points, codegen::entrySymbols order
+  codegen::SharedPrograms shared;    // which program/route runs which code (canonical only in object)
   TargetInfo target;
 };
 
@@ -57,6 +59,8 @@ class NativeCode {
   /// Trampolines for CompiledPolicy::installCode (self = this).
   policy::PolicyCode policyCode() const;
   size_t objectSize() const;
+  /// Which programs and routes share code (as compiled, or as read from the .gwo).
+  const codegen::SharedPrograms& sharing() const { return shared_; }
 
  private:
   friend std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy&, const NativeObject&,
@@ -69,6 +73,7 @@ class NativeCode {
   std::vector<void*> functions_;  // by IR function index
   std::vector<gw_str> constants_;  // by IR function index: the value of a constant Str program
   std::vector<void*> authz_;      // by route index (nullptr: no authorize)
+  codegen::SharedPrograms shared_;
 };
 
 /// IR -> LLVM IR -> O2 -> relocatable object (the JIT's compile step). On failure reports

@@ -19,6 +19,8 @@ GwoContents sample() {
   c.symbols = {"gw_match", "gw_fn_0", "gw_authz_3"};
   c.tables = std::string("tables\0with\0nuls", 16);
   c.object = std::string(300, '\x7f');
+  c.sharedFunctions = {0, 0, UINT32_MAX, 3};
+  c.sharedAuthz = {UINT32_MAX, 1, 1};
   return c;
 }
 
@@ -36,6 +38,8 @@ TEST(GwoFormat, RoundTripsEveryField) {
   EXPECT_EQ(out->symbols, in.symbols);
   EXPECT_EQ(out->tables, in.tables);
   EXPECT_EQ(out->object, in.object);
+  EXPECT_EQ(out->sharedFunctions, in.sharedFunctions);
+  EXPECT_EQ(out->sharedAuthz, in.sharedAuthz);
 }
 
 TEST(GwoFormat, Sha256MatchesTheStandardVector) {
@@ -58,6 +62,33 @@ TEST(GwoFormat, RefusesAnotherAbiVersionWithAClearMessage) {
   EXPECT_EQ(error.message,
             "compiled policy was built for ABI version 7 but this gw uses ABI version 8; "
             "recompile it with `gwc compile`");
+}
+
+// Format 3 files (objects with alias symbols, no SHARING section) predate this reader: refused
+// by version, with the way out in the message, before their checksum is even looked at.
+TEST(GwoFormat, RefusesAFormat3FileAskingForARecompile) {
+  std::string bytes = encodeGwo(sample());
+  bytes[8] = 3;
+  GwoError error;
+  EXPECT_FALSE(decodeGwo(bytes, 7, &error).has_value());
+  EXPECT_EQ(error.kind, GwoError::Kind::FormatVersion);
+  EXPECT_EQ(error.message,
+            "compiled policy format version 3 is not supported (expected 4); recompile it with this gwc");
+}
+
+TEST(GwoFormat, ASharingListLongerThanItsSectionIsRefused) {
+  GwoContents c = sample();
+  std::string bytes = encodeGwo(c);
+  // The SHARING section is the last one: its first count sits right after its 16-byte header.
+  size_t payload = 4 * (1 + c.sharedFunctions.size()) + 4 * (1 + c.sharedAuthz.size());
+  size_t at = bytes.size() - kGwoChecksumSize - payload;
+  bytes[at + 2] = 0x10;  // functions count: 0x100004
+  Sha256 sum = sha256(std::string_view(bytes).substr(0, bytes.size() - kGwoChecksumSize));
+  bytes.replace(bytes.size() - kGwoChecksumSize, kGwoChecksumSize,
+                reinterpret_cast<const char*>(sum.data()), sum.size());
+  GwoError error;
+  EXPECT_FALSE(decodeGwo(bytes, 7, &error).has_value());
+  EXPECT_EQ(error.kind, GwoError::Kind::Corrupt);
 }
 
 TEST(GwoFormat, RefusesAnotherFormatVersion) {

@@ -162,6 +162,20 @@ TEST(GwoLoader, DamagedTablesOrObjectUnderAValidChecksumAreRefusedNotCrashing) {
   wrongSymbols.symbols.pop_back();
   EXPECT_FALSE(loadGwo(encodeGwo(wrongSymbols), &error));
   EXPECT_EQ(error.kind, GwoError::Kind::Link);
+  // A sharing map that sends a program to one that is not canonical, or out of range, or does
+  // not fit the tables is refused before anything is linked.
+  ASSERT_FALSE(good->sharedFunctions.empty());
+  for (uint32_t lie : {uint32_t{1} << 30, static_cast<uint32_t>(good->sharedFunctions.size())}) {
+    GwoContents wrongSharing = *good;
+    wrongSharing.sharedFunctions[0] = lie;
+    EXPECT_FALSE(loadGwo(encodeGwo(wrongSharing), &error));
+    EXPECT_EQ(error.kind, GwoError::Kind::Link);
+    EXPECT_NE(error.message.find("shared"), std::string::npos) << error.message;
+  }
+  GwoContents shortSharing = *good;
+  shortSharing.sharedAuthz.push_back(0);
+  EXPECT_FALSE(loadGwo(encodeGwo(shortSharing), &error));
+  EXPECT_NE(error.message.find("shared-program map"), std::string::npos) << error.message;
 }
 
 // Every runtime setting kind: listeners, admin, strip globs, proxies, servers with weights and

@@ -1,16 +1,20 @@
 // Identical per-route programs (the same header value, limit key or `authorize` block on many
-// routes) are compiled once: the module defines one function per distinct program and aliases
-// for the rest, and both the JIT and a .gwo loaded back resolve every route's symbol to it.
-// Constant header values are not compiled at all (codegen::servedAsConstant).
+// routes) are compiled once: the module defines one function per distinct program and no symbol
+// for the repeats (codegen::SharedPrograms maps them), and both the JIT and a .gwo loaded back
+// run every route on the shared code, with the same map. Constant header values are not
+// compiled at all (codegen::servedAsConstant).
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "compiler/aot/gwo_loader.h"
 #include "compiler/codegen/codegen_context.h"
 #include "compiler/codegen/module_builder.h"
+#include "compiler/codegen/shared_programs.h"
 #include "compiler/jit/native_policy.h"
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
@@ -63,7 +67,7 @@ gw_request request(const char* path, const char* team, gw_header* header) {
   return r;
 }
 
-TEST(SharedPrograms, IdenticalProgramsYieldOneFunctionAndAliases) {
+TEST(SharedPrograms, IdenticalProgramsYieldOneFunctionAndNoAliases) {
   auto p = build();
   ASSERT_TRUE(p);
   llvm::LLVMContext context;
@@ -86,12 +90,16 @@ TEST(SharedPrograms, IdenticalProgramsYieldOneFunctionAndAliases) {
   size_t constants = 0;
   for (const ir::Function& f : p->ir().functions) constants += codegen::servedAsConstant(f);
   EXPECT_EQ(constants, static_cast<size_t>(kRoutes / 4));
-  size_t aliases = 0;
-  for (const llvm::GlobalAlias& a : (*module)->aliases()) {
-    ++aliases;
-    EXPECT_TRUE(defined.count(a.getAliasee()->getName().str())) << a.getName().str();
+  EXPECT_TRUE((*module)->alias_empty());
+  codegen::SharedPrograms shared = codegen::sharePrograms(*p);
+  EXPECT_EQ(shared.distinctFunctions(), fnDefined);
+  EXPECT_EQ(shared.distinctAuthz(), authzDefined);
+  std::set<std::string> entries;  // the programs' and routes' symbols (not the matcher's)
+  for (const std::string& name : defined) {
+    if (name.rfind("gw_fn_", 0) == 0 || name.rfind("gw_authz_", 0) == 0) entries.insert(name);
   }
-  EXPECT_EQ(fnDefined + authzDefined + aliases, p->ir().functions.size() - constants + kRoutes);
+  std::vector<std::string> symbols = codegen::entrySymbols(shared, false);
+  EXPECT_EQ(std::set<std::string>(symbols.begin(), symbols.end()), entries);
 }
 
 /// Every route answers by its own program, whichever back end runs it.
@@ -132,15 +140,39 @@ TEST(SharedPrograms, JitResolvesEveryAliasToTheSharedCode) {
   expectRouteAnswers(*compiled);
 }
 
-TEST(SharedPrograms, GwoLoadResolvesEveryAlias) {
+/// The number of distinct code addresses behind the policy's programs and routes.
+std::pair<size_t, size_t> distinctCode(const policy::CompiledPolicy& p, const jit::NativeCode& code) {
+  std::set<void*> fns, authz;
+  for (uint32_t i = 0; i < p.ir().functions.size(); ++i) {
+    if (auto f = code.strFunction(i)) fns.insert(reinterpret_cast<void*>(f));
+  }
+  for (uint32_t r = 0; r < p.routes().size(); ++r) {
+    if (auto f = code.authzFunction(r)) authz.insert(reinterpret_cast<void*>(f));
+  }
+  return {fns.size(), authz.size()};
+}
+
+TEST(SharedPrograms, GwoLoadSharesCodeExactlyAsTheJit) {
   auto p = build();
   ASSERT_TRUE(p);
   DiagnosticSink diags;
+  std::shared_ptr<jit::NativeCode> jitted;
+  auto compiled = jit::jitCompile(build(), diags, &jitted);
+  ASSERT_TRUE(compiled && jitted);
   std::string bytes;
   ASSERT_TRUE(aot::writeGwo(*p, {policyText()}, &bytes, diags));
   aot::GwoError error;
-  auto loaded = aot::loadGwo(bytes, &error);
-  ASSERT_TRUE(loaded) << error.message;
+  std::shared_ptr<jit::NativeCode> loadedCode;
+  auto loaded = aot::loadGwo(bytes, &error, nullptr, &loadedCode);
+  ASSERT_TRUE(loaded && loadedCode) << error.message;
+  // The same map, and as many distinct functions behind it, as a fresh compile.
+  EXPECT_EQ(loadedCode->sharing(), jitted->sharing());
+  EXPECT_EQ(loadedCode->sharing(), codegen::sharePrograms(*p));
+  EXPECT_EQ(distinctCode(*loaded, *loadedCode), distinctCode(*compiled, *jitted));
+  EXPECT_EQ(distinctCode(*loaded, *loadedCode),
+            std::make_pair(jitted->sharing().distinctFunctions(), jitted->sharing().distinctAuthz()));
+  EXPECT_EQ(loadedCode->authzFunction(0), loadedCode->authzFunction(1));
+  EXPECT_NE(loadedCode->authzFunction(0), loadedCode->authzFunction(3));
   expectRouteAnswers(*loaded);
 }
 
