@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/local_limiter.h"
 #include "runtime/limit/rate_limit_headers.h"
 
@@ -38,7 +38,7 @@ void BM_LocalDecide(benchmark::State& state) {
     limiter = std::make_unique<LocalLimiter>(spec(static_cast<Algorithm>(state.range(0))));
   }
   const auto keys = makeKeys(static_cast<std::size_t>(state.range(1)));
-  const Clock& clock = SteadyClock::instance();
+  const MonotonicClock& clock = SteadyClock::instance();
   std::size_t i = static_cast<std::size_t>(state.thread_index()) * 7919;
   for (auto _ : state) {
     const Decision d = limiter->decide(keys[i++ % keys.size()], clock);

@@ -17,7 +17,7 @@
 #include "runtime/auth/verdict_cache.h"
 #include "runtime/authnet/authnet_stats.h"
 #include "runtime/authnet/http_fetch.h"
-#include "runtime/authnet/log_sink.h"
+#include "runtime/base/log_sink.h"
 
 namespace gw::authnet {
 

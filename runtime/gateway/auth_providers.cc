@@ -8,6 +8,7 @@
 #include "runtime/auth/sha256.h"
 #include "runtime/auth/verdict_cache.h"
 #include "runtime/auth/verification_key.h"
+#include "runtime/gateway/log.h"
 #include "runtime/tls/peer_identity.h"
 
 namespace gw::gateway {
@@ -162,7 +163,7 @@ std::unique_ptr<AuthProvider> jwksUrlProvider(const AuthConfig& c, AuthShared& s
                                  : nullptr;
     std::string ferr;
     b->fetcher = authnet::JwksFetcher::create(loop->executor(), fc, holder, cache,
-                                              authnetToGatewayLog, ferr);
+                                              &logLine, ferr);
     if (!b->fetcher) {
       *err = ferr;
       return nullptr;
@@ -234,7 +235,7 @@ std::unique_ptr<AuthProvider> introspectProvider(const AuthConfig& c, AuthShared
   p->introspector = shared.introspector(
       fingerprint(c, ic.clientSecret),
       [&](std::string* err) {
-        return authnet::Introspector::create(ic, authnetToGatewayLog, auth::systemNow, *err);
+        return authnet::Introspector::create(ic, &logLine, auth::systemNow, *err);
       },
       error);
   if (!p->introspector) return nullptr;

@@ -1,6 +1,5 @@
 #include "runtime/gateway/auth_shared.h"
 
-#include "runtime/gateway/log.h"
 
 namespace gw::gateway {
 
@@ -45,13 +44,6 @@ std::shared_ptr<authnet::Introspector> AuthShared::introspector(const std::strin
   std::shared_ptr<authnet::Introspector> made = make(error);
   if (made) introspectors_[key] = made;
   return made;
-}
-
-void authnetToGatewayLog(authnet::LogLevel level, std::string_view message) {
-  LogLevel l = level == authnet::LogLevel::kInfo   ? LogLevel::kInfo
-               : level == authnet::LogLevel::kWarn ? LogLevel::kWarn
-                                                   : LogLevel::kError;
-  logLine(l, message);
 }
 
 }  // namespace gw::gateway

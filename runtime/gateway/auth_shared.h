@@ -13,7 +13,7 @@
 #include "runtime/authnet/control_loop.h"
 #include "runtime/authnet/introspector.h"
 #include "runtime/authnet/jwks_fetcher.h"
-#include "runtime/authnet/log_sink.h"
+#include "runtime/base/log_sink.h"
 
 namespace gw::gateway {
 
@@ -52,8 +52,5 @@ class AuthShared {
   std::unordered_map<std::string, std::weak_ptr<JwksBinding>> jwks_;
   std::unordered_map<std::string, std::weak_ptr<authnet::Introspector>> introspectors_;
 };
-
-/// The gateway's logger as an authnet LogSink (fetcher and introspector state changes).
-void authnetToGatewayLog(authnet::LogLevel level, std::string_view message);
 
 }  // namespace gw::gateway

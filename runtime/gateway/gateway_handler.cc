@@ -12,7 +12,7 @@
 #include "runtime/gateway/handler_state.h"
 #include "runtime/gateway/json_set_values.h"
 #include "runtime/gateway/log.h"
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/decision_builder.h"
 #include "runtime/limit/rate_limit_headers.h"
 #include "runtime/resilience/retry_policy.h"
@@ -160,7 +160,7 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
     ctx.param_count = mr->param_count;
   }
   bool allowed = true;
-  int64_t now = limit::SteadyClock::instance().nowNs();
+  int64_t now = SteadyClock::instance().nowNs();
   st.redisUsed = 0;
   for (const AppliedLimit& l : limits) {
     if ((phase == LimitPhase::kBeforeAuth && l.needsIdentity) ||
@@ -204,13 +204,7 @@ asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, Stat
   limit::RedisLimiter* limiter = nullptr;
   if (io_ != nullptr && g.redis.stats != nullptr && !draining_) {
     if (!redis_) {
-      redis_ = std::make_unique<limit::WorkerRedis>(*g.redis.stats, [](limit::LogLevel l,
-                                                                       std::string_view m) {
-        logLine(l == limit::LogLevel::info   ? LogLevel::kInfo
-                : l == limit::LogLevel::warn ? LogLevel::kWarn
-                                             : LogLevel::kError,
-                m);
-      });
+      redis_ = std::make_unique<limit::WorkerRedis>(*g.redis.stats, &logLine);
     }
     limiter = redis_->limiter(*io_, g.redis.address, g.redis.options);
   }

@@ -1,5 +1,6 @@
 #include "runtime/gateway/log.h"
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 
@@ -7,22 +8,13 @@ namespace gw::gateway {
 
 namespace {
 std::atomic<int> gLevel{static_cast<int>(LogLevel::kInfo)};
-const char* name(LogLevel l) {
-  switch (l) {
-    case LogLevel::kError: return "error";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kDebug: return "debug";
-  }
-  return "info";
-}
 }  // namespace
 
 void setLogLevel(LogLevel level) { gLevel.store(static_cast<int>(level)); }
 
 bool parseLogLevel(std::string_view text, LogLevel& out) {
   for (LogLevel l : {LogLevel::kError, LogLevel::kWarn, LogLevel::kInfo, LogLevel::kDebug}) {
-    if (text == name(l)) {
+    if (text == logLevelName(l)) {
       out = l;
       return true;
     }
@@ -35,7 +27,7 @@ bool logEnabled(LogLevel level) { return static_cast<int>(level) <= gLevel.load(
 void logLine(LogLevel level, std::string_view message) {
   if (!logEnabled(level)) return;
   std::string line = "gw: ";
-  line += name(level);
+  line += logLevelName(level);
   line += ": ";
   line += message;
   if (line.back() != '\n') line += '\n';

@@ -4,7 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
 
-#include "runtime/resilience/clock.h"
+#include "runtime/base/monotonic_clock.h"
 
 namespace gw::gateway {
 
@@ -40,7 +40,7 @@ std::string UpstreamRuntime::identityOf(const policy::UpstreamConfig& c) {
 
 UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
     : name_(config.name), identity_(identityOf(config)), healthSettings_(config.health) {
-  const resilience::Clock& clock = resilience::SteadyClock::instance();
+  const MonotonicClock& clock = SteadyClock::instance();
   for (const policy::ServerConfig& s : config.servers) {
     auto rt = std::make_unique<ServerRuntime>();
     rt->host = s.host;

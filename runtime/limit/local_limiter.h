@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/counter_params.h"
 #include "runtime/limit/decision.h"
 #include "runtime/limit/key_table.h"
@@ -29,7 +29,7 @@ class LocalLimiter {
   /// caller's current spec so a reload that only changes `warn` keeps the counters.
   [[nodiscard]] Decision decide(std::string_view key, std::int64_t nowNs,
                                 std::uint8_t warnPercent = 0) noexcept;
-  [[nodiscard]] Decision decide(std::string_view key, const Clock& clock,
+  [[nodiscard]] Decision decide(std::string_view key, const MonotonicClock& clock,
                                 std::uint8_t warnPercent = 0) noexcept {
     return decide(key, clock.nowNs(), warnPercent);
   }

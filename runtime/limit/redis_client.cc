@@ -255,7 +255,7 @@ void RedisClient::onReply(redisAsyncContext* ac, void* r, void* privdata) {
     bump(self->stats_.replyErrors);
     if (!self->replyErrorLogged_) {
       self->replyErrorLogged_ = true;
-      self->log_(LogLevel::error, fmt::format("redis store {}: script {} failed: {}",
+      self->log_(LogLevel::kError, fmt::format("redis store {}: script {} failed: {}",
                                               self->address(), call->script->name, reply->str));
     }
     self->finish(call, nullptr, StoreFailure::replyError);
@@ -321,7 +321,7 @@ void RedisClient::markDown(std::string_view why) {
     return;  // another connection sharing these stats already reported the outage
   }
   bump(stats_.stateChanges);
-  log_(LogLevel::warn,
+  log_(LogLevel::kWarn,
        fmt::format("redis store {} unavailable ({}); limits follow on_store_error until it "
                    "recovers",
                    address(), why));
@@ -336,7 +336,7 @@ void RedisClient::markUp() {
     return;  // some connection sharing these stats is still down
   }
   bump(stats_.stateChanges);
-  log_(LogLevel::info,
+  log_(LogLevel::kInfo,
        fmt::format("redis store {} available again; shared limits enforced", address()));
 }
 

@@ -10,7 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 
-#include "runtime/limit/log_sink.h"
+#include "runtime/base/log_sink.h"
 #include "runtime/limit/redis_scripts.h"
 #include "runtime/limit/redis_stats.h"
 

@@ -6,7 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "runtime/limit/log_sink.h"
+#include "runtime/base/log_sink.h"
 #include "runtime/limit/redis_client.h"
 #include "runtime/limit/redis_limiter.h"
 #include "runtime/limit/redis_stats.h"

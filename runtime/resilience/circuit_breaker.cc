@@ -26,13 +26,9 @@ const char* breakerStateName(BreakerState state) {
   return "unknown";
 }
 
-CircuitBreaker::CircuitBreaker(const BreakerConfig& config, const Clock& clock,
+CircuitBreaker::CircuitBreaker(const BreakerConfig& config, const MonotonicClock& clock,
                                TransitionCallback on_transition)
     : config_(config), clock_(clock), on_transition_(std::move(on_transition)) {}
-
-std::int64_t CircuitBreaker::nowNs() const {
-  return std::chrono::duration_cast<nanoseconds>(clock_.now().time_since_epoch()).count();
-}
 
 void CircuitBreaker::transitionLocked(BreakerState to, const char* reason, std::int64_t now_ns) {
   const BreakerState from = state();
@@ -69,7 +65,7 @@ Admission CircuitBreaker::tryAcquire() {
   if (s == BreakerState::kClosed) {
     return Admission{Admission::Kind::kAllowed, milliseconds(0), 0};
   }
-  const std::int64_t now_ns = nowNs();
+  const std::int64_t now_ns = clock_.nowNs();
   if (s == BreakerState::kOpen) {
     const std::int64_t until = open_until_ns_.load();
     if (now_ns < until) {
@@ -104,7 +100,7 @@ void CircuitBreaker::onSuccess(const Admission& admission) {
     }
     --probes_in_flight_;
     if (++probe_successes_ >= config_.close_after) {
-      transitionLocked(BreakerState::kClosed, "probes succeeded", nowNs());
+      transitionLocked(BreakerState::kClosed, "probes succeeded", clock_.nowNs());
     }
     return;
   }
@@ -122,7 +118,7 @@ void CircuitBreaker::onFailure(const Admission& admission) {
     }
     --probes_in_flight_;
     consecutive_failures_.fetch_add(1, std::memory_order_relaxed);
-    transitionLocked(BreakerState::kOpen, "probe failed", nowNs());
+    transitionLocked(BreakerState::kOpen, "probe failed", clock_.nowNs());
     return;
   }
   if (admission.kind != Admission::Kind::kAllowed) {
@@ -135,7 +131,7 @@ void CircuitBreaker::onFailure(const Admission& admission) {
   Lock lock(mutex_);
   if (state() == BreakerState::kClosed &&
       consecutive_failures_.load(std::memory_order_relaxed) >= config_.failure_threshold) {
-    transitionLocked(BreakerState::kOpen, "consecutive failures", nowNs());
+    transitionLocked(BreakerState::kOpen, "consecutive failures", clock_.nowNs());
   }
 }
 

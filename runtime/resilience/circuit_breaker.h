@@ -6,7 +6,7 @@
 #include <functional>
 #include <mutex>
 
-#include "runtime/resilience/clock.h"
+#include "runtime/base/monotonic_clock.h"
 
 namespace gw::resilience {
 
@@ -64,7 +64,8 @@ class CircuitBreaker {
  public:
   using TransitionCallback = std::function<void(const BreakerTransition&)>;
 
-  CircuitBreaker(const BreakerConfig& config, const Clock& clock, TransitionCallback on_transition);
+  CircuitBreaker(const BreakerConfig& config, const MonotonicClock& clock,
+                 TransitionCallback on_transition);
 
   /// Decides whether a request may be sent now. Thread-safe; lock-free while closed.
   Admission tryAcquire();
@@ -83,12 +84,11 @@ class CircuitBreaker {
  private:
   using Lock = std::lock_guard<std::mutex>;
 
-  std::int64_t nowNs() const;
   Admission admitProbeLocked(std::int64_t now_ns);
   void transitionLocked(BreakerState to, const char* reason, std::int64_t now_ns);
 
   const BreakerConfig config_;
-  const Clock& clock_;
+  const MonotonicClock& clock_;
   TransitionCallback on_transition_;
 
   std::atomic<std::uint8_t> state_{static_cast<std::uint8_t>(BreakerState::kClosed)};

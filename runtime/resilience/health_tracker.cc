@@ -31,7 +31,7 @@ const char* healthReasonName(HealthReason reason) {
 }
 
 HealthTracker::HealthTracker(std::size_t servers, const ActiveHealthConfig& active,
-                             const PassiveHealthConfig& passive, const Clock& clock,
+                             const PassiveHealthConfig& passive, const MonotonicClock& clock,
                              TransitionCallback on_transition)
     : size_(servers),
       active_(active),
@@ -41,11 +41,6 @@ HealthTracker::HealthTracker(std::size_t servers, const ActiveHealthConfig& acti
       states_(std::make_unique<State[]>(servers)) {}
 
 HealthTracker::~HealthTracker() = default;
-
-std::int64_t HealthTracker::nowNs() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.now().time_since_epoch())
-      .count();
-}
 
 void HealthTracker::emit(std::size_t server, HealthReason reason) const {
   if (!on_transition_) {
@@ -87,7 +82,7 @@ void HealthTracker::eject(std::size_t server, HealthReason reason) {
     return;  // another thread ejected it first
   }
   s.ejected_until_ns.store(
-      nowNs() +
+      clock_.nowNs() +
       std::chrono::duration_cast<std::chrono::nanoseconds>(passive_.ejection_time).count());
   s.consecutive_5xx.store(0, std::memory_order_relaxed);
   s.consecutive_connect.store(0, std::memory_order_relaxed);
@@ -128,7 +123,7 @@ void HealthTracker::reportConnectFailure(std::size_t server) {
 }
 
 void HealthTracker::tick() {
-  const std::int64_t now = nowNs();
+  const std::int64_t now = clock_.nowNs();
   for (std::size_t i = 0; i < size_; ++i) {
     State& s = states_[i];
     if (!s.ejected.load() || now < s.ejected_until_ns.load()) {
@@ -149,7 +144,7 @@ bool HealthTracker::available(std::size_t server) const {
   if (!s.active_healthy.load(std::memory_order_relaxed)) {
     return false;
   }
-  return !s.ejected.load(std::memory_order_relaxed) || nowNs() >= s.ejected_until_ns.load();
+  return !s.ejected.load(std::memory_order_relaxed) || clock_.nowNs() >= s.ejected_until_ns.load();
 }
 
 std::size_t HealthTracker::availableCount() const {

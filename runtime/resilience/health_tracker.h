@@ -6,7 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "runtime/resilience/clock.h"
+#include "runtime/base/monotonic_clock.h"
 
 namespace gw::resilience {
 
@@ -69,7 +69,7 @@ class HealthTracker {
   using TransitionCallback = std::function<void(const HealthTransition&)>;
 
   HealthTracker(std::size_t servers, const ActiveHealthConfig& active,
-                const PassiveHealthConfig& passive, const Clock& clock,
+                const PassiveHealthConfig& passive, const MonotonicClock& clock,
                 TransitionCallback on_transition);
   ~HealthTracker();
   HealthTracker(const HealthTracker&) = delete;
@@ -95,12 +95,11 @@ class HealthTracker {
 
   void eject(std::size_t server, HealthReason reason);
   void emit(std::size_t server, HealthReason reason) const;
-  std::int64_t nowNs() const;
 
   const std::size_t size_;
   const ActiveHealthConfig active_;
   const PassiveHealthConfig passive_;
-  const Clock& clock_;
+  const MonotonicClock& clock_;
   TransitionCallback on_transition_;
   std::unique_ptr<State[]> states_;
 };

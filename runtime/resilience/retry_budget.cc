@@ -15,7 +15,7 @@ constexpr std::uint32_t countOf(std::uint64_t word) { return static_cast<std::ui
 
 }  // namespace
 
-RetryBudget::RetryBudget(const RetryBudgetConfig& config, const Clock& clock)
+RetryBudget::RetryBudget(const RetryBudgetConfig& config, const MonotonicClock& clock)
     : ratio_(std::max(0.0, config.ratio)),
       min_per_second_(config.min_retries_per_second),
       window_(static_cast<std::uint32_t>(

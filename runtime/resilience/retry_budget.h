@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "runtime/resilience/clock.h"
+#include "runtime/base/monotonic_clock.h"
 
 namespace gw::resilience {
 
@@ -34,7 +34,7 @@ class RetryBudget {
   static constexpr std::uint32_t kMaxWindowSeconds = 60;
 
   /// The clock must outlive the budget.
-  RetryBudget(const RetryBudgetConfig& config, const Clock& clock);
+  RetryBudget(const RetryBudgetConfig& config, const MonotonicClock& clock);
 
   /// Counts an original request (not a retry). Thread-safe.
   void recordRequest();
@@ -53,7 +53,7 @@ class RetryBudget {
   const double ratio_;
   const std::uint32_t min_per_second_;
   const std::uint32_t window_;
-  const Clock& clock_;
+  const MonotonicClock& clock_;
   Buckets requests_{};
   Buckets retries_{};
   std::atomic<std::uint64_t> denied_{0};

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/local_limiter.h"
 
 namespace gw::limit {

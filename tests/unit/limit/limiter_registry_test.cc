@@ -3,7 +3,7 @@
 #include <chrono>
 #include <memory>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/limiter_registry.h"
 
 namespace gw::limit {

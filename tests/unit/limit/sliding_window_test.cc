@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/local_limiter.h"
 
 namespace gw::limit {
@@ -20,7 +20,7 @@ LimitSpec window(std::uint32_t count, std::chrono::nanoseconds period) {
 
 // A clock positioned at the start of a window of `period`.
 ManualClock alignedClock(std::chrono::nanoseconds period) {
-  return ManualClock(period.count() * 1000);
+  return ManualClock(period * 1000);
 }
 
 TEST(SlidingWindow, AdmitsExactlyNThenDeniesWithRetryAfter) {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "runtime/limit/clock.h"
+#include "runtime/base/monotonic_clock.h"
 #include "runtime/limit/local_limiter.h"
 
 namespace gw::limit {
@@ -119,7 +119,7 @@ TEST(TokenBucket, WarnFlagFromThePercentOfQuotaUsed) {
 
 TEST(TokenBucket, RealTimeRefill) {
   LocalLimiter limiter(bucket(20, 1s, 1));  // one token every 50ms
-  const Clock& clock = SteadyClock::instance();
+  const MonotonicClock& clock = SteadyClock::instance();
   ASSERT_TRUE(limiter.decide("k", clock).allowed);
   EXPECT_FALSE(limiter.decide("k", clock).allowed);
   const auto start = std::chrono::steady_clock::now();
