@@ -1,0 +1,23 @@
+-- wrk script for bench/load/paced_latency.sh: every connection waits DELAY_MS between the end
+-- of one response and its next request, so 64 connections offer about 64000 / DELAY_MS
+-- requests per second: a load below saturation, where latency is the proxy's own work and not
+-- the queue that a closed loop at full speed builds (at saturation p50 ~ connections / rate).
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "10")
+local token = os.getenv("JWT_TOKEN")
+if token ~= nil and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+function delay()
+  return delay_ms
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "PACED_RESULT requests=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d p999_us=%d " ..
+    "max_us=%d errors=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency:percentile(99.9), latency.max,
+    e.connect + e.read + e.write + e.timeout + e.status))
+end
