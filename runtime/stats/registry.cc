@@ -105,10 +105,13 @@ std::uint32_t Registry::allocate(std::uint32_t width) {
   if (chunk >= kMaxChunks) {
     return 0;
   }
+  bool mapped = control_.table().ensureChunk(chunk);
   for (auto& s : shards_) {
-    s->table().ensureChunk(chunk);
+    mapped = mapped && s->table().ensureChunk(chunk);
   }
-  control_.table().ensureChunk(chunk);
+  if (!mapped) {
+    return 0;  // out of address space: the series is rejected, the handle writes to the sink
+  }
   nextSlot_ = start + width;
   return start;
 }

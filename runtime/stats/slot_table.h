@@ -2,6 +2,11 @@
 // The storage of one shard: 64-bit slots in fixed-size chunks reached through a fixed array of
 // chunk pointers, so the table grows (on the control thread, at registration) while workers keep
 // writing to existing slots without a lock and without a pointer ever moving.
+//
+// Chunks are anonymous mappings that nobody writes at registration: the kernel backs a page
+// only when a series on it first counts something (a read, e.g. a scrape, maps the shared zero
+// page). A policy of 10 000 routes registers ≈ 4.5 MiB of per-route slots per shard, and an
+// idle gateway, or one whose traffic reaches a few routes, keeps only the pages it counted on.
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -25,15 +30,21 @@ class SlotTable {
   SlotTable& operator=(const SlotTable&) = delete;
   ~SlotTable() {
     for (auto& c : chunks_) {
-      delete[] c.load(std::memory_order_relaxed);
+      releaseChunk(c.load(std::memory_order_relaxed));
     }
   }
 
-  /// Allocates chunk `index` (zeroed) if missing. Registry mutex held.
-  void ensureChunk(std::uint32_t index) {
+  /// Maps chunk `index` (zero pages, not yet backed) if missing. Registry mutex held. False
+  /// when the system refuses the mapping (the registry then rejects the series).
+  bool ensureChunk(std::uint32_t index) {
     if (chunks_[index].load(std::memory_order_relaxed) == nullptr) {
-      chunks_[index].store(new Slot[kChunkSlots](), std::memory_order_release);
+      Slot* chunk = mapChunk();
+      if (chunk == nullptr) {
+        return false;
+      }
+      chunks_[index].store(chunk, std::memory_order_release);
     }
+    return true;
   }
 
   /// The slot `i`; its chunk must exist (guaranteed for slots of handed-out handles).
@@ -42,6 +53,9 @@ class SlotTable {
   }
 
  private:
+  static Slot* mapChunk() noexcept;
+  static void releaseChunk(Slot* chunk) noexcept;
+
   std::array<std::atomic<Slot*>, kMaxChunks> chunks_{};
 };
 
