@@ -8,6 +8,9 @@ namespace {
 
 constexpr uint32_t kEmptySlot = UINT32_MAX;
 constexpr size_t kInline = 16;  // segment bytes held in a slot
+// Nodes with at most this many literal children scan them instead of hashing (measured: a scan
+// of up to four 32-byte edges behind the length mask costs less than one hash and probe).
+constexpr uint32_t kSmallFanout = 4;
 
 uint64_t load64(const char* p) {
   uint64_t v;
@@ -32,10 +35,14 @@ constexpr uint64_t kK1 = 0xe7037ed1a0b428dbULL;
 constexpr uint64_t kK2 = 0x8ebc6af09c88c6e3ULL;
 constexpr uint64_t kK3 = 0x589965cc75374cc3ULL;
 
-/// The home slot of (parent node, segment).
-inline uint64_t slotOf(uint64_t segHash, uint32_t parent, uint64_t mask) {
-  return mum(segHash ^ parent, kK1 ^ parent) & mask;
+/// The home slot of (parent node, segment): one multiplication of the segment's words with the
+/// parent mixed in (the parent's product is independent of the words, so both run in parallel).
+inline uint64_t slotOf(uint64_t w0, uint64_t w1, uint64_t lenAndTail, uint32_t parent, uint64_t mask) {
+  return mum(w0 ^ kK0 ^ (static_cast<uint64_t>(parent) * kK2), w1 ^ kK1 ^ lenAndTail) & mask;
 }
+
+/// Bit of `len` in a node's length mask (lengths of 63 and more share the top bit).
+inline uint64_t lengthBit(size_t len) { return uint64_t{1} << (len < 63 ? len : 63); }
 
 }  // namespace
 
@@ -59,8 +66,9 @@ inline uint64_t slotOf(uint64_t segHash, uint32_t parent, uint64_t mask) {
     auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(p[i])); };
     s.w0 = byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
   }
-  uint64_t h = mum(s.w0 ^ kK0, s.w1 ^ kK1 ^ n);
+  s.tail = 0;
   if (n > kInline) {
+    uint64_t h = kK0;
     size_t i = kInline;
     for (; i + 8 <= n; i += 8) {
       h = mum(h ^ load64(p + i), kK2);
@@ -68,14 +76,14 @@ inline uint64_t slotOf(uint64_t segHash, uint32_t parent, uint64_t mask) {
     if (i < n) {
       h = mum(h ^ load64(p + n - 8), kK3);  // overlaps bytes already mixed; n > 16
     }
+    s.tail = h;
   }
-  s.hash = h;
 }
 
 
 uint32_t RouteTable::addNode(int32_t paramChild, uint32_t termFirst, uint32_t termCount,
                              uint32_t prefFirst, uint32_t prefCount) {
-  nodes_.push_back(WalkNode{paramChild, termFirst, termCount, prefFirst, prefCount});
+  nodes_.push_back(Node{WalkNode{paramChild, termFirst, termCount, prefFirst, prefCount}, 0, 0, 0});
   return static_cast<uint32_t>(nodes_.size() - 1);
 }
 
@@ -93,8 +101,25 @@ void RouteTable::addEdge(uint32_t parent, std::string_view segment, uint32_t chi
 }
 
 void RouteTable::finish() {
+  for (const Edge& e : edges_) {
+    ++nodes_[e.parent].litCount;
+    nodes_[e.parent].lengths |= lengthBit(e.len);
+  }
+  // Small nodes' children, grouped by parent: litFirst is a running offset into small_.
+  uint32_t smallEdges = 0;
+  size_t hashed = 0;
+  for (Node& n : nodes_) {
+    if (n.litCount <= kSmallFanout) {
+      n.litFirst = smallEdges;
+      smallEdges += n.litCount;
+    } else {
+      hashed += n.litCount;
+    }
+  }
+  small_.assign(smallEdges, Slot{});
+  std::vector<uint32_t> filled(nodes_.size(), 0);
   size_t cap = 16;
-  while (cap < edges_.size() * 2) {
+  while (cap < hashed * 2) {
     cap *= 2;
   }
   slots_.assign(cap, Slot{0, 0, 0, 0, kEmptySlot, 0});
@@ -102,19 +127,25 @@ void RouteTable::finish() {
   for (const Edge& e : edges_) {
     Segment s;
     segment(s, bytes_.data() + e.at, e.len);
-    uint64_t i = slotOf(s.hash, e.parent, mask_);
+    Slot slot{s.w0, s.w1, e.parent, e.child, e.len, e.at};
+    const Node& n = nodes_[e.parent];
+    if (n.litCount <= kSmallFanout) {
+      small_[n.litFirst + filled[e.parent]++] = slot;
+      continue;
+    }
+    uint64_t i = slotOf(s.w0, s.w1, s.len ^ s.tail, e.parent, mask_);
     while (slots_[i].len != kEmptySlot) {
       i = (i + 1) & mask_;
     }
-    slots_[i] = Slot{s.w0, s.w1, e.parent, e.child, e.len, e.at};
+    slots_[i] = slot;
   }
   edges_.clear();
   edges_.shrink_to_fit();
 }
 
 size_t RouteTable::memoryBytes() const {
-  return nodes_.capacity() * sizeof(WalkNode) + cands_.capacity() * sizeof(Cand) +
-         slots_.capacity() * sizeof(Slot) + bytes_.capacity();
+  return nodes_.capacity() * sizeof(Node) + cands_.capacity() * sizeof(Cand) +
+         (small_.capacity() + slots_.capacity()) * sizeof(Slot) + bytes_.capacity();
 }
 
 /// RouteWalk's view of a table and the caller's condition callback. Holds raw pointers to the
@@ -125,19 +156,30 @@ class TableTree {
 
   TableTree(const RouteTable& t, RouteTable::CondFn cond, const void* self)
       : nodes_(t.nodes_.data()), nodeCount_(t.nodes_.size()), cands_(t.cands_.data()),
-        slots_(t.slots_.data()), mask_(t.mask_), bytes_(t.bytes_.data()), cond_(cond), self_(self) {}
+        small_(t.small_.data()), slots_(t.slots_.data()), mask_(t.mask_), bytes_(t.bytes_.data()),
+        cond_(cond), self_(self) {}
 
   [[gnu::always_inline]] static void segment(Segment& out, const char* ptr, size_t len) {
     RouteTable::segment(out, ptr, len);
   }
   size_t nodeCount() const { return nodeCount_; }
-  WalkNode node(uint32_t i) const { return nodes_[i]; }
+  WalkNode node(uint32_t i) const { return nodes_[i].walk; }
   int32_t literalChild(uint32_t node, const Segment& seg) const {
-    for (uint64_t i = slotOf(seg.hash, node, mask_);; i = (i + 1) & mask_) {
+    const RouteTable::Node& n = nodes_[node];
+    if ((n.lengths & lengthBit(seg.len)) == 0) {
+      return -1;  // no literal child of this length (also: no literal child at all)
+    }
+    if (n.litCount <= kSmallFanout) {
+      for (const RouteTable::Slot* e = small_ + n.litFirst; e != small_ + n.litFirst + n.litCount; ++e) {
+        if (sameSegment(*e, seg)) {
+          return static_cast<int32_t>(e->child);
+        }
+      }
+      return -1;
+    }
+    for (uint64_t i = slotOf(seg.w0, seg.w1, seg.len ^ seg.tail, node, mask_);; i = (i + 1) & mask_) {
       const RouteTable::Slot& e = slots_[i];
-      if (e.len == seg.len && e.parent == node && e.w0 == seg.w0 && e.w1 == seg.w1 &&
-          (seg.len <= kInline ||
-           std::memcmp(bytes_ + e.at + kInline, seg.ptr + kInline, seg.len - kInline) == 0)) {
+      if (e.parent == node && sameSegment(e, seg)) {
         return static_cast<int32_t>(e.child);
       }
       if (e.len == kEmptySlot) {
@@ -154,9 +196,16 @@ class TableTree {
   }
 
  private:
-  const WalkNode* nodes_;
+  bool sameSegment(const RouteTable::Slot& e, const Segment& seg) const {
+    return e.len == seg.len && e.w0 == seg.w0 && e.w1 == seg.w1 &&
+           (seg.len <= kInline ||
+            std::memcmp(bytes_ + e.at + kInline, seg.ptr + kInline, seg.len - kInline) == 0);
+  }
+
+  const RouteTable::Node* nodes_;
   size_t nodeCount_;
   const RouteTable::Cand* cands_;
+  const RouteTable::Slot* small_;
   const RouteTable::Slot* slots_;
   uint64_t mask_;
   const char* bytes_;

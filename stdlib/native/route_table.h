@@ -9,10 +9,19 @@
 // probe whatever the number of routes. The walk is native::RouteWalk (route_walk.h), the same
 // code the reference interpreter runs over ir::MatchTree; only the child lookup differs.
 //
-// Layout, for the match path: a slot holds the first 16 bytes of its segment inline (zero
-// padded) with the parent, child and length, so a probe compares two words and never touches the
-// byte pool unless the segment is longer than 16 bytes. Each path segment's hash and inline words
-// are computed once, when the walk splits it, and serve every lookup at that depth.
+// Layout, for the match path (each choice measured with bench/match, see bench/RESULTS.md):
+// - most nodes have few literal children (a REST tree fans out widely at one or two levels, and
+//   each resource below has one or two literals), so a node with at most kSmallFanout literal
+//   children keeps them in a short array of its own, compared word by word with no hashing;
+//   only wider nodes put their children into the open-addressing hash table;
+// - every node has a mask of its literal children's lengths, so a segment whose length no
+//   literal child has (typically a `{param}` value) costs no lookup at all;
+// - an edge (inline or hashed) holds the first 16 bytes of its segment inline (zero padded) with
+//   the parent, child and length, so a probe compares two words and never touches the byte pool
+//   unless the segment is longer than 16 bytes. Each path segment's words (and, past 16 bytes,
+//   a hash of its tail) are computed once, when the walk splits it, and serve every lookup at
+//   that depth; the hash with the parent mixed in is one multiplication, taken only at wide
+//   nodes.
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -53,13 +62,13 @@ class RouteTable {
   size_t memoryBytes() const;
 
  private:
-  /// A path segment as the table looks it up: its first 16 bytes as two zero-padded words and
-  /// a hash of all its bytes (independent of the parent node).
+  /// A path segment as the table looks it up: its first 16 bytes as two zero-padded words and,
+  /// past 16 bytes, a hash of the rest (0 for shorter segments).
   struct Segment {
     const char* ptr;
     size_t len;
     uint64_t w0, w1;
-    uint64_t hash;
+    uint64_t tail;
   };
   /// Fills `out` for the segment [ptr, ptr + len) (the walk's split and the table's build).
   static void segment(Segment& out, const char* ptr, size_t len);
@@ -71,11 +80,19 @@ class RouteTable {
     uint32_t methodMask;       // 0 = any
     int32_t cond;
   };
+  /// A literal edge, in a node's own short list or in the hash table.
   struct Slot {
     uint64_t w0, w1;    // the segment's first 16 bytes
     uint32_t parent, child;
-    uint32_t len;       // kEmptySlot: free
+    uint32_t len;       // kEmptySlot: free (hash table only)
     uint32_t at;        // the whole segment, into bytes_ (read when len > 16)
+  };
+  /// A node as the match reads it: the walk's fields, its literal lengths and where its literal
+  /// children are (small[first .. first+count) when count <= kSmallFanout, else the hash table).
+  struct Node {
+    WalkNode walk;
+    uint32_t litFirst, litCount;
+    uint64_t lengths;  // bit min(len, 63) for each literal child's length
   };
   struct Edge {
     uint32_t parent, child;
@@ -83,10 +100,11 @@ class RouteTable {
   };
   friend class TableTree;
 
-  std::vector<WalkNode> nodes_;
+  std::vector<Node> nodes_;
   std::vector<Cand> cands_;
   std::vector<Edge> edges_;  // build list, dropped by finish()
-  std::vector<Slot> slots_;  // open addressing, linear probing, load <= 1/2
+  std::vector<Slot> small_;  // the children of nodes with at most kSmallFanout, by parent
+  std::vector<Slot> slots_;  // the other edges: open addressing, linear probing, load <= 1/2
   uint64_t mask_ = 0;
   std::string bytes_;
 };

@@ -5,7 +5,8 @@
 // instantiate RouteWalk with their own tree representation, so the two cannot drift; the
 // compiled matcher (codegen/match_codegen.cc) is held to the same answers by the differential
 // tests. The order is documented in compiler/ir/match_tree.h:
-//   1. depth-first from the root over the path's segments, literal child before `{param}` child;
+//   1. depth-first from the root over the path's segments, literal child before `{param}` child
+//      (iterative: the untried `{param}` children wait on a stack, deepest first);
 //      at the node reached when the path is consumed, its terminal candidates;
 //   2. else the prefix candidates of the nodes on the all-literal walk, deepest first;
 //   3. else 405 with the union of the method masks of the candidates whose path and host
@@ -67,9 +68,21 @@ class RouteWalk {
   void run();
 
  private:
-  bool hasSegment(size_t depth);
+  /// A `{param}` child still to try if the literal walk below its parent fails: the depth-first
+  /// order kept on an explicit stack (LIFO = deepest alternative first), so a level of the walk
+  /// is one loop iteration, not a call.
+  struct Alt {
+    uint32_t node;   // the param child
+    uint32_t depth;  // the segment it captures
+    uint32_t caps;   // captures taken above it
+  };
+
+  bool hasSegment(size_t depth) { return depth < split_ || splitNext(depth); }
+  // Inlined into walk(): as a call, its prologue, epilogue and constants cost as much as the
+  // split itself (measured with callgrind on bench/match).
+  [[gnu::always_inline]] bool splitNext(size_t depth);
   static size_t segmentLength(const char* p, size_t left);
-  bool dfs(uint32_t node, size_t depth);
+  bool walk();
   bool tryRange(uint32_t first, uint32_t count);
   bool hostMatches(const WalkCandidate& c) const;
   void notFound();
@@ -78,13 +91,14 @@ class RouteWalk {
   const gw_request& req_;
   gw_eval_ctx& ctx_;
   gw_match_result& out_;
-  // Not zero-filled: only segs_[0 .. split_) are ever read.
+  // Not zero-filled: only segs_[0 .. split_) and alts_[0 .. the stack's top) are ever read.
   Segment segs_[kMaxWalkSegments];
   size_t split_ = 0;  // segments split so far
   size_t pos_ = 0;    // where the next segment starts in the path
   bool more_ = false;  // whether the path has a segment at depth split_
-  uint32_t chain_[kMaxWalkSegments + 1];  // the all-literal walk's nodes, recorded by dfs
+  uint32_t chain_[kMaxWalkSegments + 1];  // the all-literal walk's nodes, recorded by walk()
   size_t chainLen_ = 0;
+  Alt alts_[kMaxWalkSegments];  // at most one per depth: they are on the current path
   gw_param caps_[GW_MAX_PARAMS];
   uint32_t capCount_ = 0;
   bool pathHost_ = false;
@@ -93,10 +107,7 @@ class RouteWalk {
 };
 
 template <class Tree>
-bool RouteWalk<Tree>::hasSegment(size_t depth) {
-  if (depth < split_) {
-    return true;
-  }
+inline bool RouteWalk<Tree>::splitNext(size_t depth) {
   if (!more_) {
     return false;
   }
@@ -137,16 +148,47 @@ size_t RouteWalk<Tree>::segmentLength(const char* p, size_t left) {
   return i;
 }
 
+/// memcmp(a, b, n) == 0 for the short strings of a match (hosts): word loads, the last one
+/// overlapping, instead of a libc call whose length dispatch costs more than the compare.
+inline bool bytesEqual(const char* a, const char* b, size_t n) {
+  auto word = [](const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  if (n >= 8) {
+    uint64_t diff = 0;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      diff |= word(a + i) ^ word(b + i);
+    }
+    return (diff | (word(a + n - 8) ^ word(b + n - 8))) == 0;
+  }
+  if (n >= 4) {
+    uint32_t x, y, u, v;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&u, a + n - 4, 4);
+    std::memcpy(&v, b + n - 4, 4);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 template <class Tree>
 bool RouteWalk<Tree>::hostMatches(const WalkCandidate& c) const {
   if (c.kind == WalkHost::Any) {
     return true;
   }
   if (c.kind == WalkHost::Exact) {
-    return req_.host.len == c.hostLen && std::memcmp(req_.host.ptr, c.host, c.hostLen) == 0;
+    return req_.host.len == c.hostLen && bytesEqual(req_.host.ptr, c.host, c.hostLen);
   }
   return req_.host.len > c.hostLen &&
-         std::memcmp(req_.host.ptr + (req_.host.len - c.hostLen), c.host, c.hostLen) == 0;
+         bytesEqual(req_.host.ptr + (req_.host.len - c.hostLen), c.host, c.hostLen);
 }
 
 template <class Tree>
@@ -180,39 +222,54 @@ bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
     out_.status = 0;
     out_.allow_methods = 0;
     out_.param_count = capCount_;
-    std::memcpy(out_.params, caps_, sizeof(gw_param) * capCount_);
+    for (uint32_t p = 0; p < capCount_; ++p) {  // usually 0-2: no libc call
+      out_.params[p] = caps_[p];
+    }
     return true;
   }
   return false;
 }
 
 template <class Tree>
-bool RouteWalk<Tree>::dfs(uint32_t node, size_t depth) {
-  WalkNode n = t_.node(node);
-  if (capCount_ == 0) {
-    // No param taken yet: this node is on the all-literal walk (step 2's chain).
-    chain_[depth] = node;
-    chainLen_ = depth + 1;
-  }
-  if (!hasSegment(depth)) {
-    return n.termCount > 0 && tryRange(n.termFirst, n.termCount);
-  }
-  if (depth >= kMaxWalkSegments) {
-    return false;
-  }
-  const Segment& seg = segs_[depth];
-  int32_t lit = t_.literalChild(node, seg);
-  if (lit >= 0 && dfs(static_cast<uint32_t>(lit), depth + 1)) {
-    return true;
-  }
-  if (n.paramChild >= 0 && seg.len > 0 && capCount_ < GW_MAX_PARAMS) {
+bool RouteWalk<Tree>::walk() {
+  uint32_t node = 0;
+  size_t depth = 0;
+  uint32_t alts = 0;
+  for (;;) {
+    WalkNode n = t_.node(node);
+    if (capCount_ == 0) {
+      // No param taken yet: this node is on the all-literal walk (step 2's chain).
+      chain_[depth] = node;
+      chainLen_ = depth + 1;
+    }
+    if (!hasSegment(depth)) {
+      if (n.termCount > 0 && tryRange(n.termFirst, n.termCount)) {
+        return true;
+      }
+    } else if (depth < kMaxWalkSegments) {
+      const Segment& seg = segs_[depth];
+      if (n.paramChild >= 0 && seg.len > 0 && capCount_ < GW_MAX_PARAMS) {
+        alts_[alts++] = Alt{static_cast<uint32_t>(n.paramChild), static_cast<uint32_t>(depth), capCount_};
+      }
+      int32_t lit = t_.literalChild(node, seg);
+      if (lit >= 0) {
+        node = static_cast<uint32_t>(lit);
+        ++depth;
+        continue;
+      }
+    }
+    // This subtree failed: the deepest `{param}` alternative left, with the captures above it.
+    if (alts == 0) {
+      return false;
+    }
+    Alt a = alts_[--alts];
+    const Segment& seg = segs_[a.depth];
+    capCount_ = a.caps;
     caps_[capCount_] = gw_param{capCount_, 0, gw_str{seg.ptr, seg.len}};
     ++capCount_;
-    bool found = dfs(static_cast<uint32_t>(n.paramChild), depth + 1);
-    --capCount_;
-    return found;
+    node = a.node;
+    depth = a.depth + 1;
   }
-  return false;
 }
 
 template <class Tree>
@@ -232,7 +289,7 @@ void RouteWalk<Tree>::run() {
     notFound();
     return;
   }
-  if (dfs(0, 0)) {
+  if (walk()) {
     return;
   }
   // The literal walk below the last chain node failed or the path ended there: its nodes, deepest

@@ -179,5 +179,59 @@ void longSegments(size_t treeLimit) {
 TEST(Differential, LongSegmentsRouteTableMatchesLikeTheInterpreter) { longSegments(0); }
 TEST(Differential, LongSegmentsCompiledTreeMatchesLikeTheInterpreter) { longSegments(SIZE_MAX - 1); }
 
+/// Parents with 1 to 7 literal children (the route table scans up to four inline and hashes
+/// wider nodes), children of lengths around the 8- and 16-byte words and the length mask's
+/// shared top bit (63 and more), `{param}` siblings that the walk falls back to when a literal
+/// subtree fails two levels down, and prefix routes behind them.
+void fanOutBoundary(size_t treeLimit) {
+  TreeLimit limit(treeLimit);
+  const size_t lengths[] = {1, 7, 8, 9, 16, 17, 63, 64, 70};
+  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  auto route = [&](const std::string& name, const std::string& match) {
+    source += "route " + name + " {\n  match { " + match + " }\n  forward u\n}\n";
+  };
+  std::vector<std::string> paths;
+  size_t next = 0;
+  for (int k = 1; k <= 7; ++k) {
+    std::string parent = "/f" + std::to_string(k);
+    route("p" + std::to_string(k), "path \"" + parent + "/{p}/x/{v}\"");
+    route("q" + std::to_string(k), "path prefix \"" + parent + "\"");
+    for (int c = 0; c < k; ++c, ++next) {
+      size_t len = lengths[next % std::size(lengths)];
+      std::string name(len, static_cast<char>('a' + c));
+      name[len - 1] = static_cast<char>('0' + k);
+      std::string id = std::to_string(k) + "_" + std::to_string(c);
+      route("e" + id, "path exact \"" + parent + "/" + name + "\" method [GET]");
+      if (c % 2 == 0) route("t" + id, "path \"" + parent + "/" + name + "/x/{v}/y\"");
+      std::string near = name;
+      near[len / 2] = '_';
+      for (const std::string& seg : {name, near, name + "z", name.substr(0, len - 1)}) {
+        for (const char* suffix : {"", "/", "/x/1", "/x/1/y", "/x/"}) {
+          paths.push_back(parent + "/" + seg + suffix);
+        }
+      }
+    }
+  }
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/true, &why, &rejected);
+  ASSERT_TRUE(subjects) << why;
+  for (const std::string& path : paths) {
+    for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT}) {
+      GenRequest req;
+      req.text.push_back(path);
+      req.view.method_id = method;
+      req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
+      req.view.host = gw_str{"h", 1};
+      req.describe = std::to_string(method) + " " + path;
+      std::string d = subjects->compare(req);
+      ASSERT_TRUE(d.empty()) << d;
+    }
+  }
+}
+
+TEST(Differential, FanOutBoundaryRouteTableMatchesLikeTheInterpreter) { fanOutBoundary(0); }
+TEST(Differential, FanOutBoundaryCompiledTreeMatchesLikeTheInterpreter) { fanOutBoundary(SIZE_MAX - 1); }
+
 }  // namespace
 }  // namespace gw::difftest
