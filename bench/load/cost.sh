@@ -16,7 +16,7 @@
 # Passes per target (each after a warm-up): cpu (task-clock, context switches, all syscalls),
 # syscalls (per-syscall breakdown, SYSCALLS=1), allocs (malloc/calloc/realloc/posix_memalign
 # uprobes on libc, ALLOCS=1; uprobes slow the process, so this pass gives counts only), and a
-# cpu-clock profile of gw (PROFILE=1, perf.data files kept in OUT_DIR; with ALLOCS=1 also a
+# cpu-clock profile of each target (PROFILE=1, perf.data files kept in OUT_DIR; with ALLOCS=1 also a
 # call-graph record of gw's malloc calls, <target>.allocs.perf.data).
 #
 # Usage: GW_BIN=build-rel/bin/gw bench/load/cost.sh
@@ -101,7 +101,8 @@ stop_target() {
 }
 
 # window NAME PASS PERF_ARGS...: wrk for DURATION s; perf stat over the middle WINDOW s.
-# Leaves REQS (origin requests inside the window), CONNS_NEW, RPS and P99 (wrk's, whole run).
+# Leaves REQS (origin requests inside the window), CONNS_NEW, RPS and P99 (wrk's, whole run),
+# USER_US and SYS_US (the proxy's user and system CPU per request, from /proc, 10 ms ticks).
 window() {
   local name=$1 pass=$2; shift 2
   taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$DURATION"s --latency \
@@ -111,13 +112,24 @@ window() {
   # The origin's counters are read by the command perf runs, i.e. inside perf's window (perf's
   # own start-up on a busy machine would otherwise be counted as requests without events).
   local st="curl -s -m 2 http://127.0.0.1:$UP_PORT/__status"
-  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; sleep $WINDOW; $st > $RUN/st1" \
+  # User and system CPU ticks of the proxy's threads (utime, stime of /proc/<pid>/task/*/stat,
+  # counted after the ") " that ends the command name, which may hold spaces).
+  local ticks="for p in ${TPIDS//,/ }; do cat /proc/\$p/task/*/stat; done |
+    sed 's/^.*) //' | awk '{u += \$12; s += \$13} END {print u, s}'"
+  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; sleep $WINDOW;
+    $st > $RUN/st1; $ticks > $RUN/t1" \
     2> "$OUT_DIR/$name.$pass.perf" >/dev/null
   wait "$wrk"
   local r0 a0 r1 a1
   read -r a0 _ r0 < <(sed -n 3p "$RUN/st0")
   read -r a1 _ r1 < <(sed -n 3p "$RUN/st1")
   REQS=$((r1 - r0 - 1))
+  local u0 s0 u1 s1 hz
+  read -r u0 s0 < "$RUN/t0"
+  read -r u1 s1 < "$RUN/t1"
+  hz="$(getconf CLK_TCK)"
+  USER_US="$(per $((u1 - u0)) "$REQS" $((1000000 / hz)))"
+  SYS_US="$(per $((s1 - s0)) "$REQS" $((1000000 / hz)))"
   CONNS_NEW=$((a1 - a0 - 1))
   RPS="$(awk '/^Requests\/sec/ {print $2}' "$OUT_DIR/$name.$pass.wrk")"
   P99="$(awk '$1 == "99%" {print $2}' "$OUT_DIR/$name.$pass.wrk")"
@@ -139,8 +151,8 @@ SUMMARY="$OUT_DIR/summary.txt"
 {
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
-  printf '%-9s %9s %8s %10s %10s %9s %10s %9s %s\n' target 'req/s' 'p99' 'CPU us/req' \
-    'sysc/req' 'cs/req' 'alloc/req' 'up conns' 'top syscalls/req'
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %9s %s\n' target 'req/s' 'p99' 'CPU us/req' \
+    'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up conns' 'top syscalls/req'
 } | tee "$SUMMARY"
 for t in $TARGETS; do
   start_target "$t"
@@ -150,7 +162,7 @@ for t in $TARGETS; do
   cpu="$(per "$(count "$OUT_DIR/$t.cpu.perf" task-clock)" "$REQS" 1000)"  # msec -> us
   sysc="$(per "$(count "$OUT_DIR/$t.cpu.perf" raw_syscalls)" "$REQS")"
   cs="$(per "$(count "$OUT_DIR/$t.cpu.perf" context-switches)" "$REQS")"
-  rps=$RPS p99=$P99 up=$CONNS_NEW
+  rps=$RPS p99=$P99 up=$CONNS_NEW usersys="$USER_US/$SYS_US"
   top="-"
   if [[ $SYSCALLS == 1 ]]; then
     window "$t" sys perf stat -x, -e 'syscalls:sys_enter_*'
@@ -163,7 +175,7 @@ for t in $TARGETS; do
     window "$t" alloc perf stat -x, -e 'probe_libc:*'
     allocs="$(per "$(count "$OUT_DIR/$t.alloc.perf" 'probe_libc:(malloc|calloc|realloc|posix_memalign)$')" "$REQS")"
   fi
-  if [[ $PROFILE == 1 && $t == gw* ]]; then
+  if [[ $PROFILE == 1 ]]; then
     window "$t" prof perf record -q -F 4999 ${PROFILE_GRAPH:+-g --call-graph dwarf,16384} \
       -o "$OUT_DIR/$t.perf.data"
   fi
@@ -171,7 +183,8 @@ for t in $TARGETS; do
     window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
       -o "$OUT_DIR/$t.allocs.perf.data"
   fi
-  printf '%-9s %9s %8s %10s %10s %9s %10s %9s %s\n' "$t" "$rps" "$p99" "$cpu" "$sysc" "$cs" \
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %9s %s\n' "$t" "$rps" "$p99" "$cpu" "$usersys" \
+    "$sysc" "$cs" \
     "$allocs" "$up" "$top" | tee -a "$SUMMARY"
   stop_target
 done
