@@ -234,6 +234,7 @@ asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, Stat
 void GatewayHandler::drain() {
   draining_ = true;
   if (redis_) redis_->close();
+  if (partPool_) partPool_->closeAll();  // its idle connections' waits would keep the loop alive
 }
 
 void GatewayHandler::addLimitHeaders(const State& st,

@@ -104,8 +104,10 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
                                                                : options_.defaultConnectTimeout;
   Step step = Step::kUpstreamFailed;
   for (int attempt = 0; attempt < 2; ++attempt) {
+    // A request with a body is not retried on a stale connection (below): verify the reuse.
     AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
-                                               ex.watchdog, attempt > 0, ex.action.tls);
+                                               ex.watchdog, attempt > 0, ex.action.tls,
+                                               head.hasBody());
     if (!acq.conn) {
       completion_.upstream = Completion::Upstream::kConnectFailed;
       co_return co_await respondError(ex, connectErrorStatus(acq.error),

@@ -16,7 +16,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 /// An idle keep-alive connection is only reusable if the peer has neither closed it nor sent
-/// unsolicited bytes: both show up as "readable" on a zero-timeout poll.
+/// unsolicited bytes: both show up as "readable" on a zero-timeout poll. Costs a system call:
+/// only for reuses the IdleWatch alone does not cover (UpstreamPool's class comment).
 bool looksAlive(tcp::socket& s) {
   pollfd pfd{s.native_handle(), POLLIN, 0};
   return ::poll(&pfd, 1, 0) == 0;
@@ -24,7 +25,29 @@ bool looksAlive(tcp::socket& s) {
 
 }  // namespace
 
-std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& key) {
+void UpstreamPool::watchIdle(UpstreamConnection& conn) {
+  if (!conn.watch) {
+    conn.watch = std::make_shared<IdleWatch>();
+  }
+  IdleWatch& w = *conn.watch;
+  w.idle = true;
+  w.stirred = false;
+  if (w.waiting) {
+    return;  // the wait armed at an earlier release has not fired: it watches this idle spell
+  }
+  w.waiting = true;
+  conn.transport.socket().async_wait(
+      tcp::socket::wait_read, [watch = conn.watch](const boost::system::error_code& ec) {
+        watch->waiting = false;
+        // Readable while in use is the response arriving; while idle it is a close or junk.
+        // operation_aborted: the socket was cancelled or closed, nothing was seen.
+        if (!ec && watch->idle) {
+          watch->stirred = true;
+        }
+      });
+}
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& key, bool verify) {
   auto it = idle_.find(key);
   if (it == idle_.end()) {
     return nullptr;
@@ -35,7 +58,9 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
     std::unique_ptr<UpstreamConnection> c = std::move(list.back());
     list.pop_back();
     Millis bound = c->maxIdle.count() > 0 ? c->maxIdle : options_.maxIdleTime;
-    if (now - c->idleSince < bound && looksAlive(c->transport.socket())) {
+    if (now - c->idleSince < bound && !c->watch->stirred &&
+        (!verify || looksAlive(c->transport.socket()))) {
+      c->watch->idle = false;
       c->reused = true;
       return c;
     }
@@ -45,7 +70,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
 
 asio::awaitable<AcquireResult> UpstreamPool::acquire(
     std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
-    bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls) {
+    bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
   keyScratch_.assign(host);
   keyScratch_.push_back(':');
   char digits[8];
@@ -60,7 +85,7 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
     keyScratch_.append(ptr, pres.ptr);
   }
   if (!fresh) {
-    if (auto c = takeIdle(keyScratch_)) {
+    if (auto c = takeIdle(keyScratch_, verifyIdle)) {
       co_return AcquireResult{std::move(c), ConnectError::kNone};
     }
   }
@@ -111,16 +136,23 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
 }
 
 void UpstreamPool::release(std::unique_ptr<UpstreamConnection> conn) {
+  if (closed_) {
+    return;
+  }
   auto& list = idle_[conn->key];
   if (list.size() >= options_.maxIdlePerUpstream || conn->begin != conn->end) {
     return;  // over the bound, or leftover bytes: the connection is closed by its destructor
   }
   conn->begin = conn->end = 0;
   conn->idleSince = std::chrono::steady_clock::now();
+  watchIdle(*conn);
   list.push_back(std::move(conn));
 }
 
-void UpstreamPool::closeAll() { idle_.clear(); }
+void UpstreamPool::closeAll() {
+  closed_ = true;
+  idle_.clear();
+}
 
 std::size_t UpstreamPool::idleCount() const {
   std::size_t n = 0;

@@ -16,6 +16,14 @@
 
 namespace gw::server {
 
+/// What the reactor saw on a pooled connection's socket. Shared between the connection and the
+/// pending `async_wait` handler (which may run after the connection is gone).
+struct IdleWatch {
+  bool waiting = false;  ///< an async_wait(wait_read) is outstanding on the socket
+  bool idle = false;     ///< the connection sits in the pool
+  bool stirred = false;  ///< readable while idle: the peer closed it or sent unsolicited bytes
+};
+
 /// One keep-alive connection to an upstream with its response buffer. Owned by exactly one
 /// request while in use, by the pool while idle.
 struct UpstreamConnection {
@@ -31,6 +39,7 @@ struct UpstreamConnection {
   bool reused = false;  ///< came from the idle list (may have been closed by the peer)
   Millis maxIdle{0};    ///< longest idle time in the pool (the upstream's idle_timeout); 0: default
   std::chrono::steady_clock::time_point idleSince;
+  std::shared_ptr<IdleWatch> watch;  ///< set on the first release()
 
   std::string_view buffered() const { return {buffer.get() + begin, end - begin}; }
 };
@@ -46,35 +55,53 @@ struct AcquireResult {
 /// Per-worker pool of upstream connections, keyed by host:port: keep-alive reuse, a bounded idle
 /// list per key (LIFO, so the warmest connection is reused), stale-connection checks and a
 /// connect timeout. Single-threaded by design (one per worker): no locks.
+///
+/// Stale connections are found the way nginx finds them, without a system call per reuse: a
+/// released connection gets an `async_wait(wait_read)` that stays pending; if the socket turns
+/// readable while the connection idles (the peer closed it, or sent bytes nobody asked for),
+/// the connection is not reused. The wait stays pending into the next request on the
+/// connection, so that request's first response read queues behind it instead of trying a
+/// read that would only return EAGAIN (Asio reads speculatively when nothing else waits). A
+/// close the reactor reported before the wait was armed (in the moment between the last
+/// response read and the release) is not seen: the next request then fails before any response
+/// byte, which the forwarder retries once on a fresh connection for a request it can replay;
+/// requests it cannot replay (a streamed body) ask for `verifyIdle`, a zero-timeout poll.
 class UpstreamPool {
  public:
   UpstreamPool(boost::asio::any_io_executor ex, PoolOptions options)
       : ex_(std::move(ex)), options_(options) {}
 
   /// An idle connection to host:port if a live one exists (unless `fresh`), else a new one.
+  /// `verifyIdle`: also poll a reused connection (for a request that cannot be sent twice).
   /// `watchdog` bounds resolution, connect and the TLS handshake by `connectTimeout`. With
   /// `tls`, new connections handshake with it (a failed handshake is kHandshake) and idle ones
   /// are only reused by requests using the same context: a reloaded CA or certificate applies
   /// to new connections, and connections made under the old one drain away as they idle out.
   boost::asio::awaitable<AcquireResult> acquire(
       std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
-      bool fresh = false, const std::shared_ptr<const tls::UpstreamTlsContext>& tls = nullptr);
+      bool fresh = false, const std::shared_ptr<const tls::UpstreamTlsContext>& tls = nullptr,
+      bool verifyIdle = false);
 
   /// Returns a connection whose last response was fully read and which may be kept alive.
+  /// After closeAll() the connection is closed instead.
   void release(std::unique_ptr<UpstreamConnection> conn);
 
-  /// Closes every idle connection (shutdown).
+  /// Closes every idle connection and keeps none from now on (shutdown): an idle connection's
+  /// pending wait is work for the io_context, which would otherwise never run out of it.
   void closeAll();
 
   std::size_t idleCount() const;
 
  private:
-  std::unique_ptr<UpstreamConnection> takeIdle(const std::string& key);
+  std::unique_ptr<UpstreamConnection> takeIdle(const std::string& key, bool verify);
+  /// Arms the connection's IdleWatch (see the class comment).
+  static void watchIdle(UpstreamConnection& conn);
 
   boost::asio::any_io_executor ex_;
   PoolOptions options_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
   std::string keyScratch_;
+  bool closed_ = false;
 };
 
 }  // namespace gw::server

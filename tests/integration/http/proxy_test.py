@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Integration tests of the HTTP serving core: gw-http-proxy in front of gw-echo-upstream.
 
-Usage: proxy_test.py <Suite>   (Rejections, Normalization, Forwarding, Streaming, Shutdown)
+Usage: proxy_test.py <Suite>   (Rejections, Normalization, Forwarding, Streaming, StaleUpstream,
+                                Shutdown)
 """
 import hashlib
 import os
@@ -354,6 +355,91 @@ class Streaming(unittest.TestCase):
         self.assertEqual(echo["body_size"], size)
         self.assertFalse(echo["chunked"])
         c.close()
+
+
+class ClosingUpstream:
+    """A raw HTTP/1.1 origin that answers the first request on each connection with 200 (body
+    "conn<N>"), keeps the connection open as far as the headers say, and `linger` seconds later
+    closes it, first writing `farewell` (bytes nobody asked for, e.g. the 408 some servers send
+    before closing an idle keep-alive connection). Every reuse of its connections is stale."""
+
+    def __init__(self, linger, farewell=b""):
+        self.linger, self.farewell = linger, farewell
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            threading.Thread(target=self._serve, args=(c, self.accepted), daemon=True).start()
+
+    def _serve(self, c, n):
+        with c:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = c.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, rest = data.split(b"\r\n\r\n", 1)
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            while len(rest) < length:
+                rest += c.recv(65536)
+            body = f"conn{n}".encode()
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            time.sleep(self.linger)
+            if self.farewell:
+                c.sendall(self.farewell)
+
+    def stop(self):
+        self.listener.close()
+
+
+class StaleUpstream(unittest.TestCase):
+    """Pooled upstream connections the origin closed while idle (or right after its response)
+    are never answered as 502 and never deliver the origin's farewell bytes as a response."""
+
+    FAREWELL = b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+    def run_case(self, linger, farewell):
+        up = ClosingUpstream(linger, farewell)
+        env = Env(upstream=up)
+        try:
+            c = env.connect()
+            seen = set()
+            for i in range(3):
+                for raw in (req(f"GET /g{i} HTTP/1.1", H),
+                            req(f"POST /p{i} HTTP/1.1", H, "Content-Length: 3", body=b"abc")):
+                    c.send(raw)
+                    r = c.response()
+                    self.assertEqual(r.status, 200, raw)
+                    self.assertTrue(r.body.startswith(b"conn"), r.body)
+                    seen.add(r.body)
+                    time.sleep(linger + 0.2)  # the origin closes the pooled connection meanwhile
+            self.assertEqual(len(seen), 6, "every request went on a connection of its own")
+            c.close()
+        finally:
+            env.close()
+            up.stop()
+
+    def test_closed_while_idle(self):
+        self.run_case(0.1, b"")
+
+    def test_unsolicited_bytes_while_idle(self):
+        self.run_case(0.1, self.FAREWELL)
+
+    def test_closed_right_after_response(self):
+        self.run_case(0.0, b"")
 
 
 class Shutdown(unittest.TestCase):
