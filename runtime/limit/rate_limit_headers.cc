@@ -1,8 +1,8 @@
 #include "runtime/limit/rate_limit_headers.h"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
+#include <charconv>
+#include <cstring>
 
 namespace gw::limit {
 namespace {
@@ -32,15 +32,36 @@ std::size_t mostRestrictive(std::span<const Decision> decisions) noexcept {
   return best;
 }
 
-template <class... Args>
-void RateLimitHeaders::add(std::string_view name, const char* format, Args... args) noexcept {
-  const std::size_t room = buf_.size() - used_;
-  const int n = std::snprintf(buf_.data() + used_, room, format, args...);
-  if (n < 0 || static_cast<std::size_t>(n) >= room || count_ == kMaxFields) {
-    return;  // cannot happen with the bounded inputs; never emit a truncated value
+// The fields are formatted with to_chars rather than snprintf: this runs for every request of
+// a limited route, and snprintf's format interpretation was ~1% of a proxied request's CPU.
+bool RateLimitHeaders::put(std::string_view text) noexcept {
+  if (text.size() > buf_.size() - used_) {
+    used_ = buf_.size();
+    return false;
   }
-  fields_[count_++] = Field{name, static_cast<std::uint16_t>(used_), static_cast<std::uint16_t>(n)};
-  used_ += static_cast<std::size_t>(n);
+  std::memcpy(buf_.data() + used_, text.data(), text.size());
+  used_ += text.size();
+  return true;
+}
+
+bool RateLimitHeaders::put(std::uint64_t number) noexcept {
+  auto [end, ec] = std::to_chars(buf_.data() + used_, buf_.data() + buf_.size(), number);
+  if (ec != std::errc()) {
+    used_ = buf_.size();
+    return false;
+  }
+  used_ = static_cast<std::size_t>(end - buf_.data());
+  return true;
+}
+
+void RateLimitHeaders::finish(std::string_view name, bool ok) noexcept {
+  if (!ok || count_ == kMaxFields || used_ == buf_.size()) {
+    used_ = valueStart_;  // never emit a truncated value
+    return;
+  }
+  fields_[count_++] = Field{name, static_cast<std::uint16_t>(valueStart_),
+                            static_cast<std::uint16_t>(used_ - valueStart_)};
+  valueStart_ = used_;
 }
 
 std::string_view RateLimitHeaders::find(std::string_view wanted) const noexcept {
@@ -60,36 +81,31 @@ RateLimitHeaders RateLimitHeaders::build(std::span<const Decision> decisions) no
   h.chosen_ = mostRestrictive(decisions);
   const Decision& d = decisions[h.chosen_];
   h.denied_ = !d.allowed;
-  const auto limit = static_cast<unsigned long long>(d.limit);
-  const auto remaining = static_cast<unsigned long long>(d.remaining);
-  const auto reset = static_cast<unsigned long long>(ceilSeconds(d.resetMs));
-  h.add("X-RateLimit-Limit", "%llu", limit);
-  h.add("X-RateLimit-Remaining", "%llu", remaining);
-  h.add("X-RateLimit-Reset", "%llu", reset);
-  h.add("RateLimit", "limit=%llu, remaining=%llu, reset=%llu", limit, remaining, reset);
+  const std::uint64_t limit = d.limit;
+  const std::uint64_t remaining = d.remaining;
+  const std::uint64_t reset = ceilSeconds(d.resetMs);
+  h.finish("X-RateLimit-Limit", h.put(limit));
+  h.finish("X-RateLimit-Remaining", h.put(remaining));
+  h.finish("X-RateLimit-Reset", h.put(reset));
+  h.finish("RateLimit", h.put("limit=") && h.put(limit) && h.put(", remaining=") &&
+                            h.put(remaining) && h.put(", reset=") && h.put(reset));
 
   // RateLimit-Policy: the chosen limit first, then the others in input order.
-  char policy[256];
-  std::size_t len = 0;
+  bool ok = true;
   const std::size_t shown = std::min(decisions.size(), kMaxPolicies);
-  for (std::size_t k = 0; k < shown; ++k) {
+  for (std::size_t k = 0; k < shown && ok; ++k) {
     const std::size_t i = k == 0 ? h.chosen_ : (k <= h.chosen_ ? k - 1 : k);
     const Decision& p = decisions[i];
-    const int n = p.limit != p.policyQuota
-                      ? std::snprintf(policy + len, sizeof(policy) - len, "%s%u;w=%u;burst=%u",
-                                      k ? ", " : "", p.policyQuota, p.policyWindowSeconds, p.limit)
-                      : std::snprintf(policy + len, sizeof(policy) - len, "%s%u;w=%u",
-                                      k ? ", " : "", p.policyQuota, p.policyWindowSeconds);
-    if (n < 0 || static_cast<std::size_t>(n) >= sizeof(policy) - len) {
-      break;
+    ok = (k == 0 || h.put(", ")) && h.put(p.policyQuota) && h.put(";w=") &&
+         h.put(p.policyWindowSeconds);
+    if (ok && p.limit != p.policyQuota) {
+      ok = h.put(";burst=") && h.put(p.limit);
     }
-    len += static_cast<std::size_t>(n);
   }
-  h.add("RateLimit-Policy", "%.*s", static_cast<int>(len), policy);
+  h.finish("RateLimit-Policy", ok);
 
   if (h.denied_) {
-    h.add("Retry-After", "%llu",
-          static_cast<unsigned long long>(std::max<std::uint64_t>(ceilSeconds(d.retryAfterMs), 1)));
+    h.finish("Retry-After", h.put(std::max<std::uint64_t>(ceilSeconds(d.retryAfterMs), 1)));
   }
   int warnPercent = -1;
   for (const Decision& x : decisions) {
@@ -98,7 +114,8 @@ RateLimitHeaders RateLimitHeaders::build(std::span<const Decision> decisions) no
     }
   }
   if (warnPercent >= 0) {
-    h.add("X-RateLimit-Warning", "%d%% of quota used", warnPercent);
+    h.finish("X-RateLimit-Warning", h.put(static_cast<std::uint64_t>(warnPercent)) &&
+                                        h.put("% of quota used"));
   }
   return h;
 }

@@ -55,13 +55,18 @@ class RateLimitHeaders {
     std::uint16_t offset = 0;
     std::uint16_t length = 0;
   };
-  template <class... Args>
-  void add(std::string_view name, const char* format, Args... args) noexcept;
+  /// Appends to the value being built (begun by the last finish()); false once out of room.
+  bool put(std::string_view text) noexcept;
+  bool put(std::uint64_t number) noexcept;
+  /// Ends the value begun after the previous field as the field `name`; a value that ran out of
+  /// room (cannot happen with the bounded inputs) is dropped rather than emitted truncated.
+  void finish(std::string_view name, bool ok) noexcept;
 
   std::array<Field, kMaxFields> fields_{};
   std::array<char, 512> buf_{};
   std::size_t count_ = 0;
   std::size_t used_ = 0;
+  std::size_t valueStart_ = 0;  ///< where the value being built begins
   std::size_t chosen_ = 0;
   bool denied_ = false;
 };

@@ -9,9 +9,13 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 void appendHex(std::uint64_t v, int digits, std::string& out) {
+  // Into a local array, then one append: push_back per digit checked the capacity each time
+  // (ids and traceparents are made for every request).
+  char digitsOut[16];
   for (int i = digits - 1; i >= 0; --i) {
-    out.push_back(kHex[(v >> (i * 4)) & 0xf]);
+    digitsOut[digits - 1 - i] = kHex[(v >> (i * 4)) & 0xf];
   }
+  out.append(digitsOut, static_cast<std::size_t>(digits));
 }
 
 bool isLowerHex(std::string_view s) {
