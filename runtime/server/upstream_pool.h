@@ -56,16 +56,18 @@ struct AcquireResult {
 /// list per key (LIFO, so the warmest connection is reused), stale-connection checks and a
 /// connect timeout. Single-threaded by design (one per worker): no locks.
 ///
-/// Stale connections are found the way nginx finds them, without a system call per reuse: a
-/// released connection gets an `async_wait(wait_read)` that stays pending; if the socket turns
-/// readable while the connection idles (the peer closed it, or sent bytes nobody asked for),
-/// the connection is not reused. The wait stays pending into the next request on the
-/// connection, so that request's first response read queues behind it instead of trying a
-/// read that would only return EAGAIN (Asio reads speculatively when nothing else waits). A
-/// close the reactor reported before the wait was armed (in the moment between the last
-/// response read and the release) is not seen: the next request then fails before any response
-/// byte, which the forwarder retries once on a fresh connection for a request it can replay;
-/// requests it cannot replay (a streamed body) ask for `verifyIdle`, a zero-timeout poll.
+/// Stale connections are found the way nginx finds them, by the event loop rather than a poll
+/// per reuse: a released connection gets an `async_wait(wait_read)` that stays pending; if the
+/// socket turns readable while the connection idles (the peer closed it, or sent bytes nobody
+/// asked for), the connection is not reused. Asio arms the wait with an epoll_ctl(MOD), which
+/// also reports readiness that was already there, so a close that came before the release is
+/// seen too. The wait stays pending into the next request on the connection, so that request's
+/// first response read queues behind it instead of trying a read that would only return EAGAIN
+/// (Asio reads speculatively when nothing else waits): per reuse one epoll_ctl instead of a poll
+/// and an EAGAIN recv (bench/RESULTS.md, "Session 4 (perf helper)"). A close racing with the
+/// reuse fails the request before any response byte, which the forwarder retries once on a
+/// fresh connection for a request it can replay; requests it cannot replay (a streamed body)
+/// also ask for `verifyIdle`, a zero-timeout poll.
 class UpstreamPool {
  public:
   UpstreamPool(boost::asio::any_io_executor ex, PoolOptions options)
