@@ -2,6 +2,8 @@
 // it checks what the gateway really sends). Echoes method, target, path, query, headers, body
 // size and SHA-256 as JSON. Knobs by path:
 //   /__count          {"count": N}: requests received so far (excluding /__count)
+//   /__seen           {"seen": ["HEAD /health", ...]}: method and path of the last 4096 requests
+//                     outside /__* (what a health probe sent, say), oldest first
 //   /status/N         answer with status N
 //   /sleep/MS         wait MS milliseconds before answering
 //   /bytes/N          N bytes body with Content-Length
@@ -28,6 +30,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -40,6 +43,9 @@ namespace {
 
 std::uint64_t gRequests = 0;
 std::uint64_t gConnections = 0;
+/// "METHOD path" of the most recent requests (at most kSeenMax), oldest first.
+std::deque<std::string> gSeen;
+constexpr std::size_t kSeenMax = 4096;
 
 /// What the echo reports about the connection's TLS (empty for plain TCP).
 struct TlsInfo {
@@ -203,7 +209,18 @@ asio::awaitable<bool> serveOne(Stream& s, beast::flat_buffer& buf, const TlsInfo
                       body;
     co_return co_await writeAll(s, out);
   }
+  if (path == "/__seen") {
+    nlohmann::json reply;
+    reply["seen"] = gSeen;
+    std::string body = reply.dump();
+    std::string out = head(200, "Content-Type: application/json\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n") +
+                      body;
+    co_return co_await writeAll(s, out);
+  }
   ++gRequests;
+  gSeen.push_back(std::string(req.method_string()) + " " + path);
+  if (gSeen.size() > kSeenMax) gSeen.pop_front();
   int modeStatus = 0;
   switch (gMode.kind) {
     case FailureMode::Kind::kOk:

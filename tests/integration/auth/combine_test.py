@@ -40,6 +40,7 @@ route opt {{
   request {{ set header "X-User-ID" = auth.subject }}
   forward a
 }}
+route keyonly {{ match {{ path prefix "/keyonly" }} authenticate partners forward a }}
 route public {{ match {{ path prefix "/public" }} forward a }}
 """)
     gw = None
@@ -71,6 +72,20 @@ route public {{ match {{ path prefix "/public" }} forward a }}
         st, h, _ = get(gw, "/either", None, {"Authorization": "Bearer"})
         check(st == 400 and 'error="invalid_request"' in h.get("www-authenticate", ""),
               f"malformed Authorization: {st} {h}")
+
+        # A route whose providers are all api_key challenges with `Key` (no RFC 6750 error
+        # attribute, which is for bearer tokens), whether a key was missing or wrong.
+        st, h, _ = get(gw, "/keyonly", None, spoof)
+        check(st == 401 and h.get("www-authenticate") == 'Key realm="gw"',
+              f"api_key route, nothing presented: Key challenge: {st} {h}")
+        st, h, _ = get(gw, "/keyonly", None, {"X-API-Key": "wrong"})
+        check(st == 401 and h.get("www-authenticate") == 'Key realm="gw"',
+              f"api_key route, wrong key: Key challenge, no error attribute: {st} {h}")
+        st, h, _ = get(gw, "/keyonly", alice)
+        check(st == 401 and h.get("www-authenticate") == 'Key realm="gw"',
+              f"api_key route ignores a bearer token: {st} {h}")
+        st, _, body = get(gw, "/keyonly", None, {"X-API-Key": "k-partner-1"})
+        check(st == 200, f"api_key route, good key: {st} {body}")
 
         # optional: anonymous requests reach authorize; a bad credential is still a 401.
         st, _, body = get(gw, "/opt", None, spoof)
