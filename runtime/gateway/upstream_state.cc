@@ -100,13 +100,12 @@ void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control,
     for (size_t i = 0; i < servers_.size(); ++i) {
       boost::system::error_code ec;
       auto addr = boost::asio::ip::make_address(servers_[i]->host, ec);
-      if (ec) {
-        std::fprintf(stderr, "gw: warn: upstream %s: no active health check for `%s` (not an IP)\n",
-                     name_.c_str(), servers_[i]->host.c_str());
-        continue;
-      }
+      // A server named by hostname is resolved by the checker at every probe (off the
+      // request path), so it is checked, removed and restored like one named by address.
+      bool named = static_cast<bool>(ec);
+      if (named) addr = boost::asio::ip::address_v4::any();
       targets.push_back({boost::asio::ip::tcp::endpoint(addr, servers_[i]->port),
-                         servers_[i]->host, i});
+                         servers_[i]->host, i, named});
     }
     resilience::ActiveCheckConfig cfg;
     cfg.method = healthSettings_.method == "head" ? "HEAD" : "GET";

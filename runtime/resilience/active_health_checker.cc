@@ -47,13 +47,18 @@ struct ActiveHealthChecker::TargetState {
   HealthCheckTarget target;
   std::string request;  // built once: the probe request never changes
   asio::steady_timer interval_timer;
+  tcp::resolver resolver;               // hostname targets; cancelled by the deadline and stop()
+  std::string service;                  // the port as text, for the resolver
   std::shared_ptr<tcp::socket> socket;  // the in-flight probe's, so stop() can close it
   mutable std::mutex stats_mutex;
   TargetCheckStats stats;
 
   TargetState(HealthCheckTarget t, const ActiveCheckConfig& config,
               asio::strand<asio::any_io_executor>& s)
-      : target(std::move(t)), interval_timer(s) {
+      : target(std::move(t)),
+        interval_timer(s),
+        resolver(s),
+        service(std::to_string(target.endpoint.port())) {
     request = config.method + " " + config.path + " HTTP/1.1\r\nHost: " + target.host +
               "\r\nUser-Agent: gw-health-check\r\nConnection: close\r\n\r\n";
   }
@@ -73,6 +78,8 @@ const char* probeResultName(ProbeResult result) {
       return "io_error";
     case ProbeResult::kTlsFailed:
       return "tls_failed";
+    case ProbeResult::kResolveFailed:
+      return "resolve_failed";
   }
   return "unknown";
 }
@@ -109,6 +116,7 @@ void ActiveHealthChecker::stop() {
     self->stopped_ = true;
     for (auto& t : self->targets_) {
       t->interval_timer.cancel();
+      t->resolver.cancel();
       if (t->socket) {
         error_code ignored;
         t->socket->close(ignored);
@@ -170,9 +178,10 @@ asio::awaitable<ProbeResult> ActiveHealthChecker::probe(std::size_t i, std::uint
   auto timed_out = std::make_shared<bool>(false);
   asio::steady_timer deadline(strand_);
   deadline.expires_after(config_.timeout);
-  deadline.async_wait([socket, timed_out](error_code ec) {
-    if (!ec) {
+  deadline.async_wait([socket, timed_out, &t](error_code ec) {
+    if (!ec) {  // t outlives the probe: targets_ lives as long as the checker
       *timed_out = true;
+      t.resolver.cancel();
       error_code ignored;
       socket->close(ignored);
     }
@@ -183,9 +192,9 @@ asio::awaitable<ProbeResult> ActiveHealthChecker::probe(std::size_t i, std::uint
     return *timed_out ? ProbeResult::kTimeout : failure;
   };
 
-  auto [connect_ec] = co_await socket->async_connect(t.target.endpoint, kNoThrow);
-  if (connect_ec) {
-    co_return finish(ProbeResult::kConnectFailed);
+  const ProbeResult connected = co_await connect(t, *socket, *timed_out);
+  if (connected != ProbeResult::kPassed) {
+    co_return finish(connected);
   }
   if (!tls_) {
     co_return finish(co_await exchange(*socket, i, status));
@@ -203,6 +212,33 @@ asio::awaitable<ProbeResult> ActiveHealthChecker::probe(std::size_t i, std::uint
   }
   // No close_notify: the request said Connection: close and only the status line matters.
   co_return finish(co_await exchange(stream, i, status));
+}
+
+asio::awaitable<ProbeResult> ActiveHealthChecker::connect(TargetState& t, tcp::socket& socket,
+                                                          const bool& timed_out) {
+  if (!t.target.resolve) {
+    auto [ec] = co_await socket.async_connect(t.target.endpoint, kNoThrow);
+    co_return ec ? ProbeResult::kConnectFailed : ProbeResult::kPassed;
+  }
+  auto [resolve_ec, results] = co_await t.resolver.async_resolve(t.target.host, t.service,
+                                                                 kNoThrow);
+  if (resolve_ec) {
+    co_return ProbeResult::kResolveFailed;
+  }
+  // Each address in turn (e.g. ::1 then 127.0.0.1 for localhost), as a client would. The
+  // checks run on one strand, so a deadline cannot fire between the test and the connect.
+  for (const auto& entry : results) {
+    if (timed_out || stopped_) {
+      break;
+    }
+    error_code ignored;
+    socket.close(ignored);  // a refused attempt leaves it open for the previous family
+    auto [ec] = co_await socket.async_connect(entry.endpoint(), kNoThrow);
+    if (!ec) {
+      co_return ProbeResult::kPassed;
+    }
+  }
+  co_return ProbeResult::kConnectFailed;
 }
 
 template <typename Stream>

@@ -31,10 +31,15 @@ struct ActiveCheckConfig {
 
 /// One server to probe: its address, the Host header to send (also the TLS name: SNI and the
 /// name verified, unless the upstream's TLS settings name another), its index in the tracker.
+/// A server named by hostname (`resolve`) is resolved again by every probe (the system
+/// resolver, on Asio's resolver thread: never a worker's), so a DNS change is seen at the next
+/// check; the probe tries the addresses in the order given until one accepts, on
+/// `endpoint.port()`.
 struct HealthCheckTarget {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string host;
   std::size_t server_index = 0;
+  bool resolve = false;
 };
 
 /// Outcome of one probe (also a metric label).
@@ -45,6 +50,7 @@ enum class ProbeResult : std::uint8_t {
   kTimeout,
   kIoError,
   kTlsFailed,  ///< TLS upstream: handshake failed (certificate not verified, wrong name, ...)
+  kResolveFailed,  ///< a server named by hostname: the name did not resolve
 };
 const char* probeResultName(ProbeResult result);
 
@@ -94,6 +100,11 @@ class ActiveHealthChecker : public std::enable_shared_from_this<ActiveHealthChec
 
   boost::asio::awaitable<void> runTarget(std::size_t i);
   boost::asio::awaitable<ProbeResult> probe(std::size_t i, std::uint16_t& status);
+  /// Connects the probe's socket to the target (resolving a hostname first); kPassed means
+  /// connected, anything else is why not.
+  boost::asio::awaitable<ProbeResult> connect(TargetState& t,
+                                              boost::asio::ip::tcp::socket& socket,
+                                              const bool& timed_out);
   /// Sends the probe request on a connected stream (TCP or TLS) and reads the status line.
   template <typename Stream>
   boost::asio::awaitable<ProbeResult> exchange(Stream& stream, std::size_t i,

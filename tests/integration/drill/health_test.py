@@ -1,7 +1,8 @@
 """Active health checks with real processes (issue 5): what the probe sends (`health head`
-sends HEAD, `health get` GET).
+sends HEAD, `health get` GET) and servers named by hostname (`server localhost:PORT`), which
+are resolved by the checker and removed and restored like servers named by address.
 
-Usage: health_test.py SUITE   (HealthHead)
+Usage: health_test.py SUITE   (HealthHead HealthHostname)
 
 The echo upstream records the method and path of what it received (/__seen), so the checks
 read what the probes really sent; removal and restoration are read from gw's log and
@@ -12,7 +13,7 @@ import sys
 import time
 import urllib.request
 
-from drill_lib import DrillUpstream, TempDir, check, start_gateway
+from drill_lib import DrillUpstream, TempDir, check, start_gateway, wait_log
 
 
 def seen(up):
@@ -68,7 +69,71 @@ route g {{ match {{ path prefix "/g" }} forward g }}
         gets.stop()
 
 
-SUITES = {"HealthHead": health_head}
+def health_hostname():
+    named, addressed = DrillUpstream(), DrillUpstream()
+    tmp = TempDir()
+    policy = tmp.write("p.gw", f"""
+upstream mixed {{
+  server localhost:{named.port}
+  server 127.0.0.1:{addressed.port}
+  health get "/hz" every 100ms timeout 1s healthy 1 unhealthy 1
+}}
+route api {{ match {{ path prefix "/api" }} forward mixed }}
+""")
+    gw = start_gateway(policy, named, addressed)
+    label = f"localhost:{named.port}"
+    try:
+        check(not any("no active health check" in ln for ln in gw.stderr_lines),
+              f"no server is left unchecked: {gw.stderr_lines}")
+        wait_until(lambda: "GET /hz" in seen(named), 10, "a probe of the server named by hostname")
+
+        def api_requests(up):
+            return sum(1 for s in seen(up) if s.startswith("GET /api/"))
+
+        def send(n):
+            c = gw.conn()
+            statuses = []
+            for i in range(n):
+                c.request("GET", f"/api/{i}")
+                r = c.getresponse()
+                r.read()
+                statuses.append(r.status)
+            c.close()
+            return statuses
+
+        check(send(10) == [200] * 10, "both servers serve")
+        check(api_requests(named) > 0, "the server named by hostname takes traffic")
+
+        def flip(action, state, reason, healthy):
+            """Runs `action`, then waits for the server's transition in the log and /metrics."""
+            lines0 = len(gw.stderr_lines)
+            action()
+            wait_log(gw, rf"upstream mixed server 0 {state} \({reason}\)", 10, lines0)
+            v = gw.metrics().value("gw_upstream_healthy", upstream="mixed", server=label)
+            check(v == healthy, f"gw_upstream_healthy of {label}: {v}, want {healthy}")
+
+        # Its health endpoint fails: the checker removes it, like a server named by address.
+        flip(lambda: named.mode("status/503"), "unavailable", "active_check_failed", 0)
+        before = api_requests(named)
+        check(send(20) == [200] * 20, "the healthy server answers everything")
+        check(api_requests(named) == before, "a removed server receives no traffic")
+
+        # Healthy again: restored.
+        flip(lambda: named.mode("ok"), "available", "active_check_passed", 1)
+        before = api_requests(named)
+        check(send(20) == [200] * 20, "both serve again")
+        check(api_requests(named) > before, "the restored server takes traffic again")
+
+        # Killed: connect failures remove it too (every resolved address refuses).
+        flip(named.kill, "unavailable", "active_check_failed", 0)
+        check(send(10) == [200] * 10, "no request goes to the dead server")
+    finally:
+        gw.stop()
+        named.stop()
+        addressed.stop()
+
+
+SUITES = {"HealthHead": health_head, "HealthHostname": health_hostname}
 
 if __name__ == "__main__":
     SUITES[sys.argv[1]]()

@@ -114,13 +114,18 @@ struct CheckerFixture {
   std::shared_ptr<ActiveHealthChecker> checker;
   std::thread thread;
 
-  explicit CheckerFixture(std::chrono::milliseconds timeout = 300ms) {
+  /// `hostname`: probe the server by that name (resolved by every probe) instead of its address.
+  explicit CheckerFixture(std::chrono::milliseconds timeout = 300ms, std::string hostname = "") {
     ActiveCheckConfig config;
     config.path = "/healthz";
     config.interval = 20ms;
     config.timeout = timeout;
-    checker = ActiveHealthChecker::create(io.get_executor(), tracker,
-                                          {{server.endpoint(), "api.internal", 0}}, config);
+    HealthCheckTarget target{server.endpoint(), "api.internal", 0};
+    if (!hostname.empty()) {
+      target = {tcp::endpoint(asio::ip::address_v4::any(), server.endpoint().port()), hostname,
+                0, true};
+    }
+    checker = ActiveHealthChecker::create(io.get_executor(), tracker, {target}, config);
     checker->start();
     thread = std::thread([this] { io.run(); });
   }
@@ -164,6 +169,30 @@ TEST(ActiveHealthChecker, FollowsServerBetween200And503AndStop) {
   EXPECT_EQ(f.transitions,
             (std::vector<std::string>{"down active_check_failed", "up active_check_passed",
                                       "down active_check_failed"}));
+}
+
+TEST(ActiveHealthChecker, HostnameTargetIsResolvedAndFollowed) {
+  CheckerFixture f(300ms, "localhost");
+  ASSERT_TRUE(waitFor([&] { return f.checks() >= 2; }));
+  EXPECT_NE(f.server.lastRequest().find("\r\nHost: localhost\r\n"), std::string::npos);
+  EXPECT_TRUE(f.tracker.available(0));
+  EXPECT_EQ(f.checker->stats()[0].last_result, ProbeResult::kPassed);
+  f.server.setStatus(503);
+  ASSERT_TRUE(waitFor([&] { return !f.tracker.available(0); }));
+  f.server.setStatus(200);
+  ASSERT_TRUE(waitFor([&] { return f.tracker.available(0); }));
+  f.server.stop();  // every address of the name refuses
+  ASSERT_TRUE(waitFor([&] { return !f.tracker.available(0); }));
+  EXPECT_EQ(f.checker->stats()[0].last_result, ProbeResult::kConnectFailed);
+}
+
+TEST(ActiveHealthChecker, UnresolvableHostnameFailsTheCheck) {
+  // .invalid never resolves (RFC 6761).
+  CheckerFixture f(2s, "gw-no-such-host.invalid");
+  ASSERT_TRUE(waitFor([&] { return !f.tracker.available(0); }, 20s));
+  EXPECT_EQ(f.checker->stats()[0].last_result, ProbeResult::kResolveFailed);
+  EXPECT_STREQ(probeResultName(ProbeResult::kResolveFailed), "resolve_failed");
+  EXPECT_EQ(f.server.requests(), 0);
 }
 
 TEST(ActiveHealthChecker, HungServerTimesOut) {
