@@ -41,6 +41,7 @@ tlsItem
   | CLIENT_AUTH name                                       # tlsClientAuth
   | CA STRING                                              # tlsCa
   | SNI STRING                                             # tlsSni
+  | HANDSHAKE_TIMEOUT DURATION                             # tlsHandshakeTimeout
   | SEMI                                                   # tlsSemi
   ;
 
@@ -77,6 +78,7 @@ retryOpt
   | BACKOFF DURATION DOTDOT DURATION                       # retryBackoff
   | JITTER                                                 # retryJitter
   | BUDGET PERCENT                                         # retryBudget
+  | BUFFER SIZE                                            # retryBuffer
   ;
 
 // ---- auth ----------------------------------------------------------------------------------
@@ -232,7 +234,8 @@ name
   | CERT | KEY | CLIENT_CA | CLIENT_AUTH | ADMIN | REDIS | STRIP_HEADERS | TRUSTED_PROXIES
   | ACCESS_LOG | THREADS | SERVER | WEIGHT | BACKUP | BALANCE | HEALTH | EVERY | TIMEOUT
   | CONNECT_TIMEOUT | IDLE_TIMEOUT | HEALTHY | UNHEALTHY | BREAKER | FAILURES | OPEN
-  | CLOSE_AFTER | PROBES | RETRY | ON | BACKOFF | JITTER | BUDGET | CA | SNI | ISSUER | AUDIENCE
+  | CLOSE_AFTER | PROBES | RETRY | ON | BACKOFF | JITTER | BUDGET | BUFFER | CA | SNI
+  | HANDSHAKE_TIMEOUT | ISSUER | AUDIENCE
   | JWKS | FILE | URL | ENV | REFRESH | ALGORITHMS | HMAC_SECRET | PUBLIC_KEY | LEEWAY | CACHE
   | HEADER | QUERY | KEYS | ENDPOINT | CLIENT | SECRET | ROLES_CLAIM | RATE | BURST | STORE
   | WARN | ON_STORE_ERROR | ALLOW | DENY | WHEN | ROLES | SCOPES | MATCH | HOST | PATH | EXACT

@@ -11,6 +11,7 @@ namespace gw::aot::tables_detail {
 
 template <typename A> void fields(A& a, policy::TlsSettings& t) {
   a(t.present); a(t.certs); a(t.keys); a(t.clientCa); a(t.clientAuth); a(t.ca); a(t.sni);
+  a(t.handshakeTimeoutUs);
 }
 template <typename A> void fields(A& a, policy::ListenConfig& l) { a(l.host); a(l.port); a(l.tls); a(l.location); }
 template <typename A> void fields(A& a, policy::GatewayConfig& g) {
@@ -26,7 +27,7 @@ template <typename A> void fields(A& a, policy::BreakerSettings& b) {
 }
 template <typename A> void fields(A& a, policy::RetrySettings& r) {
   a(r.enabled); a(r.attempts); a(r.on); a(r.backoffMinUs); a(r.backoffMaxUs); a(r.jitter);
-  a(r.budgetPercent); a(r.location);
+  a(r.budgetPercent); a(r.bufferBytes); a(r.location);
 }
 template <typename A> void fields(A& a, policy::UpstreamConfig& u) {
   a(u.name); a(u.servers); a(u.balance); a(u.health); a(u.breaker); a(u.timeoutUs);

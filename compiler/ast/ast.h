@@ -84,6 +84,7 @@ struct TlsConfig {
   std::optional<Ident> clientAuth;  // required | optional
   std::optional<Lit> ca;            // upstream: CA file to verify against
   std::optional<Lit> sni;           // upstream: server name
+  std::optional<Lit> handshakeTimeout;  // listener: Duration bounding a client's handshake
   Span span;
 };
 
@@ -136,6 +137,7 @@ struct Retry {
   std::optional<Lit> backoffMin, backoffMax;
   bool jitter = false;
   std::optional<Lit> budget;  // Percent
+  std::optional<Lit> buffer;  // Size: request bodies up to it are kept for replay
   Span span;
 };
 

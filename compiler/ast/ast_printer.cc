@@ -201,6 +201,7 @@ void Printer::tls(const TlsConfig& t) {
   if (t.clientAuth) leaf("client_auth " + id(*t.clientAuth));
   opt("ca", t.ca);
   opt("sni", t.sni);
+  opt("handshake_timeout", t.handshakeTimeout);
   close();
 }
 
@@ -244,6 +245,7 @@ void Printer::upstream(const Upstream& u) {
     }
     if (r->jitter) head += " jitter";
     if (r->budget) head += " budget " + lit(*r->budget);
+    if (r->buffer) head += " buffer " + lit(*r->buffer);
     leaf(head, r->span);
   }
   if (u.tls) tls(*u.tls);

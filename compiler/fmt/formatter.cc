@@ -42,6 +42,7 @@ Node tlsNode(std::string header, const TlsConfig& t, const Span& span) {
   }
   addLit(n, "ca", t.ca);
   addLit(n, "sni", t.sni);
+  addLit(n, "handshake_timeout", t.handshakeTimeout);
   return n;
 }
 
@@ -128,6 +129,7 @@ Node upstreamNode(const Upstream& u) {
     }
     if (r->jitter) text += " jitter";
     if (r->budget) text += " budget " + formatLit(*r->budget);
+    if (r->buffer) text += " buffer " + formatLit(*r->buffer);
     n.children.push_back(Node::leaf(std::move(text), r->span));
   }
   if (u.tls) {

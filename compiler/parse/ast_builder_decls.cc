@@ -93,6 +93,9 @@ TlsConfig AstBuilder::tls(P::TlsBlockContext* ctx) {
       setOnce(t.ca, lit(c->STRING(), LitKind::String), "ca", where);
     } else if (auto* c = as<P::TlsSniContext>(item)) {
       setOnce(t.sni, lit(c->STRING(), LitKind::String), "sni", where);
+    } else if (auto* c = as<P::TlsHandshakeTimeoutContext>(item)) {
+      setOnce(t.handshakeTimeout, lit(c->DURATION(), LitKind::Duration), "handshake_timeout",
+              where);
     }
   }
   return t;
@@ -178,6 +181,8 @@ Upstream AstBuilder::upstream(P::UpstreamDeclContext* ctx) {
           r.jitter = true;
         } else if (auto* bu = as<P::RetryBudgetContext>(o)) {
           setOnce(r.budget, lit(bu->PERCENT(), LitKind::Percent), "budget", "retry");
+        } else if (auto* bf = as<P::RetryBufferContext>(o)) {
+          setOnce(r.buffer, lit(bf->SIZE(), LitKind::Size), "buffer", "retry");
         }
       }
       if (u.retry) {

@@ -5,7 +5,7 @@
 namespace gw::policy {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TlsSettings, present, certs, keys, clientCa,
-                                                clientAuth, ca, sni)
+                                                clientAuth, ca, sni, handshakeTimeoutUs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ListenConfig, host, port, tls, location)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GatewayConfig, listens, adminHost, adminPort,
                                                 redis, stripHeaders, trustedProxies, accessLog,
@@ -17,7 +17,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BreakerSettings, enabled, failur
                                                 closeAfter, probes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RetrySettings, enabled, attempts, on,
                                                 backoffMinUs, backoffMaxUs, jitter, budgetPercent,
-                                                location)
+                                                bufferBytes, location)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(UpstreamConfig, name, servers, balance, health,
                                                 breaker, timeoutUs, connectTimeoutUs,
                                                 idleTimeoutUs, retry, tls, location)
@@ -110,6 +110,7 @@ class ConfigBuilder {
     if (t->clientAuth) s.clientAuth = t->clientAuth->text;
     if (t->ca) s.ca = t->ca->str;
     if (t->sni) s.sni = t->sni->str;
+    if (t->handshakeTimeout) s.handshakeTimeoutUs = t->handshakeTimeout->i;
     return s;
   }
 
@@ -183,6 +184,7 @@ class ConfigBuilder {
       if (u.retry->backoffMax) c.retry.backoffMaxUs = u.retry->backoffMax->i;
       c.retry.jitter = u.retry->jitter;
       if (u.retry->budget) c.retry.budgetPercent = u.retry->budget->f;
+      if (u.retry->buffer) c.retry.bufferBytes = static_cast<uint64_t>(u.retry->buffer->i);
       c.retry.location = where(u.retry->span);
     }
     c.tls = tls(u.tls);

@@ -18,6 +18,7 @@ struct TlsSettings {
   bool present = false;
   std::vector<std::string> certs, keys;  // paired in order (several = SNI)
   std::string clientCa, clientAuth, ca, sni;
+  int64_t handshakeTimeoutUs = 0;  // listener: `handshake_timeout`; 0: the server default (10 s)
 };
 
 /// `listen ADDR [tls {...}]`. host "0.0.0.0" when only a port was written.
@@ -71,6 +72,7 @@ struct RetrySettings {
   int64_t backoffMinUs = 25'000, backoffMaxUs = 1'000'000;
   bool jitter = false;
   double budgetPercent = 0;      // 0: the default budget
+  uint64_t bufferBytes = 64 * 1024;  // `buffer`: bodies up to this size are kept for a replay
   std::string location;
 };
 

@@ -501,6 +501,7 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
   resilience::RetryConfig rc;
   rc.max_attempts = rs.attempts + 1;
   rc.retry_on = retryOnBits(rs.on);
+  rc.max_buffered_body = rs.bufferBytes;
   rc.base_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMinUs / 1000));
   rc.max_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMaxUs / 1000));
   resilience::AttemptOutcome ao;
@@ -681,7 +682,7 @@ void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decisi
   if (uc.retry.enabled) {
     g.upstreams[upstream].runtime->retryBudget().recordRequest();  // the budget's base rate
     out.forward.retry = &st;
-    out.forward.retryBodyLimit = resilience::kRetryBodyBuffer;
+    out.forward.retryBodyLimit = uc.retry.bufferBytes;
   }
 }
 

@@ -27,6 +27,7 @@ tls::ServerTlsConfig listenerConfig(const policy::TlsSettings& t, const std::str
     c.client_cert = t.clientAuth == "required" ? tls::ClientCertMode::kRequired
                                                : tls::ClientCertMode::kOptional;
   }
+  c.handshake_timeout = std::chrono::milliseconds(t.handshakeTimeoutUs / 1000);
   return c;
 }
 

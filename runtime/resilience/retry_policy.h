@@ -35,8 +35,8 @@ enum RetryOn : std::uint32_t {
       kRetryOn502 | kRetryOn503 | kRetryOn504 | kRetryOnConnectFailure | kRetryOnReset,
 };
 
-/// The largest request body kept in memory so a retry can replay it (64 KiB; not a policy
-/// setting). Bodies past it stream and are never retried.
+/// The default largest request body kept in memory so a retry can replay it (64 KiB; an
+/// upstream's `retry ... buffer S` sets its own). Bodies past it stream and are never retried.
 inline constexpr std::uint64_t kRetryBodyBuffer = 64 * 1024;
 
 /// A route's retry settings; immutable once the policy is published.

@@ -38,7 +38,7 @@ struct ServerOptions {
   std::function<std::shared_ptr<const tls::ServerTlsContext>()> tlsContext;
   /// Reports a failed TLS handshake (peer address, reason) from a worker thread. Optional.
   std::function<void(std::string_view peer, std::string_view reason)> onTlsFailure;
-  Millis handshakeTimeout{10000};  ///< TLS handshake, from accept
+  Millis handshakeTimeout{10000};  ///< TLS handshake, from accept, unless the context sets one
 
   http::RequestLimits limits;
   std::size_t bodyBufferBytes = 65536;  ///< per-session request-body buffer (allocated lazily)

@@ -11,6 +11,7 @@
 #include "runtime/server/message_writer.h"
 #include "runtime/server/request_id.h"
 #include "runtime/server/worker.h"
+#include "runtime/tls/server_context.h"
 
 namespace gw::server {
 
@@ -84,7 +85,10 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
 }
 
 asio::awaitable<bool> Session::handshake() {
-  watchdog_.arm(worker_.options().handshakeTimeout);
+  // The listener's `handshake_timeout` comes with the context (so a reload changes it for new
+  // connections); without one, the server's default.
+  Millis limit = tlsContext_->handshakeTimeout();
+  watchdog_.arm(limit.count() > 0 ? limit : worker_.options().handshakeTimeout);
   boost::system::error_code ec = co_await client_.acceptTls(std::move(tlsContext_));
   watchdog_.disarm();
   if (ec) {

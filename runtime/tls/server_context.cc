@@ -65,6 +65,7 @@ TlsResult<ServerTlsContext> ServerTlsContext::create(const ServerTlsConfig& conf
   }
   std::shared_ptr<ServerTlsContext> self(new ServerTlsContext());
   self->client_cert_ = config.client_cert;
+  self->handshake_timeout_ = config.handshake_timeout;
   for (const CertificateFiles& files : config.certificates) {
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     SSL_CTX* native = ctx->native_handle();

@@ -38,6 +38,8 @@ class ServerTlsContext {
   const std::vector<std::string>& namesOf(std::size_t i) const { return names_[i]; }
   std::size_t certificateCount() const { return contexts_.size(); }
   ClientCertMode clientCertMode() const { return client_cert_; }
+  /// The listener's `handshake_timeout`; 0: the server's default.
+  std::chrono::milliseconds handshakeTimeout() const { return handshake_timeout_; }
 
  private:
   ServerTlsContext() = default;
@@ -48,6 +50,7 @@ class ServerTlsContext {
   std::unordered_map<std::string, std::size_t> exact_;
   std::unordered_map<std::string, std::size_t> wildcard_;  // key: the part after "*."
   ClientCertMode client_cert_ = ClientCertMode::kNone;
+  std::chrono::milliseconds handshake_timeout_{0};
 };
 
 }  // namespace gw::tls

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ struct ServerTlsConfig {
   std::vector<CertificateFiles> certificates;
   std::string client_ca_file;  ///< PEM bundle; required when client_cert != kNone
   ClientCertMode client_cert = ClientCertMode::kNone;
+  /// How long a client has, from the accept, to finish its handshake (`handshake_timeout`);
+  /// 0: the server's default. Carried by the context so a reload changes it for new
+  /// connections.
+  std::chrono::milliseconds handshake_timeout{0};
 };
 
 /// TLS to one upstream (optional per upstream).

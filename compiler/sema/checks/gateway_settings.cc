@@ -51,6 +51,9 @@ void checkTls(CheckContext& ctx, const TlsConfig& tls, bool listener) {
     }
   } else {
     notHere(ctx, tls.clientCa, "client_ca", "an upstream's `tls`", "a listener's `tls`");
+    // An upstream's connect and handshake share its `connect_timeout`.
+    notHere(ctx, tls.handshakeTimeout, "handshake_timeout", "an upstream's `tls`",
+            "a listener's `tls` (an upstream's handshake is bounded by its `connect_timeout`)");
     if (tls.clientAuth) {
       ctx.report(DiagCode::SettingNotAllowed, tls.clientAuth->span,
                  "`client_auth` is not a setting of an upstream's `tls`")

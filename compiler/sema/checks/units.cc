@@ -1,5 +1,6 @@
 // E0207: numeric settings are in range (durations > 0, burst >= 1, percents in (0, 100],
-// weights 1..1000, retry attempts 0..10, ports 1..65535, ...).
+// weights 1..1000, retry attempts 0..10, ports 1..65535, retry `buffer` 1b..16mib, a listener's
+// `handshake_timeout` 100ms..60s, ...).
 #include <optional>
 #include <string>
 
@@ -10,6 +11,10 @@ namespace gw::sema {
 using namespace gw::ast;
 
 namespace {
+
+constexpr int64_t kMaxRetryBuffer = 16 * 1024 * 1024;      // bytes
+constexpr int64_t kMinHandshakeUs = 100'000;               // 100 ms
+constexpr int64_t kMaxHandshakeUs = 60'000'000;            // 60 s
 
 class Ranges {
  public:
@@ -33,6 +38,17 @@ class Ranges {
       ctx_.report(DiagCode::OutOfRange, l.span,
                   std::string("`") + setting + "` must be between " + std::to_string(lo) +
                       " and " + std::to_string(hi) + ", found " + l.raw);
+    }
+  }
+  /// A size or duration within [lo, hi] (bytes or microseconds); the bounds are named as written
+  /// in the language (`loText`, `hiText`) so the message reads like the fix.
+  void within(const std::optional<Lit>& l, const char* setting, int64_t lo, int64_t hi,
+              const char* loText, const char* hiText, const char* why) {
+    if (l && l->span.valid() && (l->i < lo || l->i > hi)) {
+      ctx_.report(DiagCode::OutOfRange, l->span,
+                  std::string("`") + setting + "` must be between " + loText + " and " + hiText +
+                      ", found " + l->raw)
+          .help = why;
     }
   }
   void percent(const std::optional<Lit>& l, const char* setting) {
@@ -82,7 +98,15 @@ class Ranges {
 };
 
 void gateway(Ranges& r, const Gateway& g) {
-  for (const Listen& l : g.listens) r.port(l.address, "listen");
+  for (const Listen& l : g.listens) {
+    r.port(l.address, "listen");
+    if (l.tls) {
+      r.within(l.tls->handshakeTimeout, "handshake_timeout", kMinHandshakeUs, kMaxHandshakeUs,
+               "100ms", "60s",
+               "shorter cuts off real clients on slow links; longer lets idle connections that "
+               "never finish a handshake hold a slot");
+    }
+  }
   if (g.admin) r.port(*g.admin, "admin");
   if (g.threads) r.between(*g.threads, "threads", 1, 1024);
 }
@@ -120,7 +144,11 @@ void upstream(Ranges& r, CheckContext& ctx, const Upstream& u) {
                   u.retry->backoffMin->raw + "`";
     }
     r.percent(u.retry->budget, "budget");
+    r.within(u.retry->buffer, "buffer", 1, kMaxRetryBuffer, "1b", "16mib",
+             "each request in flight may hold this much memory for a replay; larger bodies "
+             "stream and are not retried");
   }
+
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ TEST(GwoFormat, RefusesAFormat3FileAskingForARecompile) {
   EXPECT_FALSE(decodeGwo(bytes, 7, &error).has_value());
   EXPECT_EQ(error.kind, GwoError::Kind::FormatVersion);
   EXPECT_EQ(error.message,
-            "compiled policy format version 3 is not supported (expected 4); recompile it with this gwc");
+            "compiled policy format version 3 is not supported (expected 5); recompile it with this gwc");
 }
 
 TEST(GwoFormat, ASharingListLongerThanItsSectionIsRefused) {

@@ -180,9 +180,11 @@ TEST(GwoLoader, DamagedTablesOrObjectUnderAValidChecksumAreRefusedNotCrashing) {
 
 // Every runtime setting kind: listeners, admin, strip globs, proxies, servers with weights and
 // backups, health, breaker, retry with a budget (a double), an auth provider, a limit with a
-// warning threshold (a double), body json edits and compression.
+// warning threshold (a double), body json edits and compression, a TLS listener's handshake
+// timeout, the retry replay buffer.
 const char* kRuntimePolicy = R"(gateway {
   listen 127.0.0.1:8080
+  listen 127.0.0.1:8443 tls { cert "c.pem" key "c.key" handshake_timeout 2500ms }
   admin 127.0.0.1:9901
   strip_headers ["X-Internal-*"]
   trusted_proxies [10.0.0.0/8]
@@ -196,7 +198,7 @@ upstream users {
   health get "/healthz" every 5s timeout 1s healthy 2 unhealthy 4
   breaker failures 4 open 10s close_after 2
   timeout 5s
-  retry 2 on [502, connect_error] backoff 10ms..200ms jitter budget 15%
+  retry 2 on [502, connect_error] backoff 10ms..200ms jitter budget 15% buffer 128kib
 }
 auth main jwt {
   issuer "https://issuer"
@@ -237,6 +239,9 @@ TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
   EXPECT_EQ(policy::runtimeConfigToJson(loaded->runtime), policy::runtimeConfigToJson(p->runtime));
   EXPECT_EQ(loaded->runtime.upstreams[0].health.unhealthy, 4u);
   EXPECT_EQ(loaded->runtime.routes[0].compression.minBytes, 2000);
+  EXPECT_EQ(loaded->runtime.upstreams[0].retry.bufferBytes, 128u * 1024);
+  ASSERT_EQ(loaded->runtime.gateway.listens.size(), 2u);
+  EXPECT_EQ(loaded->runtime.gateway.listens[1].tls.handshakeTimeoutUs, 2'500'000);
 }
 
 TEST(GwoLoader, EveryTruncationOfTheTablesIsRefused) {

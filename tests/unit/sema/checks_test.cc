@@ -65,6 +65,34 @@ INSTANTIATE_TEST_SUITE_P(
              {"E0207 retry on status 404: only 5xx responses can be retried"}},
         Case{"RetryAttempts", "upstream u { server 127.0.0.1:1 retry 11 }\nroute r { forward u }",
              {"E0207 `retry` must be between 0 and 10, found 11"}},
+        Case{"RetryBufferTooLarge",
+             "upstream u { server 127.0.0.1:1 retry 1 buffer 17mib }\nroute r { forward u }",
+             {"E0207 `buffer` must be between 1b and 16mib, found 17mib"}},
+        Case{"RetryBufferZero",
+             "upstream u { server 127.0.0.1:1 retry 1 buffer 0b }\nroute r { forward u }",
+             {"E0207 `buffer` must be between 1b and 16mib, found 0b"}},
+        Case{"RetryBufferBounds",
+             "upstream u { server 127.0.0.1:1 retry 1 buffer 16mib }\n"
+             "upstream v { server 127.0.0.1:2 retry 1 buffer 1b }\n"
+             "route r { forward u }\nroute s { match { path \"/s\" } forward v }",
+             {}},
+        Case{"HandshakeTimeoutTooShort",
+             withBase("gateway { listen 0.0.0.0:443 tls { cert \"c\" key \"k\" "
+                      "handshake_timeout 99ms } }"),
+             {"E0207 `handshake_timeout` must be between 100ms and 60s, found 99ms"}},
+        Case{"HandshakeTimeoutTooLong",
+             withBase("gateway { listen 0.0.0.0:443 tls { cert \"c\" key \"k\" "
+                      "handshake_timeout 61s } }"),
+             {"E0207 `handshake_timeout` must be between 100ms and 60s, found 61s"}},
+        Case{"HandshakeTimeoutBounds",
+             withBase("gateway {\n listen 0.0.0.0:443 tls { cert \"c\" key \"k\" "
+                      "handshake_timeout 100ms }\n listen 0.0.0.0:444 tls { cert \"c\" "
+                      "key \"k\" handshake_timeout 1m } }"),
+             {}},
+        Case{"HandshakeTimeoutInUpstream",
+             "upstream u { server 127.0.0.1:1 tls { handshake_timeout 1s } }\n"
+             "route r { forward u }",
+             {"E0304 `handshake_timeout` is not a setting of an upstream's `tls`"}},
         Case{"ServerWeight",
              "upstream u { server 127.0.0.1:1 weight 0 }\nroute r { forward u }",
              {"E0207 `weight` must be between 1 and 1000, found 0"}},
