@@ -12,7 +12,7 @@ EVERY: 'every'; TIMEOUT: 'timeout'; CONNECT_TIMEOUT: 'connect_timeout';
 IDLE_TIMEOUT: 'idle_timeout'; HEALTHY: 'healthy'; UNHEALTHY: 'unhealthy'; BREAKER: 'breaker';
 FAILURES: 'failures'; OPEN: 'open'; CLOSE_AFTER: 'close_after'; PROBES: 'probes';
 RETRY: 'retry'; ON: 'on'; BACKOFF: 'backoff'; JITTER: 'jitter'; BUDGET: 'budget'; CA: 'ca';
-BUFFER: 'buffer'; HANDSHAKE_TIMEOUT: 'handshake_timeout';
+BUFFER: 'buffer'; HANDSHAKE_TIMEOUT: 'handshake_timeout'; RETRY_METHODS: 'retry_methods';
 SNI: 'sni'; ISSUER: 'issuer'; AUDIENCE: 'audience'; JWKS: 'jwks'; FILE: 'file'; URL: 'url';
 ENV: 'env'; REFRESH: 'refresh'; ALGORITHMS: 'algorithms'; HMAC_SECRET: 'hmac_secret';
 PUBLIC_KEY: 'public_key'; LEEWAY: 'leeway'; CACHE: 'cache'; HEADER: 'header'; QUERY: 'query';

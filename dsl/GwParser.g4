@@ -133,6 +133,7 @@ routeItem
   | AGGREGATE LBRACE aggregatePart* RBRACE                 # aggregateItem
   | TIMEOUT DURATION                                       # routeTimeout
   | MAX_BODY SIZE                                          # maxBodyItem
+  | RETRY_METHODS (name | list)                            # retryMethodsItem
   | SEMI                                                   # routeSemi
   ;
 matchItem
@@ -241,5 +242,5 @@ name
   | WARN | ON_STORE_ERROR | ALLOW | DENY | WHEN | ROLES | SCOPES | MATCH | HOST | PATH | EXACT
   | PREFIX | METHOD | PRESENT | ABSENT | AUTHENTICATE | OPTIONAL | AUTHORIZE | REQUEST
   | RESPONSE | SET | REMOVE | REWRITE | BODY | JSON | RENAME | COMPRESS | MIN | FORWARD | BY
-  | AGGREGATE | MAX_BODY | EXPECT | STATUS | JWT | CLAIMS | IP | API_KEY | NO_ROUTE
+  | AGGREGATE | MAX_BODY | RETRY_METHODS | EXPECT | STATUS | JWT | CLAIMS | IP | API_KEY | NO_ROUTE
   ;

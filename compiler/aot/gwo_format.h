@@ -29,7 +29,7 @@ namespace gw::aot {
 // Version 2: the runtime settings in TABLES are binary field lists (version 1 carried JSON).
 // Version 3: routes carry `aggregate` parts and `body json` set values.
 // Version 4: the SHARING section; the object defines canonical programs only (no aliases).
-// Version 5: retry `buffer`, a listener's `handshake_timeout`.
+// Version 5: retry `buffer`, a listener's `handshake_timeout`, a route's `retry_methods`.
 inline constexpr uint32_t kGwoFormatVersion = 5;
 inline constexpr size_t kGwoHeaderSize = 56;
 inline constexpr size_t kGwoChecksumSize = 32;

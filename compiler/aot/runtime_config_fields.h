@@ -47,7 +47,7 @@ template <typename A> void fields(A& a, policy::CompressConfig& c) { a(c.encodin
 template <typename A> void fields(A& a, policy::JsonOpConfig& j) { a(j.op); a(j.from); a(j.to); a(j.location); }
 template <typename A> void fields(A& a, policy::RouteConfig& r) {
   a(r.name); a(r.aggregate); a(r.bodyJson); a(r.compress); a(r.compression); a(r.requestJson);
-  a(r.responseJson);
+  a(r.responseJson); a(r.retryMethods);
 }
 template <typename A> void fields(A& a, policy::RuntimeConfig& c) {
   a(c.gateway); a(c.upstreams); a(c.auths); a(c.limits); a(c.routes); a(c.sourceFiles);

@@ -290,6 +290,7 @@ struct Route {
   bool hasAggregate = false;
   Span aggregateSpan;
   std::optional<Lit> timeout, maxBody;
+  ExprPtr retryMethods;  // `retry_methods`: a method name or a List of them
   Span span;
 };
 

@@ -333,6 +333,7 @@ void Printer::route(const Route& r) {
   }
   opt("timeout", r.timeout);
   opt("max_body", r.maxBody);
+  opt("retry_methods", r.retryMethods);
   close();
 }
 

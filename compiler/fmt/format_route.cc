@@ -219,6 +219,10 @@ Node routeNode(const Route& r, const BuildContext& ctx) {
   }
   if (r.timeout) n.children.push_back(Node::leaf("timeout " + r.timeout->raw, r.timeout->span));
   if (r.maxBody) n.children.push_back(Node::leaf("max_body " + r.maxBody->raw, r.maxBody->span));
+  if (r.retryMethods) {
+    n.children.push_back(Node::leaf("retry_methods " + formatExpr(r.retryMethods.get()),
+                                    r.retryMethods->span));
+  }
   return n;
 }
 

@@ -90,6 +90,8 @@ Route AstBuilder::route(P::RouteDeclContext* ctx) {
       setOnce(r.timeout, lit(c->DURATION(), LitKind::Duration), "timeout", where);
     } else if (auto* c = as<P::MaxBodyItemContext>(item)) {
       setOnce(r.maxBody, lit(c->SIZE(), LitKind::Size), "max_body", where);
+    } else if (auto* c = as<P::RetryMethodsItemContext>(item)) {
+      setOnce(r.retryMethods, nameOrList(c->name(), c->list()), span(c), "retry_methods", where);
     }
   }
   return r;

@@ -32,7 +32,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LimitConfig, name, kind, count, 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CompressConfig, encodings, minBytes)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JsonOpConfig, op, from, to, location)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RouteConfig, name, aggregate, bodyJson, compress,
-                                                compression, requestJson, responseJson)
+                                                compression, requestJson, responseJson,
+                                                retryMethods)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RuntimeConfig, gateway, upstreams, auths, limits,
                                                 routes, sourceFiles)
 
@@ -234,6 +235,7 @@ class ConfigBuilder {
     RouteConfig c;
     c.name = r.name.text;
     if (r.hasAggregate) c.aggregate = where(r.aggregateSpan.valid() ? r.aggregateSpan : r.span);
+    strings(r.retryMethods.get(), c.retryMethods);
     for (const auto* list : {&r.request, &r.response}) {
       for (const ast::Transform& t : *list) {
         if (t.kind == ast::Transform::Kind::BodyJson) {

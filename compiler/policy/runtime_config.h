@@ -133,7 +133,7 @@ struct JsonOpConfig {
   std::string location;
 };
 
-/// Per route: the body transforms and where the constructs a runtime may refuse were written.
+/// Per route: the body transforms, the retry override and where some constructs were written.
 struct RouteConfig {
   std::string name;
   std::string aggregate;  // location of `aggregate`, empty when absent
@@ -141,6 +141,7 @@ struct RouteConfig {
   std::string compress;   // location of the first `compress`, empty when the route has none
   CompressConfig compression;                      // the first `compress` (when `compress` set)
   std::vector<JsonOpConfig> requestJson, responseJson;  // every `body json` edit, in order
+  std::vector<std::string> retryMethods;  // `retry_methods`: non-idempotent methods to retry
 };
 
 struct RuntimeConfig {

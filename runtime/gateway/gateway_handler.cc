@@ -502,6 +502,12 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
   rc.max_attempts = rs.attempts + 1;
   rc.retry_on = retryOnBits(rs.on);
   rc.max_buffered_body = rs.bufferBytes;
+  if (st.route >= 0) {  // the route's `retry_methods` (POST, PATCH, ...) may be retried too
+    const std::vector<std::string>& allowed =
+        st.gen->routes[static_cast<size_t>(st.route)].retryMethods;
+    rc.retry_non_idempotent =
+        std::find(allowed.begin(), allowed.end(), req.method) != allowed.end();
+  }
   rc.base_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMinUs / 1000));
   rc.max_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMaxUs / 1000));
   resilience::AttemptOutcome ao;

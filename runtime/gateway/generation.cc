@@ -168,7 +168,9 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
       if (!op.remove) policyHeaders.push_back(op.name);
     }
     for (const policy::RouteConfig& rc : g.config().routes) {
-      if (rc.name == r.name && !RouteTransforms::build(rc, rr.transforms, error)) return false;
+      if (rc.name != r.name) continue;
+      if (!RouteTransforms::build(rc, rr.transforms, error)) return false;
+      rr.retryMethods = rc.retryMethods;
     }
     g.routes.push_back(std::move(rr));
   }

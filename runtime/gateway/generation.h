@@ -73,6 +73,7 @@ struct RouteRuntime {
   std::vector<uint32_t> targetUpstream;  // per ForwardTarget, index into upstreams
   RouteTransforms transforms;            // `compress`, `body json`
   std::vector<AggregatePartRuntime> aggregate;  // per `aggregate` part (empty: a forward route)
+  std::vector<std::string> retryMethods;  // `retry_methods`: non-idempotent methods it retries
 };
 
 /// A trusted proxy network (IPv4 or IPv6).

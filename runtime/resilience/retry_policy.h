@@ -43,7 +43,9 @@ inline constexpr std::uint64_t kRetryBodyBuffer = 64 * 1024;
 struct RetryConfig {
   std::uint32_t max_attempts = 3;               ///< first attempt included; 1 = no retries
   std::uint32_t retry_on = kRetryOnDefault;     ///< RetryOn bits
-  bool retry_non_idempotent = false;            ///< route override for POST/PATCH/...
+  /// The route allows this request's method to be retried although it is not idempotent (the
+  /// proxy sets it when the route's `retry_methods` names the method).
+  bool retry_non_idempotent = false;
   std::uint64_t max_buffered_body = kRetryBodyBuffer;  ///< body kept for replay; beyond: none
   std::chrono::milliseconds base_backoff{25};
   std::chrono::milliseconds max_backoff{1000};

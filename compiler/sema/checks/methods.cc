@@ -1,5 +1,5 @@
-// E0308: HTTP methods in `match { method ... }` and in test requests are known, upper-case
-// method names; a method listed twice is E0108.
+// E0308: HTTP methods in `match { method ... }`, a route's `retry_methods` and test requests
+// are known, upper-case method names; a method listed twice is E0108.
 #include <cctype>
 
 #include "compiler/sema/check_context.h"
@@ -48,28 +48,35 @@ void checkItem(CheckContext& ctx, const Expr& item, uint32_t& seen) {
   seen |= 1u << idx;
 }
 
+// A method or a list of methods; `emptyHelp` says what to do about an empty list.
+void checkMethodList(CheckContext& ctx, const Expr& m, const char* emptyHelp) {
+  uint32_t seen = 0;
+  if (m.kind == ExprKind::List) {
+    if (m.items.empty()) {
+      ctx.report(DiagCode::BadMethod, m.span, "the method list is empty").help = emptyHelp;
+    }
+    for (const ExprPtr& item : m.items) {
+      if (item) {
+        checkItem(ctx, *item, seen);
+      }
+    }
+  } else {
+    checkItem(ctx, m, seen);
+  }
+}
+
 }  // namespace
 
 void checkMethods(CheckContext& ctx) {
   for (const File& f : ctx.program.files) {
     for (const Route& r : f.routes) {
-      if (!r.match || !r.match->methods) {
-        continue;
+      if (r.match && r.match->methods) {
+        checkMethodList(ctx, *r.match->methods,
+                        "list at least one method, or remove `method` to match every method");
       }
-      const Expr& m = *r.match->methods;
-      uint32_t seen = 0;
-      if (m.kind == ExprKind::List) {
-        if (m.items.empty()) {
-          ctx.report(DiagCode::BadMethod, m.span, "the method list is empty")
-              .help = "list at least one method, or remove `method` to match every method";
-        }
-        for (const ExprPtr& item : m.items) {
-          if (item) {
-            checkItem(ctx, *item, seen);
-          }
-        }
-      } else {
-        checkItem(ctx, m, seen);
+      if (r.retryMethods) {
+        checkMethodList(ctx, *r.retryMethods,
+                        "list the methods to retry, e.g. `retry_methods [POST]`, or remove it");
       }
     }
     for (const Test& t : f.tests) {

@@ -1,7 +1,8 @@
 """Retry settings with real processes (issue 5): an upstream's configured replay bound
-(`retry ... buffer S`).
+(`retry ... buffer S`) and a route's `retry_methods` (non-idempotent methods it allows to be
+retried after a server answered).
 
-Usage: retry_test.py SUITE   (RetryBuffer)
+Usage: retry_test.py SUITE   (RetryBuffer RetryMethods)
 
 Each upstream pairs a server answering 503 on command with a healthy one, `retry 2 on [503]`
 and no breaker or health, so the failing server keeps receiving first attempts (round robin on
@@ -81,7 +82,51 @@ def retry_buffer():
         good.stop()
 
 
-SUITES = {"RetryBuffer": retry_buffer}
+def retry_methods():
+    """A POST to a route without `retry_methods` reaches one server once and the client gets its
+    503; a POST (with a body) to a route that lists POST is retried on the other server, which
+    answers. PATCH, not listed, is not retried; a GET is retried on both routes."""
+    gw, bad, good = pair_gateway("retry 2 on [503] backoff 1ms..2ms", """
+route plain { match { path prefix "/plain" } forward pair }
+route posts {
+  match { path prefix "/posts" }
+  retry_methods [POST]
+  forward pair
+}
+""")
+    try:
+        p = Pair(gw, bad, good)
+        body = b'{"order": 42, "idempotency_key": "k-1"}'
+        digest = hashlib.sha256(body).hexdigest()
+
+        def run(method, path, retried, n=6):
+            hit_bad = 0
+            for i in range(n):
+                st, on_bad, on_good, echo = p.send(method, f"{path}/{i}", body)
+                what = f"{method} {path}/{i}: {st} bad={on_bad} good={on_good}"
+                hit_bad += on_bad
+                if retried:
+                    # Every first attempt on the 503 server is followed by one on the good one.
+                    check(st == 200 and on_good == 1 and on_bad <= 1, f"retried: {what}")
+                    check(echo["method"] == method and echo["body_sha256"] == digest,
+                          f"the other server got the same request: {what}")
+                else:
+                    check(on_bad + on_good == 1, f"upstream saw one attempt: {what}")
+                    check(st == (503 if on_bad else 200), f"the client sees the answer: {what}")
+            check(hit_bad > 0, f"{method} {path}: some first attempts reached the 503 server")
+
+        run("POST", "/plain", retried=False)
+        run("POST", "/posts", retried=True)
+        run("PATCH", "/posts", retried=False)
+        run("GET", "/plain", retried=True)
+        p.conn.close()
+    finally:
+        gw.stop()
+        bad.stop()
+        good.stop()
+
+
+SUITES = {"RetryBuffer": retry_buffer, "RetryMethods": retry_methods}
 
 if __name__ == "__main__":
     SUITES[sys.argv[1]]()

@@ -181,7 +181,7 @@ TEST(GwoLoader, DamagedTablesOrObjectUnderAValidChecksumAreRefusedNotCrashing) {
 // Every runtime setting kind: listeners, admin, strip globs, proxies, servers with weights and
 // backups, health, breaker, retry with a budget (a double), an auth provider, a limit with a
 // warning threshold (a double), body json edits and compression, a TLS listener's handshake
-// timeout, the retry replay buffer.
+// timeout, the retry replay buffer, a route's retry_methods.
 const char* kRuntimePolicy = R"(gateway {
   listen 127.0.0.1:8080
   listen 127.0.0.1:8443 tls { cert "c.pem" key "c.key" handshake_timeout 2500ms }
@@ -218,6 +218,7 @@ route r {
   authenticate main
   request { body json { remove "x"; rename "a.b" => "c" } }
   response { compress [gzip, br] min 2kb }
+  retry_methods [POST, PATCH]
   forward users
 }
 )";
@@ -242,6 +243,7 @@ TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
   EXPECT_EQ(loaded->runtime.upstreams[0].retry.bufferBytes, 128u * 1024);
   ASSERT_EQ(loaded->runtime.gateway.listens.size(), 2u);
   EXPECT_EQ(loaded->runtime.gateway.listens[1].tls.handshakeTimeoutUs, 2'500'000);
+  EXPECT_EQ(loaded->runtime.routes[0].retryMethods, (std::vector<std::string>{"POST", "PATCH"}));
 }
 
 TEST(GwoLoader, EveryTruncationOfTheTablesIsRefused) {

@@ -153,6 +153,36 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Case{"NoForward", withBase("route r { match { path \"/r\" } }"),
              {"E0303 route `r` has no `forward` or `aggregate`"}},
+        Case{"RetryMethods",
+             "upstream u { server 127.0.0.1:1 retry 2 }\n"
+             "route r { retry_methods [POST, PATCH] forward u }",
+             {}},
+        Case{"RetryMethodsSingle",
+             "upstream u { server 127.0.0.1:1 retry 2 }\nroute r { retry_methods POST forward u }",
+             {}},
+        Case{"RetryMethodsIdempotent",
+             "upstream u { server 127.0.0.1:1 retry 2 }\n"
+             "route r { retry_methods [POST, PUT] forward u }",
+             {"W0008 `PUT` is idempotent: it is retried without `retry_methods`"}},
+        Case{"RetryMethodsUnknown",
+             "upstream u { server 127.0.0.1:1 retry 2 }\n"
+             "route r { retry_methods [post, POST, POST] forward u }",
+             {"E0308 unknown HTTP method `post`", "E0108 method `POST` is listed twice"}},
+        Case{"RetryMethodsEmpty",
+             "upstream u { server 127.0.0.1:1 retry 2 }\nroute r { retry_methods [] forward u }",
+             {"E0308 the method list is empty"}},
+        Case{"RetryMethodsWithoutRetry",
+             withBase("route r { match { path \"/r\" } retry_methods [POST] forward app }"),
+             {"E0303 `retry_methods` has no effect: upstream `app` has no `retry`"}},
+        Case{"RetryMethodsOneTargetRetries",
+             withBase("upstream b { server 127.0.0.1:2 retry 1 }\n"
+                      "route r { match { path \"/r\" } retry_methods [POST] "
+                      "forward app 50%, b 50% }"),
+             {}},
+        Case{"RetryMethodsOnAggregate",
+             withBase("route r { match { path \"/r\" } retry_methods [POST] "
+                      "aggregate { a = app \"/a\" } }"),
+             {"E0304 `retry_methods` is not a setting of an `aggregate` route"}},
         Case{"WeightsSum",
              withBase("upstream b { server 127.0.0.1:2 }\n"
                       "route r { match { path \"/r\" } forward app 95%, b 4% }"),
