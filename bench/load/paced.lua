@@ -1,15 +1,20 @@
--- wrk script for bench/load/paced_latency.sh: every connection waits DELAY_MS between the end
--- of one response and its next request, so 64 connections offer about 64000 / DELAY_MS
--- requests per second: a load below saturation, where latency is the proxy's own work and not
--- the queue that a closed loop at full speed builds (at saturation p50 ~ connections / rate).
+-- wrk script for bench/load/paced_latency.sh: every connection waits a random think time
+-- (exponential, mean DELAY_MS) between the end of one response and its next request, so 64
+-- connections offer about 64000 / DELAY_MS requests per second as a Poisson-like stream: a
+-- load below saturation, where latency is the proxy's own work and not the queue that a closed
+-- loop at full speed builds (at saturation p50 ~ connections / rate). A fixed delay would keep
+-- all 64 connections in phase, so they would arrive as bursts of 64 and the percentiles would
+-- measure the burst's queue instead.
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "10")
 local token = os.getenv("JWT_TOKEN")
 if token ~= nil and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
 
+math.randomseed(os.time())
+
 function delay()
-  return delay_ms
+  return -math.log(1 - math.random()) * delay_ms
 end
 
 done = function(summary, latency, requests)
