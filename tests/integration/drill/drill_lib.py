@@ -56,6 +56,25 @@ def start_gateway(policy, *upstreams, extra=()):
         raise
 
 
+def pair_gateway(retry_line, routes):
+    """gw in front of `upstream pair`: a server answering 503 (bad) and a healthy one (good),
+    with `retry_line` and no breaker or health, so the bad server keeps getting first attempts.
+    Returns (gw, bad, good); the caller stops all three."""
+    bad, good = DrillUpstream(), DrillUpstream()
+    bad.mode("status/503")
+    tmp = TempDir()
+    policy = tmp.write("p.gw", f"""
+upstream pair {{
+  server 127.0.0.1:{bad.port}
+  server 127.0.0.1:{good.port}
+  {retry_line}
+}}
+{routes}
+""")
+    gw = start_gateway(policy, bad, good)
+    return gw, bad, good
+
+
 class Load:
     """A client loop: `threads` keep-alive connections sending GET `path` back to back. Records
     (start time, status, Retry-After, latency) per request; status 0 = the connection failed."""

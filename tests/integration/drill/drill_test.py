@@ -19,7 +19,7 @@ import re
 import sys
 import time
 
-from drill_lib import (DrillUpstream, Load, TempDir, check, failures,
+from drill_lib import (DrillUpstream, Load, TempDir, check, failures, pair_gateway,
                        start_gateway, unavailable, wait_log)
 
 THREADS = 6
@@ -248,18 +248,8 @@ def retry_body():
     """A server answering 503 on command next to a healthy one, `retry 2 on [503]`, no breaker
     or health (so the failing server keeps getting first attempts): small bodies are replayed on
     the other server intact; bodies past the bound are answered by whichever server got them."""
-    bad, good = DrillUpstream(), DrillUpstream()
-    bad.mode("status/503")
-    tmp = TempDir()
-    policy = tmp.write("p.gw", f"""
-upstream pair {{
-  server 127.0.0.1:{bad.port}
-  server 127.0.0.1:{good.port}
-  retry 2 on [503] backoff 1ms..2ms
-}}
-route api {{ match {{ path prefix "/api" }} forward pair }}
-""")
-    gw = start_gateway(policy, bad, good)
+    gw, bad, good = pair_gateway("retry 2 on [503] backoff 1ms..2ms",
+                                 'route api { match { path prefix "/api" } forward pair }')
     try:
         conn = gw.conn()
         extra = []  # attempts beyond one per request: the retries gw made

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sys
 
-from drill_lib import DrillUpstream, TempDir, check, start_gateway
+from drill_lib import check, pair_gateway
 
 
 class Pair:
@@ -31,22 +31,6 @@ class Pair:
         data = r.read()
         echo = json.loads(data) if r.status == 200 else None
         return r.status, self.bad.count() - b0, self.good.count() - g0, echo
-
-
-def pair_gateway(retry_line, routes):
-    bad, good = DrillUpstream(), DrillUpstream()
-    bad.mode("status/503")
-    tmp = TempDir()
-    policy = tmp.write("p.gw", f"""
-upstream pair {{
-  server 127.0.0.1:{bad.port}
-  server 127.0.0.1:{good.port}
-  {retry_line}
-}}
-{routes}
-""")
-    gw = start_gateway(policy, bad, good)
-    return gw, bad, good
 
 
 def retry_buffer():
