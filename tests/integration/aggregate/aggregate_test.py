@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(HERE, "..", "gateway"))
 sys.path.insert(0, os.path.join(HERE, "..", "ratelimit"))
-from gw_harness import Gateway, TempDir, Upstream, echoed_headers, free_port, request  # noqa: E402
+from gw_harness import run_suite, Gateway, TempDir, Upstream, echoed_headers, free_port, request  # noqa: E402
 from redis_proc import RedisServer  # noqa: E402
 
 KEYS = """key,subject,roles
@@ -397,5 +397,4 @@ SUITES = {"Aggregate": suite_aggregate, "Failures": suite_failures,
           "IdleTimeout": suite_idle_timeout}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "gateway"))
 
-from gw_harness import b64url, request  # noqa: E402,F401  (b64url: re-exported)
+from gw_harness import b64url, request, run_suite  # noqa: E402,F401  (b64url, run_suite: re-exported)
 
 ISS, AUD = "https://issuer.test", "gw-tests"
 
@@ -200,12 +200,3 @@ def get(gw, path, token=None, headers=None, method="GET"):
         return request(c, method, path, h)
     finally:
         c.close()
-
-
-def run_suite(suites):
-    name = sys.argv[1] if len(sys.argv) > 1 else ""
-    if name not in suites:
-        print(f"unknown suite `{name}`; one of {sorted(suites)}")
-        sys.exit(2)
-    suites[name]()
-    print(f"{name}: ok")

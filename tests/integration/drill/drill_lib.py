@@ -14,7 +14,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
-from gw_harness import Gateway, TempDir, Upstream, _bin  # noqa: E402,F401  (re-exported)
+from gw_harness import Gateway, TempDir, Upstream, _bin, run_suite  # noqa: E402,F401  (re-exported)
 
 
 def check(cond, msg):

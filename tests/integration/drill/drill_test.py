@@ -16,10 +16,9 @@ are printed for the record (bench/resilience measures them).
 import hashlib
 import json
 import re
-import sys
 import time
 
-from drill_lib import (DrillUpstream, Load, TempDir, check, failures, pair_gateway,
+from drill_lib import (run_suite, DrillUpstream, Load, TempDir, check, failures, pair_gateway,
                        start_gateway, unavailable, wait_log)
 
 THREADS = 6
@@ -325,5 +324,4 @@ SUITES = {"KillOneOfTwo": kill_one_of_two, "KillOnlyServer": kill_only_server,
           "FailOnCommand": fail_on_command, "RetryBody": retry_body}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

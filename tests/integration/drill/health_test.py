@@ -9,11 +9,10 @@ read what the probes really sent; removal and restoration are read from gw's log
 /metrics, and from where the traffic went. No timing assertions.
 """
 import json
-import sys
 import time
 import urllib.request
 
-from drill_lib import DrillUpstream, TempDir, check, start_gateway, wait_log
+from drill_lib import run_suite, DrillUpstream, TempDir, check, start_gateway, wait_log
 
 
 def seen(up):
@@ -91,15 +90,7 @@ route api {{ match {{ path prefix "/api" }} forward mixed }}
             return sum(1 for s in seen(up) if s.startswith("GET /api/"))
 
         def send(n):
-            c = gw.conn()
-            statuses = []
-            for i in range(n):
-                c.request("GET", f"/api/{i}")
-                r = c.getresponse()
-                r.read()
-                statuses.append(r.status)
-            c.close()
-            return statuses
+            return gw.statuses(n, "/api/{}")
 
         check(send(10) == [200] * 10, "both servers serve")
         check(api_requests(named) > 0, "the server named by hostname takes traffic")
@@ -136,5 +127,4 @@ route api {{ match {{ path prefix "/api" }} forward mixed }}
 SUITES = {"HealthHead": health_head, "HealthHostname": health_hostname}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

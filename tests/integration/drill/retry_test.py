@@ -11,9 +11,8 @@ each server saw, and the status the client got. No timing assertions.
 """
 import hashlib
 import json
-import sys
 
-from drill_lib import check, pair_gateway
+from drill_lib import run_suite, check, pair_gateway
 
 
 class Pair:
@@ -113,5 +112,4 @@ route posts {
 SUITES = {"RetryBuffer": retry_buffer, "RetryMethods": retry_methods}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

@@ -11,6 +11,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -102,6 +103,21 @@ class Gateway:
 
     def conn(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+
+    def statuses(self, n, path):
+        """The statuses of `n` GETs of `path.format(i)` (i = 0..n-1) on one keep-alive
+        connection, in order: how the balancing tests see which servers are in."""
+        conn = self.conn()
+        out = []
+        try:
+            for i in range(n):
+                conn.request("GET", path.format(i))
+                r = conn.getresponse()
+                r.read()
+                out.append(r.status)
+        finally:
+            conn.close()
+        return out
 
     def admin(self, method, path):
         c = http.client.HTTPConnection("127.0.0.1", self.admin_port, timeout=60)
@@ -210,6 +226,16 @@ class TempDir:
             f.write(text)
         os.replace(p + ".tmp", p)  # atomic, like an editor's save
         return p
+
+
+def run_suite(suites):
+    """Runs the suite named by argv[1] (one ctest test per suite); exits 2 on an unknown name."""
+    name = sys.argv[1] if len(sys.argv) > 1 else ""
+    if name not in suites:
+        print(f"unknown suite `{name}`; one of {sorted(suites)}")
+        sys.exit(2)
+    suites[name]()
+    print(f"{name}: ok")
 
 
 def b64url(data):

@@ -6,11 +6,10 @@ Usage: gw_test.py SUITE   (Routing RoutingInterpreter Weights Auth Limits Header
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 
-from gw_harness import (Gateway, Signer, TempDir, Upstream, echoed_headers, fnv1a64, free_port,
+from gw_harness import (run_suite, Gateway, Signer, TempDir, Upstream, echoed_headers, fnv1a64, free_port,
                         request)
 
 
@@ -487,5 +486,4 @@ SUITES = {"Resilience": resilience, "Aot": aot,
           "Headers": headers, "Reload": reload_suite, "AllConstructs": all_constructs}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

@@ -10,10 +10,9 @@ import json
 import os
 import re
 import signal
-import sys
 import time
 
-from gw_harness import Gateway, TempDir, Upstream, free_port, request
+from gw_harness import run_suite, Gateway, TempDir, Upstream, free_port, request
 
 LOG_FIELDS = ["time", "request_id", "client_ip", "method", "host", "path", "route", "status",
               "latency_ms", "upstream", "upstream_addr", "bytes_in", "bytes_out", "decision",
@@ -253,5 +252,4 @@ def observability():
 SUITES = {"Observability": observability}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

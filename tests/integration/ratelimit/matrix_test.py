@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ratelimit_test import Env, check, get, jwt_auth  # noqa: E402
-from gw_harness import Signer  # noqa: E402
+from gw_harness import run_suite, Signer  # noqa: E402
 
 ALGORITHMS = {"tb": "token_bucket", "sw": "sliding_window"}
 # kind: (key expression, needs authentication, routes it is applied in)
@@ -151,8 +151,4 @@ def matrix(store):
 SUITES = {"MatrixLocal": lambda: matrix("local"), "MatrixRedis": lambda: matrix("redis")}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SUITES:
-        print(__doc__)
-        sys.exit(2)
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
-from gw_harness import Gateway, Signer, TempDir, Upstream, request  # noqa: E402
+from gw_harness import run_suite, Gateway, Signer, TempDir, Upstream, request  # noqa: E402
 from redis_proc import RedisServer  # noqa: E402
 
 
@@ -505,8 +505,4 @@ SUITES = {
 }
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in SUITES:
-        print(__doc__)
-        sys.exit(2)
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)

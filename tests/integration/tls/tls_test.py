@@ -16,7 +16,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
-from gw_harness import Gateway, TempDir, Upstream, echoed_headers, free_port  # noqa: E402
+from gw_harness import run_suite, Gateway, TempDir, Upstream, echoed_headers, free_port  # noqa: E402
 from tls_certs import PKI  # noqa: E402
 
 
@@ -495,15 +495,7 @@ route wrong_name {{ match {{ path prefix "/wrong_name" }} forward wrong_name }}
     gw = Gateway(policy)
     try:
         def statuses(n):
-            conn = gw.conn()
-            out = []
-            for i in range(n):
-                conn.request("GET", f"/secure/{i}")
-                r = conn.getresponse()
-                r.read()
-                out.append(r.status)
-            conn.close()
-            return out
+            return gw.statuses(n, "/secure/{}")
 
         # Probes pass over TLS (the echo speaks only TLS; plain HTTP would fail them): both
         # servers stay in, and the wrong CA / wrong name servers are marked down by their checks.
@@ -623,5 +615,4 @@ SUITES = {"Termination": termination, "Mtls": mtls, "Upstream": upstream_tls,
           "HandshakeTimeout": handshake_timeout_suite}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"tls {sys.argv[1]}: ok")
+    run_suite(SUITES)

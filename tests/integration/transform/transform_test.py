@@ -13,7 +13,7 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gateway"))
-from gw_harness import Gateway, TempDir, request  # noqa: E402
+from gw_harness import run_suite, Gateway, TempDir, request  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -301,5 +301,4 @@ route both {{
 SUITES = {"Compress": compress_suite, "BodyJson": body_json_suite}
 
 if __name__ == "__main__":
-    SUITES[sys.argv[1]]()
-    print(f"{sys.argv[1]}: ok")
+    run_suite(SUITES)
