@@ -12,6 +12,7 @@
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
 #include "compiler/sema/sema.h"
+#include "tests/unit/support/every_runtime_setting.h"
 
 namespace gw::aot {
 namespace {
@@ -178,50 +179,7 @@ TEST(GwoLoader, DamagedTablesOrObjectUnderAValidChecksumAreRefusedNotCrashing) {
   EXPECT_NE(error.message.find("shared-program map"), std::string::npos) << error.message;
 }
 
-// Every runtime setting kind: listeners, admin, strip globs, proxies, servers with weights and
-// backups, health, breaker, retry with a budget (a double), an auth provider, a limit with a
-// warning threshold (a double), body json edits and compression, a TLS listener's handshake
-// timeout, the retry replay buffer, a route's retry_methods.
-const char* kRuntimePolicy = R"(gateway {
-  listen 127.0.0.1:8080
-  listen 127.0.0.1:8443 tls { cert "c.pem" key "c.key" handshake_timeout 2500ms }
-  admin 127.0.0.1:9901
-  strip_headers ["X-Internal-*"]
-  trusted_proxies [10.0.0.0/8]
-  threads 3
-  limit per_ip
-}
-upstream users {
-  server 10.0.0.1:9001 weight 3
-  server 10.0.0.2:9001 backup
-  balance least_request
-  health get "/healthz" every 5s timeout 1s healthy 2 unhealthy 4
-  breaker failures 4 open 10s close_after 2
-  timeout 5s
-  retry 2 on [502, connect_error] backoff 10ms..200ms jitter budget 15% buffer 128kib
-}
-auth main jwt {
-  issuer "https://issuer"
-  audience ["a", "b"]
-  public_key env "KEY_PATH"
-  algorithms [RS256]
-  cache 30s
-}
-limit per_ip token_bucket {
-  key client.ip
-  rate 10/s
-  burst 20
-  warn 80%
-}
-route r {
-  match { path prefix "/" }
-  authenticate main
-  request { body json { remove "x"; rename "a.b" => "c" } }
-  response { compress [gzip, br] min 2kb }
-  retry_methods [POST, PATCH]
-  forward users
-}
-)";
+const char* kRuntimePolicy = gw::testing::kEveryRuntimeSetting;
 
 TEST(GwoLoader, RuntimeSettingsRoundTripThroughTheBinaryTables) {
   auto p = build(kRuntimePolicy);

@@ -4,43 +4,12 @@
 
 #include "compiler/diag/render.h"
 #include "compiler/policy/build.h"
+#include "tests/unit/support/every_runtime_setting.h"
 
 namespace gw {
 namespace {
 
-constexpr const char* kPolicy = R"(
-gateway {
-  listen 127.0.0.1:8080
-  admin 127.0.0.1:9901
-  strip_headers ["X-Internal-*"]
-  trusted_proxies [10.0.0.0/8]
-  threads 3
-  limit per_ip
-}
-upstream users {
-  server 10.0.0.1:9001 weight 3
-  server 10.0.0.2:9001 backup
-  balance least_request
-  breaker failures 4 open 10s close_after 2
-  timeout 5s
-  retry 2 on [502, connect_error] backoff 10ms..200ms jitter
-}
-auth main jwt {
-  issuer "https://issuer"
-  audience ["a", "b"]
-  public_key env "KEY_PATH"
-  algorithms [RS256]
-  cache 30s
-}
-limit per_ip token_bucket { key client.ip rate 10/s burst 20 }
-route r {
-  match { path prefix "/" }
-  authenticate main
-  request { body json { remove "x"; rename "a.b" => "c" } }
-  response { body json { set "y" = request.path } compress [gzip, br] min 2kb }
-  forward users
-}
-)";
+constexpr const char* kPolicy = gw::testing::kEveryRuntimeSetting;
 
 class RuntimeConfigTest : public ::testing::Test {
  protected:
@@ -61,9 +30,11 @@ TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
   auto p = compile(kPolicy);
   ASSERT_TRUE(p);
   const policy::RuntimeConfig& c = p->runtime;
-  ASSERT_EQ(c.gateway.listens.size(), 1u);
+  ASSERT_EQ(c.gateway.listens.size(), 2u);
   EXPECT_EQ(c.gateway.listens[0].host, "127.0.0.1");
   EXPECT_EQ(c.gateway.listens[0].port, 8080);
+  EXPECT_EQ(c.gateway.listens[1].port, 8443);
+  EXPECT_EQ(c.gateway.listens[1].tls.handshakeTimeoutUs, 2'500'000);
   EXPECT_EQ(c.gateway.adminPort, 9901);
   EXPECT_EQ(c.gateway.stripHeaders, std::vector<std::string>{"X-Internal-*"});
   EXPECT_EQ(c.gateway.trustedProxies, std::vector<std::string>{"10.0.0.0/8"});
@@ -80,6 +51,9 @@ TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
   EXPECT_EQ(u->retry.attempts, 2u);
   EXPECT_EQ(u->retry.on, (std::vector<std::string>{"502", "connect_error"}));
   EXPECT_EQ(u->retry.backoffMaxUs, 200'000);
+  EXPECT_DOUBLE_EQ(u->retry.budgetPercent, 15.0);
+  EXPECT_EQ(u->retry.bufferBytes, 128u * 1024);
+  EXPECT_EQ(u->health.unhealthy, 4u);
   const policy::AuthConfig* a = c.auth("main");
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->audiences, (std::vector<std::string>{"a", "b"}));
@@ -90,6 +64,7 @@ TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
   ASSERT_NE(l, nullptr);
   EXPECT_EQ(l->count, 10);
   EXPECT_EQ(l->burst, 20);
+  EXPECT_DOUBLE_EQ(l->warnPercent, 80.0);
   ASSERT_EQ(c.routes.size(), 1u);
   EXPECT_NE(c.routes[0].bodyJson.find("runtime_config_test.gw:"), std::string::npos);
   const policy::RouteConfig& r = c.routes[0];
@@ -104,6 +79,7 @@ TEST_F(RuntimeConfigTest, BuiltFromTheAst) {
   EXPECT_FALSE(r.compress.empty());
   EXPECT_EQ(r.compression.encodings, (std::vector<std::string>{"gzip", "br"}));
   EXPECT_EQ(r.compression.minBytes, 2000);
+  EXPECT_EQ(r.retryMethods, (std::vector<std::string>{"POST", "PATCH"}));
 }
 
 TEST_F(RuntimeConfigTest, JsonRoundTrip) {
