@@ -13,7 +13,7 @@ using ast::ExprKind;
 using ast::LitKind;
 using ast::TypeKind;
 
-int methodId(const std::string& name) {
+int methodId(std::string_view name) {
   static const char* kNames[] = {"GET",   "HEAD",    "POST",    "PUT",  "DELETE",
                                  "PATCH", "OPTIONS", "CONNECT", "TRACE"};
   for (int i = 0; i < 9; ++i) {

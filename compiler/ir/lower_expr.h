@@ -3,6 +3,7 @@
 // expression's structure and the request-context schema (the same rules sema applies), so the
 // lowering never depends on a particular AST annotation being present.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -38,6 +39,6 @@ class ExprLowering {
 };
 
 /// The gw_method id of an upper-case method name, or -1.
-int methodId(const std::string& name);
+int methodId(std::string_view name);
 
 }  // namespace gw::ir

@@ -11,7 +11,7 @@
 
 namespace gw::policy {
 
-uint32_t methodFromName(const std::string& name) {
+uint32_t methodFromName(std::string_view name) {
   int id = ir::methodId(name);
   return id >= 0 ? static_cast<uint32_t>(id) : GW_METHOD_OTHER;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gw/abi.h"
@@ -48,6 +49,6 @@ class RequestBuilder {
 };
 
 /// The gw_method id of a method name ("GET" -> GW_METHOD_GET; unknown -> GW_METHOD_OTHER).
-uint32_t methodFromName(const std::string& name);
+uint32_t methodFromName(std::string_view name);
 
 }  // namespace gw::policy

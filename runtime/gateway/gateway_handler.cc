@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 
+#include "compiler/policy/request_builder.h"
 #include "runtime/balance/key_hash.h"
 #include "runtime/gateway/auth_providers.h"
 #include "runtime/gateway/handler_state.h"
@@ -52,20 +53,6 @@ bool rewritePath(std::string_view path, const std::string& from, const std::stri
   out += rest;
   if (out.empty()) out = "/";
   return true;
-}
-
-uint32_t retryOnBits(const std::vector<std::string>& on) {
-  if (on.empty()) return resilience::kRetryOnDefault;
-  uint32_t bits = 0;
-  for (const std::string& c : on) {
-    if (c == "502") bits |= resilience::kRetryOn502;
-    if (c == "503") bits |= resilience::kRetryOn503;
-    if (c == "504") bits |= resilience::kRetryOn504;
-    if (c == "connect_error") bits |= resilience::kRetryOnConnectFailure;
-    if (c == "timeout") bits |= resilience::kRetryOnTimeout;
-    if (c == "reset") bits |= resilience::kRetryOnReset;
-  }
-  return bits;
 }
 
 /// True when `phase` applies at least one of `limits`. applyLimits() is a coroutine (a frame
@@ -500,13 +487,11 @@ asio::awaitable<bool> GatewayHandler::retryAttempt(State& st, const server::Requ
   if (!rs.enabled) co_return false;
   resilience::RetryConfig rc;
   rc.max_attempts = rs.attempts + 1;
-  rc.retry_on = retryOnBits(rs.on);
+  rc.retry_on = plan.retryOn;
   rc.max_buffered_body = rs.bufferBytes;
   if (st.route >= 0) {  // the route's `retry_methods` (POST, PATCH, ...) may be retried too
-    const std::vector<std::string>& allowed =
-        st.gen->routes[static_cast<size_t>(st.route)].retryMethods;
-    rc.retry_non_idempotent =
-        std::find(allowed.begin(), allowed.end(), req.method) != allowed.end();
+    const uint32_t allowed = st.gen->routes[static_cast<size_t>(st.route)].retryMethodMask;
+    rc.retry_non_idempotent = (allowed >> policy::methodFromName(req.method)) & 1u;
   }
   rc.base_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMinUs / 1000));
   rc.max_backoff = std::chrono::milliseconds(std::max<int64_t>(1, rs.backoffMaxUs / 1000));

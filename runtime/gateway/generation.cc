@@ -6,8 +6,10 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "compiler/policy/request_builder.h"
 #include "runtime/gateway/tls_setup.h"
 #include "runtime/limit/redis_url.h"
+#include "runtime/resilience/retry_policy.h"
 
 namespace gw::gateway {
 
@@ -93,12 +95,36 @@ int32_t indexOf(const std::vector<LimitRuntime>& limits, const std::string& name
   return -1;
 }
 
+// The condition names sema accepted (`retry ... on [502, timeout]`) as RetryOn bits, once per
+// generation instead of on every failed attempt.
+uint32_t retryOnBits(const std::vector<std::string>& on) {
+  if (on.empty()) return resilience::kRetryOnDefault;
+  uint32_t bits = 0;
+  for (const std::string& c : on) {
+    if (c == "502") bits |= resilience::kRetryOn502;
+    if (c == "503") bits |= resilience::kRetryOn503;
+    if (c == "504") bits |= resilience::kRetryOn504;
+    if (c == "connect_error") bits |= resilience::kRetryOnConnectFailure;
+    if (c == "timeout") bits |= resilience::kRetryOnTimeout;
+    if (c == "reset") bits |= resilience::kRetryOnReset;
+  }
+  return bits;
+}
+
+// The method names sema accepted (`retry_methods [POST, PATCH]`) as a gw_method mask.
+uint32_t methodMask(const std::vector<std::string>& methods) {
+  uint32_t mask = 0;
+  for (const std::string& m : methods) mask |= 1u << policy::methodFromName(m);
+  return mask;
+}
+
 bool buildUpstreams(Generation& g, SharedState& shared, std::string* error) {
   const policy::CompiledPolicy& p = g.policy();
   for (const policy::UpstreamConfig& c : g.config().upstreams) {
     UpstreamPlan plan;
     plan.config = &c;
     plan.runtime = shared.upstreams.acquire(c);
+    plan.retryOn = retryOnBits(c.retry.on);
     for (const policy::UpstreamDecl& d : p.upstreams) {
       if (d.name == c.name) plan.hashKeyFn = d.hashKey;
     }
@@ -174,7 +200,7 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
     }
     if (auto it = routeConfigs.find(r.name); it != routeConfigs.end()) {
       if (!RouteTransforms::build(*it->second, rr.transforms, error)) return false;
-      rr.retryMethods = it->second->retryMethods;
+      rr.retryMethodMask = methodMask(it->second->retryMethods);
     }
     g.routes.push_back(std::move(rr));
   }

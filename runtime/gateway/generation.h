@@ -65,6 +65,7 @@ struct UpstreamPlan {
   balance::MaglevTable maglev;  // built for consistent_hash upstreams
   std::vector<uint32_t> primaries, backups;  // server indices
   std::shared_ptr<const tls::UpstreamTlsContext> tls;  // null: plain TCP
+  uint32_t retryOn = 0;  // the `retry ... on [...]` conditions as resilience::RetryOn bits
 };
 
 struct RouteRuntime {
@@ -73,7 +74,8 @@ struct RouteRuntime {
   std::vector<uint32_t> targetUpstream;  // per ForwardTarget, index into upstreams
   RouteTransforms transforms;            // `compress`, `body json`
   std::vector<AggregatePartRuntime> aggregate;  // per `aggregate` part (empty: a forward route)
-  std::vector<std::string> retryMethods;  // `retry_methods`: non-idempotent methods it retries
+  uint32_t retryMethodMask = 0;  // `retry_methods`: bit gw_method of each non-idempotent
+                                 // method the route lets its upstream retry
 };
 
 /// A trusted proxy network (IPv4 or IPv6).

@@ -95,7 +95,7 @@ const gw_request& RequestView::build(const server::RequestContext& req, const Ge
   req_ = gw_request{};
   req_.abi_version = GW_ABI_VERSION;
   req_.method = str(req.method);
-  req_.method_id = policy::methodFromName(std::string(req.method));
+  req_.method_id = policy::methodFromName(req.method);
   req_.path = str(req.path);
   req_.host = str(req.host);
   req_.query = str(req.query);
