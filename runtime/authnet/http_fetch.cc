@@ -5,8 +5,6 @@
 #include <cstring>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -16,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include "runtime/authnet/response_reader.h"
+#include "runtime/net/connect_host.h"
 
 namespace gw::authnet {
 
@@ -95,29 +94,19 @@ std::string serializeRequest(const FetchRequest& request) {
 
 /// Resolves and connects within the connect deadline.
 asio::awaitable<FetchResponse> connect(const std::shared_ptr<Exchange>& ex, const FetchUrl& url) {
-  boost::system::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(url.host, ec);
-  if (!ec) {
-    const tcp::endpoint endpoint(address, url.port);
-    auto [cec] = co_await ex->lowest().async_connect(endpoint, kAwait);
-    ec = cec;
-  } else {
-    // Named locals: GCC 12 mishandles non-trivial temporaries inside co_await expressions.
-    const std::string service = std::to_string(url.port);
-    const std::string host = url.host;
-    auto [rec, results] = co_await ex->resolver.async_resolve(host, service, kAwait);
-    if (rec || results.empty()) {
-      co_return failure(ex->timedOut ? FetchError::kTimeout : FetchError::kResolve,
-                        "cannot resolve `" + url.host + "`: " + rec.message());
-    }
-    auto [cec, endpoint] = co_await asio::async_connect(ex->lowest(), results, kAwait);
-    ec = cec;
+  const net::ConnectOutcome outcome = co_await net::connectHost(
+      ex->lowest(), ex->resolver, url.host, url.port, [&ex] { return ex->timedOut; });
+  if (outcome.connected()) co_return FetchResponse{};
+  if (ex->timedOut) {
+    co_return failure(FetchError::kTimeout, outcome.step == net::ConnectStep::kResolveFailed
+                                                ? "cannot resolve `" + url.host + "`: timed out"
+                                                : std::string("connect timed out"));
   }
-  if (ec) {
-    co_return failure(ex->timedOut ? FetchError::kTimeout : FetchError::kConnect,
-                      ex->timedOut ? std::string("connect timed out") : ec.message());
+  if (outcome.step == net::ConnectStep::kResolveFailed) {
+    co_return failure(FetchError::kResolve,
+                      "cannot resolve `" + url.host + "`: " + outcome.error.message());
   }
-  co_return FetchResponse{};
+  co_return failure(FetchError::kConnect, outcome.error.message());
 }
 
 asio::awaitable<FetchResponse> handshake(const std::shared_ptr<Exchange>& ex, const FetchUrl& url,

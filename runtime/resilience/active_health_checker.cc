@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "runtime/net/connect_host.h"
 #include "runtime/tls/upstream_context.h"
 
 namespace gw::resilience {
@@ -48,7 +49,6 @@ struct ActiveHealthChecker::TargetState {
   std::string request;  // built once: the probe request never changes
   asio::steady_timer interval_timer;
   tcp::resolver resolver;               // hostname targets; cancelled by the deadline and stop()
-  std::string service;                  // the port as text, for the resolver
   std::shared_ptr<tcp::socket> socket;  // the in-flight probe's, so stop() can close it
   mutable std::mutex stats_mutex;
   TargetCheckStats stats;
@@ -57,8 +57,7 @@ struct ActiveHealthChecker::TargetState {
               asio::strand<asio::any_io_executor>& s)
       : target(std::move(t)),
         interval_timer(s),
-        resolver(s),
-        service(std::to_string(target.endpoint.port())) {
+        resolver(s) {
     request = config.method + " " + config.path + " HTTP/1.1\r\nHost: " + target.host +
               "\r\nUser-Agent: gw-health-check\r\nConnection: close\r\n\r\n";
   }
@@ -220,23 +219,14 @@ asio::awaitable<ProbeResult> ActiveHealthChecker::connect(TargetState& t, tcp::s
     auto [ec] = co_await socket.async_connect(t.target.endpoint, kNoThrow);
     co_return ec ? ProbeResult::kConnectFailed : ProbeResult::kPassed;
   }
-  auto [resolve_ec, results] = co_await t.resolver.async_resolve(t.target.host, t.service,
-                                                                 kNoThrow);
-  if (resolve_ec) {
-    co_return ProbeResult::kResolveFailed;
-  }
-  // Each address in turn (e.g. ::1 then 127.0.0.1 for localhost), as a client would. The
-  // checks run on one strand, so a deadline cannot fire between the test and the connect.
-  for (const auto& entry : results) {
-    if (timed_out || stopped_) {
-      break;
-    }
-    error_code ignored;
-    socket.close(ignored);  // a refused attempt leaves it open for the previous family
-    auto [ec] = co_await socket.async_connect(entry.endpoint(), kNoThrow);
-    if (!ec) {
-      co_return ProbeResult::kPassed;
-    }
+  // The checks run on one strand, so a deadline cannot fire between the test and an attempt.
+  const net::ConnectOutcome outcome =
+      co_await net::connectHost(socket, t.resolver, t.target.host, t.target.endpoint.port(),
+                                [&] { return timed_out || stopped_; });
+  switch (outcome.step) {
+    case net::ConnectStep::kConnected: co_return ProbeResult::kPassed;
+    case net::ConnectStep::kResolveFailed: co_return ProbeResult::kResolveFailed;
+    case net::ConnectStep::kConnectFailed: break;
   }
   co_return ProbeResult::kConnectFailed;
 }

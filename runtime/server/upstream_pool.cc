@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
+#include "runtime/net/connect_host.h"
+
 namespace gw::server {
 
 namespace asio = boost::asio;
@@ -91,35 +93,25 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
   }
   auto conn = std::make_unique<UpstreamConnection>(ex_, options_.bufferBytes);
   conn->key = keyScratch_;
-  boost::system::error_code ec;
-  tcp::endpoint endpoint;
-  asio::ip::address addr = asio::ip::make_address(std::string(host), ec);
-  if (!ec) {
-    endpoint = tcp::endpoint(addr, port);
-  } else {
-    tcp::resolver resolver(ex_);
-    // Named locals: GCC 12 mishandles non-trivial temporaries inside co_await expressions.
-    std::string hostName(host);
-    std::string service = std::to_string(port);
-    watchdog.arm(connectTimeout);
-    auto [rec, results] = co_await resolver.async_resolve(hostName, service,
-                                                          asio::as_tuple(asio::use_awaitable));
-    watchdog.disarm();
-    if (rec || results.empty()) {
-      co_return AcquireResult{nullptr, ConnectError::kResolve};
-    }
-    endpoint = *results.begin();
-  }
   tcp::socket& socket = conn->transport.socket();
+  tcp::resolver resolver(ex_);
   watchdog.watchUpstream(&socket);
+  // The connect timeout bounds the attempts (the watchdog cancels the socket, and no further
+  // address is tried once it fired). It cannot cancel a resolution in flight, which is bounded
+  // by the system resolver's own timeout (resolv.conf), as before.
   watchdog.arm(connectTimeout);
-  auto [cec] = co_await socket.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+  const net::ConnectOutcome outcome =
+      co_await net::connectHost(socket, resolver, host, port, [&] { return watchdog.fired(); });
   watchdog.disarm();
-  if (cec) {
+  if (!outcome.connected()) {
     bool timedOut = watchdog.fired();
     watchdog.watchUpstream(nullptr);
-    co_return AcquireResult{nullptr, timedOut ? ConnectError::kTimeout : ConnectError::kRefused};
+    co_return AcquireResult{nullptr, timedOut ? ConnectError::kTimeout
+                                     : outcome.step == net::ConnectStep::kResolveFailed
+                                         ? ConnectError::kResolve
+                                         : ConnectError::kRefused};
   }
+  boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   if (tls) {
     watchdog.arm(connectTimeout);  // connect + handshake share the connect timeout's length
