@@ -185,6 +185,14 @@ Sha256 sha256(std::string_view text) {
   return out;
 }
 
+Sha256 hashSourceTexts(const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const std::string& text : texts) {
+    joined += std::to_string(text.size()) + ":" + text;
+  }
+  return sha256(joined);
+}
+
 std::string toHex(const Sha256& hash) {
   static const char kDigits[] = "0123456789abcdef";
   std::string out;

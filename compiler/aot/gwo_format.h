@@ -66,6 +66,9 @@ std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAb
 
 /// SHA-256 of `text` (OpenSSL: SHA-NI or AVX2 where the CPU has them).
 Sha256 sha256(std::string_view text);
+/// The policy's source identity, as stored in a .gwo header and shown by gw's /status: SHA-256
+/// of the texts in load order, each length-prefixed ("<size>:<text>") so no two lists collide.
+Sha256 hashSourceTexts(const std::vector<std::string>& texts);
 /// Lower-case hex of a hash, for messages and `gwc compile` output.
 std::string toHex(const Sha256& hash);
 

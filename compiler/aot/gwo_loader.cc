@@ -59,13 +59,9 @@ bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::strin
   if (!object) {
     return false;
   }
-  std::string joined;
-  for (const std::string& text : sourceTexts) {
-    joined += std::to_string(text.size()) + ":" + text;  // length-prefixed: unambiguous
-  }
   GwoContents c;
   c.abiVersion = GW_ABI_VERSION;
-  c.sourceHash = sha256(joined);
+  c.sourceHash = hashSourceTexts(sourceTexts);
   c.triple = object->target.triple;
   c.cpu = object->target.cpu;
   c.features = object->target.features;
@@ -119,14 +115,15 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
   return jit::attachNative(std::move(policy), std::move(code));
 }
 
-std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error) {
+std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error,
+                                                          Sha256* sourceHash) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     refuse(error, GwoError::Kind::NotGwo, "cannot read `" + path + "`: " + std::strerror(errno));
     return nullptr;
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return loadGwo(bytes, error);
+  return loadGwo(bytes, error, sourceHash);
 }
 
 }  // namespace gw::aot

@@ -31,6 +31,7 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
                                                       std::shared_ptr<jit::NativeCode>* native = nullptr);
 
 /// Reads `path` and loadGwo()s it; I/O failures are GwoError::Kind::NotGwo with the OS reason.
-std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error);
+std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error,
+                                                          Sha256* sourceHash = nullptr);
 
 }  // namespace gw::aot

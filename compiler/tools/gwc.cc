@@ -18,7 +18,8 @@ void usage(std::ostream& out) {
          "  explain FILE --request 'METHOD URL' [--header K:V] [--claims JSON] [--ip A]\n"
          "  compile FILE -o OUT.gwo   write an ahead-of-time compiled policy\n"
          "\n"
-         "exit status: 0 clean, 1 errors in the input, 2 usage or I/O error\n";
+         "exit status: 0 clean, 1 errors in the input, 2 usage or I/O error,\n"
+         "             3 (compile) valid policy but native code generation failed\n";
 }
 
 }  // namespace

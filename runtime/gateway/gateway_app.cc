@@ -241,8 +241,9 @@ int runGateway(const RunOptions& opt) {
   app.watcher = std::make_unique<FileWatcher>(app.control, [&app](const std::string& file) {
     app.reloader->trigger("file changed: " + file);
   });
+  LoadOptions load{opt.backend, opt.gwc};
   app.reloader = std::make_unique<Reloader>(
-      opt.policyPath, opt.backend, app.store, app.shared, [&app, &opt](const Generation& g) {
+      opt.policyPath, load, app.store, app.shared, [&app, &opt](const Generation& g) {
         for (const UpstreamPlan& u : g.upstreams) {
           u.runtime->startHealthChecks(app.control.get_executor(), u.tls);
         }

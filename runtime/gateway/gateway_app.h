@@ -3,8 +3,11 @@
 // per `listen`, each with its workers), the admin listener, signal handling (SIGTERM/SIGINT:
 // graceful drain; SIGHUP: reload), the inotify watcher and the reload thread, then serves until
 // told to stop.
+#include <chrono>
 #include <cstddef>
 #include <string>
+
+#include "runtime/gateway/gwc_child.h"
 
 namespace gw::gateway {
 
@@ -15,6 +18,7 @@ struct RunOptions {
   std::string accessLog;    ///< "": the policy's; "off"; "-" (stdout); a path
   std::string backend = "jit";  ///< jit | interpreter
   std::string admin;        ///< "ADDR:PORT": replaces the policy's admin address
+  GwcOptions gwc;           ///< the native compiler child (--gwc, --gwc-timeout)
 };
 
 /// Runs until SIGTERM/SIGINT; returns the process exit code (0 after a clean drain, 1 when

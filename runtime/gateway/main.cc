@@ -1,4 +1,5 @@
 // gw: the gateway runtime. `gw run POLICY.gw|POLICY.gwo [options]` (see docs/operations.md).
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -13,7 +14,8 @@ int usage(int code) {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: gw run POLICY.gw|POLICY.gwo [--threads N] [--listen ADDR:PORT]\n"
                "              [--admin ADDR:PORT] [--access-log PATH|-|off]\n"
-               "              [--log-level error|warn|info|debug] [--backend jit|interpreter]\n");
+               "              [--log-level error|warn|info|debug] [--backend jit|interpreter]\n"
+               "              [--gwc PATH] [--gwc-timeout SECONDS]\n");
   return code;
 }
 
@@ -46,6 +48,13 @@ int main(int argc, char** argv) {
     } else if (a == "--backend") {
       if (v != "jit" && v != "interpreter") return usage(2);
       opt.backend = v;
+    } else if (a == "--gwc") {
+      opt.gwc.path = v;
+    } else if (a == "--gwc-timeout") {
+      char* end = nullptr;
+      double seconds = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(seconds > 0) || seconds > 86400) return usage(2);
+      opt.gwc.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     } else if (a == "--log-level") {
       gw::gateway::LogLevel level;
       if (!gw::gateway::parseLogLevel(v, level)) return usage(2);

@@ -3,44 +3,20 @@
 #include <fstream>
 #include <iterator>
 
+#include "compiler/aot/gwo_format.h"
 #include "compiler/aot/gwo_loader.h"
 #include "compiler/diag/render.h"
-#include "compiler/jit/native_policy.h"
 #include "compiler/policy/build.h"
-#include "runtime/auth/sha256.h"
 #include "runtime/gateway/log.h"
 
 namespace gw::gateway {
 
 namespace {
 
-std::string hex(const auth::Sha256Digest& d) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : d) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
-}
-
-// The served policy's identity for /status and gw_policy_info: what was compiled, not what
-// the files hold now (an editor may already have saved the next version).
-std::string hashSources(const SourceManager& sources) {
-  std::string all;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    all += sources.file(static_cast<uint32_t>(i)).path;
-    all += '\0';
-    all += sources.file(static_cast<uint32_t>(i)).text;
-    all += '\0';
-  }
-  return hex(auth::sha256(all));
-}
-
 std::string hashFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return hex(auth::sha256(bytes));
+  return aot::toHex(aot::sha256(bytes));
 }
 
 bool endsWith(const std::string& s, const std::string& suffix) {
@@ -67,39 +43,59 @@ LoadedPolicy loadGwo(const std::string& path) {
   return out;
 }
 
+// The front end in this process: parse, check, build; served by the interpreter. The hash is
+// of the texts this compile read (an editor may already have saved the next version).
+LoadedPolicy compileInProcess(const std::string& path) {
+  LoadedPolicy out;
+  SourceManager sources;
+  DiagnosticSink diags;
+  std::shared_ptr<policy::CompiledPolicy> compiled = policy::compilePolicyFile(path, sources, diags);
+  diags.sort();
+  if (!diags.all().empty()) out.diagnostics = renderText(diags, sources, false);
+  if (!compiled) return out;
+  std::vector<std::string> texts;
+  for (uint32_t i = 0; i < sources.size(); ++i) texts.push_back(sources.file(i).text);
+  out.sourceHash = aot::toHex(aot::hashSourceTexts(texts));
+  out.policy = std::move(compiled);
+  out.backend = "interpreter";
+  return out;
+}
+
+LoadedPolicy compileNative(const std::string& path, const LoadOptions& options,
+                           const std::atomic<bool>* cancel) {
+  GwcCompile native = compileWithGwc(path, options.gwc, cancel);
+  LoadedPolicy out;
+  switch (native.outcome) {
+    case GwcCompile::Outcome::kCompiled:
+      out.policy = std::move(native.policy);
+      out.backend = "jit";
+      // gwc read the files a moment after the trigger; its header says what it compiled.
+      out.sourceHash = std::move(native.sourceHash);
+      out.diagnostics = std::move(native.diagnostics);
+      return out;
+    case GwcCompile::Outcome::kRejected:
+      out.diagnostics = native.diagnostics.empty()
+                            ? path + ": `gwc compile` reported errors but printed none"
+                            : std::move(native.diagnostics);
+      return out;
+    case GwcCompile::Outcome::kCancelled:
+      out.diagnostics = "the compile was stopped: gw is shutting down";
+      return out;
+    case GwcCompile::Outcome::kFailed:
+      break;
+  }
+  logLine(LogLevel::kWarn,
+          "native compilation failed, serving with the interpreter: " + native.failure);
+  return compileInProcess(path);
+}
+
 }  // namespace
 
-LoadedPolicy loadPolicy(const std::string& path, const std::string& backend) {
-  LoadedPolicy out;
-  if (endsWith(path, ".gwo")) {
-    out = loadGwo(path);
-  } else {
-    SourceManager sources;
-    DiagnosticSink diags;
-    std::shared_ptr<policy::CompiledPolicy> compiled =
-        policy::compilePolicyFile(path, sources, diags);
-    diags.sort();
-    if (!diags.all().empty()) out.diagnostics = renderText(diags, sources, false);
-    if (!compiled) return out;
-    out.sourceHash = hashSources(sources);
-    if (backend == "interpreter") {
-      out.policy = compiled;
-      out.backend = "interpreter";
-    } else {
-      DiagnosticSink jitDiags;
-      auto native = jit::jitCompile(compiled, jitDiags);
-      if (native) {
-        out.policy = std::move(native);
-        out.backend = "jit";
-      } else {
-        logLine(LogLevel::kWarn, "native back end failed, serving with the interpreter: " +
-                                     renderText(jitDiags, sources, false));
-        out.policy = compiled;
-        out.backend = "interpreter";
-      }
-    }
-  }
-  return out;
+LoadedPolicy loadPolicy(const std::string& path, const LoadOptions& options,
+                        const std::atomic<bool>* cancel) {
+  if (endsWith(path, ".gwo")) return loadGwo(path);
+  if (options.backend == "interpreter") return compileInProcess(path);
+  return compileNative(path, options, cancel);
 }
 
 }  // namespace gw::gateway

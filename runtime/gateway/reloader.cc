@@ -10,16 +10,17 @@
 
 namespace gw::gateway {
 
-Reloader::Reloader(std::string path, std::string backend, PolicyStore& store, SharedState& shared,
+Reloader::Reloader(std::string path, LoadOptions load, PolicyStore& store, SharedState& shared,
                    std::function<void(const Generation&)> onPublished)
     : path_(std::move(path)),
-      backend_(std::move(backend)),
       baseDir_(dirOf(path_)),
+      load_(std::move(load)),
       store_(store),
       shared_(shared),
       onPublished_(std::move(onPublished)) {}
 
 Reloader::~Reloader() {
+  stopping_ = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -54,7 +55,7 @@ void Reloader::countReload(bool ok) {
 
 bool Reloader::reloadOnce(std::string* error,
                           const std::function<void(const policy::CompiledPolicy&)>& beforeBuild) {
-  LoadedPolicy loaded = loadPolicy(path_, backend_);
+  LoadedPolicy loaded = loadPolicy(path_, load_, &stopping_);
   if (!loaded.policy) {
     *error = loaded.diagnostics;
     return false;
@@ -90,8 +91,9 @@ bool Reloader::reloadOnce(std::string* error,
   status_.loadedAt = now;
   logLine(LogLevel::kInfo, "policy generation " + version + " serving (" + loaded.backend +
                                " back end, " + std::to_string(status_.routes) + " routes)");
-  // Compiling freed far more than the generation keeps (parse trees, LLVM modules); glibc holds
-  // freed heap until told otherwise, which doubled idle RSS at 10 000 routes. Once per reload.
+  // Loading freed far more than the generation keeps (the .gwo's bytes, or the parse trees of
+  // an in-process compile); glibc holds freed heap until told otherwise, which doubled idle RSS
+  // at 10 000 routes. Once per reload.
   malloc_trim(0);
   return true;
 }

@@ -4,6 +4,7 @@
 // triggers while a compile runs cause one more compile. Each attempt is remembered (trigger,
 // time, diagnostics) for GET /status and counted in gw_reload_total. Thread-safe: trigger() and
 // status() from any thread (signal handler loop, inotify, admin endpoint).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "runtime/admin/admin_types.h"
 #include "runtime/gateway/generation.h"
+#include "runtime/gateway/policy_loader.h"
 #include "runtime/gateway/policy_store.h"
 
 namespace gw::gateway {
@@ -39,8 +41,8 @@ class Reloader {
  public:
   /// `onPublished` runs on the reload thread after each successful swap (health checks, watch
   /// list refresh). `shared.registry` must be set before the first build (see initial()).
-  /// Everything referenced must outlive the reloader.
-  Reloader(std::string path, std::string backend, PolicyStore& store, SharedState& shared,
+  /// Everything referenced must outlive the reloader. Destroying it stops a running gwc child.
+  Reloader(std::string path, LoadOptions load, PolicyStore& store, SharedState& shared,
            std::function<void(const Generation&)> onPublished);
   ~Reloader();
 
@@ -64,7 +66,9 @@ class Reloader {
                   const std::function<void(const policy::CompiledPolicy&)>& beforeBuild = {});
   void countReload(bool ok);
 
-  std::string path_, backend_, baseDir_;
+  std::string path_, baseDir_;
+  LoadOptions load_;
+  std::atomic<bool> stopping_{false};  // read by a gwc child's supervision loop
   PolicyStore& store_;
   SharedState& shared_;
   std::function<void(const Generation&)> onPublished_;

@@ -62,14 +62,16 @@ class Gateway:
     """`gw run POLICY --listen 127.0.0.1:0`; reads the bound port from its stdout.
 
     listen=None serves the policy's own `listen` lines instead (e.g. TLS listeners on port 0);
-    `ports` lists every bound listener port in policy order, `port` is the last one."""
+    `ports` lists every bound listener port in policy order, `port` is the last one.
+    `env` adds to (or overrides) the test's environment."""
 
-    def __init__(self, policy_path, extra=(), expect_start=True, listen="127.0.0.1:0"):
+    def __init__(self, policy_path, extra=(), expect_start=True, listen="127.0.0.1:0", env=None):
         args = [_bin("gw"), "run", policy_path, "--threads", "2", "--admin", "127.0.0.1:0"]
         if listen is not None:
             args += ["--listen", listen]
         args += list(extra)
-        self.popen = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.popen = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      env={**os.environ, **env} if env else None)
         self.pid = self.popen.pid
         self.port = None
         self.ports = []

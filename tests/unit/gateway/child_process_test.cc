@@ -1,0 +1,94 @@
+// runChild: real /bin/sh children; exit status, signals, the time bound, cancellation, stderr
+// capture and what the child inherits.
+#include "runtime/gateway/child_process.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <thread>
+
+namespace gw::gateway {
+namespace {
+
+using std::chrono::milliseconds;
+
+ChildRun sh(const std::string& script, milliseconds timeout = milliseconds(20000),
+            const std::atomic<bool>* cancel = nullptr) {
+  return runChild({"/bin/sh", "-c", script}, timeout, cancel);
+}
+
+TEST(ChildProcess, ExitStatusAndStderr) {
+  ChildRun run = sh("echo to-stdout; echo one >&2; echo two >&2; exit 3");
+  ASSERT_TRUE(run.spawned);
+  EXPECT_TRUE(run.exited(3));
+  EXPECT_EQ(run.stderrText, "one\ntwo\n");  // stdout goes to /dev/null
+  EXPECT_EQ(describeEnd(run, milliseconds(1000)), "exited with status 3");
+}
+
+TEST(ChildProcess, KilledBySignal) {
+  ChildRun run = sh("kill -SEGV $$");
+  ASSERT_TRUE(run.spawned);
+  EXPECT_EQ(run.exitCode, -1);
+  EXPECT_EQ(run.signal, SIGSEGV);
+  EXPECT_NE(describeEnd(run, milliseconds(1000)).find("killed by signal 11"), std::string::npos);
+}
+
+TEST(ChildProcess, MissingProgram) {
+  ChildRun run = runChild({"/nonexistent/gwc", "compile"}, milliseconds(1000));
+  EXPECT_FALSE(run.spawned);
+  EXPECT_EQ(describeEnd(run, milliseconds(1000)),
+            "could not be started (No such file or directory)");
+}
+
+TEST(ChildProcess, TimeBoundKillsAndReaps) {
+  auto started = std::chrono::steady_clock::now();
+  // The child keeps stderr open while it sleeps: the bound must not wait for EOF.
+  ChildRun run = sh("echo started >&2; exec sleep 30", milliseconds(300));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_TRUE(run.timedOut);
+  EXPECT_EQ(run.signal, SIGKILL);
+  EXPECT_EQ(run.stderrText, "started\n");
+  EXPECT_EQ(describeEnd(run, milliseconds(300)), "was killed after 300 ms (its time limit)");
+  // Reaped: no child of ours is left, zombie or not.
+  EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
+}
+
+TEST(ChildProcess, CancelStopsTheChild) {
+  std::atomic<bool> cancel{false};
+  std::thread flip([&] {
+    std::this_thread::sleep_for(milliseconds(200));
+    cancel = true;
+  });
+  ChildRun run = sh("exec sleep 30", milliseconds(60000), &cancel);
+  flip.join();
+  EXPECT_TRUE(run.cancelled);
+  EXPECT_FALSE(run.timedOut);
+}
+
+TEST(ChildProcess, OnlyStandardDescriptorsInherited) {
+  int leaked = ::open("/dev/null", O_RDONLY);  // not close-on-exec, like an Asio socket
+  ASSERT_GE(leaked, 3);
+  ChildRun run = sh("ls /proc/self/fd >&2");
+  ::close(leaked);
+  ASSERT_TRUE(run.exited(0));
+  // ls's own directory descriptor appears too; nothing else above 2.
+  int above2 = 0;
+  size_t at = 0;
+  while (at < run.stderrText.size()) {
+    size_t end = run.stderrText.find('\n', at);
+    if (std::stoi(run.stderrText.substr(at, end - at)) > 2) ++above2;
+    at = end + 1;
+  }
+  EXPECT_EQ(above2, 1) << run.stderrText;
+}
+
+TEST(ChildProcess, LargeStderrIsBoundedAndDrained) {
+  // 4 MiB of output: the child must not block on a full pipe, and gw keeps only the bound.
+  ChildRun run = sh("head -c 4194304 /dev/zero | tr '\\0' x >&2");
+  ASSERT_TRUE(run.exited(0));
+  EXPECT_EQ(run.stderrText.size(), kMaxChildStderr);
+}
+
+}  // namespace
+}  // namespace gw::gateway
