@@ -9,6 +9,7 @@
 #include <string>
 
 #include "compiler/aot/gwo_loader.h"
+#include "compiler/aot/gwo_writer.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/interp/linear_matcher.h"
 #include "compiler/jit/native_policy.h"

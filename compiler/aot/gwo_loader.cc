@@ -53,27 +53,6 @@ bool refuse(GwoError* error, GwoError::Kind kind, std::string message) {
 
 }  // namespace
 
-bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::string>& sourceTexts,
-              std::string* out, DiagnosticSink& diags) {
-  auto object = jit::compileObject(policy, diags);
-  if (!object) {
-    return false;
-  }
-  GwoContents c;
-  c.abiVersion = GW_ABI_VERSION;
-  c.sourceHash = hashSourceTexts(sourceTexts);
-  c.triple = object->target.triple;
-  c.cpu = object->target.cpu;
-  c.features = object->target.features;
-  c.symbols = object->symbols;
-  c.tables = encodeTables(policy);
-  c.object = std::move(object->object);
-  c.sharedFunctions = std::move(object->shared.functions);
-  c.sharedAuthz = std::move(object->shared.authz);
-  *out = encodeGwo(c);
-  return true;
-}
-
 std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, GwoError* error,
                                                       Sha256* sourceHash,
                                                       std::shared_ptr<jit::NativeCode>* native) {

@@ -1,6 +1,6 @@
 #pragma once
-// Ahead-of-time compiled policies: write a CompiledPolicy's native object and tables to a .gwo,
-// and turn a .gwo back into the same callable CompiledPolicy without running the optimizer.
+// Ahead-of-time compiled policies: turn a .gwo (gwo_writer.h) back into the same callable
+// CompiledPolicy without running the optimizer.
 // No LLVM types; thread-safe (each call works on its own data; linking goes through the
 // process-wide JIT, which serialises itself).
 #include <memory>
@@ -16,11 +16,6 @@ class NativeCode;
 }  // namespace gw::jit
 
 namespace gw::aot {
-
-/// Compiles `policy` to native code (the JIT's compile step) and encodes the container into
-/// `out`. `sourceTexts` are hashed into the header (in order). False with an E0401 diagnostic.
-bool writeGwo(const policy::CompiledPolicy& policy, const std::vector<std::string>& sourceTexts,
-              std::string* out, DiagnosticSink& diags);
 
 /// Verifies and loads a container: refuses (nullptr, `error`) a foreign or corrupt file, another
 /// ABI or format version, an object for another target/CPU, or tables that do not fit the

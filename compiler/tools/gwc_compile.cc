@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "compiler/aot/gwo_loader.h"
+#include "compiler/aot/gwo_writer.h"
 #include "compiler/diag/render.h"
 #include "compiler/jit/native_policy.h"
 #include "compiler/policy/build.h"

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "compiler/aot/gwo_loader.h"
+#include "compiler/aot/gwo_writer.h"
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
 #include "compiler/sema/sema.h"

@@ -1,6 +1,7 @@
 // Writing a real policy to .gwo and loading it back: same answers, no optimizer; refusals for
 // another ABI, another CPU, damaged tables under a valid checksum, and random damage.
 #include "compiler/aot/gwo_loader.h"
+#include "compiler/aot/gwo_writer.h"
 
 #include <gtest/gtest.h>
 

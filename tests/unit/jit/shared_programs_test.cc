@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/aot/gwo_loader.h"
+#include "compiler/aot/gwo_writer.h"
 #include "compiler/codegen/codegen_context.h"
 #include "compiler/codegen/module_builder.h"
 #include "compiler/codegen/shared_programs.h"
