@@ -39,6 +39,27 @@ UpstreamSeries upstreamSeries(stats::Registry& registry, std::string_view name) 
   return s;
 }
 
+// gw_health_checks_total: every result of every checked server, zeros included, so a rate over
+// `resolve_failed` or `timeout` exists before the first such probe. The counts live in the
+// checker, which a reload carries over with its upstream.
+void appendHealthChecks(const Generation& g, stats::MetricWriter& w) {
+  const stats::MetricSpec& spec =
+      stats::kBuiltinSpecs[static_cast<size_t>(stats::Metric::kHealthChecksTotal)];
+  w.family(spec.name, spec.help, spec.kind);
+  for (const UpstreamPlan& u : g.upstreams) {
+    const std::vector<resilience::TargetCheckStats> checks = u.runtime->healthCheckStats();
+    auto& servers = u.runtime->servers();
+    for (size_t i = 0; i < checks.size() && i < servers.size(); ++i) {
+      std::string addr = servers[i]->host + ":" + std::to_string(servers[i]->port);
+      for (size_t r = 0; r < resilience::kProbeResultCount; ++r) {
+        const char* result = resilience::probeResultName(static_cast<resilience::ProbeResult>(r));
+        w.sample(spec.name, {{"upstream", u.config->name}, {"server", addr}, {"result", result}},
+                 static_cast<int64_t>(checks[i].by_result[r]));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 size_t GenerationSeries::providerIndex(const policy::CompiledPolicy& p, std::string_view name) {
@@ -126,6 +147,7 @@ stats::CollectorId addUpstreamStateCollector(stats::Registry& registry, const Po
         }
       }
     }
+    appendHealthChecks(*g, w);
   });
 }
 

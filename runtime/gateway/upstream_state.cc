@@ -112,13 +112,24 @@ void UpstreamRuntime::startHealthChecks(boost::asio::any_io_executor control,
     cfg.path = healthSettings_.path;
     cfg.interval = std::chrono::milliseconds(healthSettings_.everyUs / 1000);
     cfg.timeout = std::chrono::milliseconds(healthSettings_.timeoutUs / 1000);
-    checker_ = resilience::ActiveHealthChecker::create(control, *health_, std::move(targets), cfg,
-                                                       tls);
-    checker_->start();
+    auto checker = resilience::ActiveHealthChecker::create(control, *health_, std::move(targets),
+                                                           cfg, tls);
+    checker->start();
+    std::lock_guard<std::mutex> lock(checkerMutex_);
+    checker_ = std::move(checker);
   });
   // A carried-over upstream: its checks continue with this generation's TLS context (reloaded
   // CA or client certificate files, or a `tls` block added or removed).
   if (!started && checker_) checker_->setTls(std::move(tls));
+}
+
+std::vector<resilience::TargetCheckStats> UpstreamRuntime::healthCheckStats() const {
+  std::shared_ptr<resilience::ActiveHealthChecker> checker;
+  {
+    std::lock_guard<std::mutex> lock(checkerMutex_);
+    checker = checker_;
+  }
+  return checker ? checker->stats() : std::vector<resilience::TargetCheckStats>{};
 }
 
 void UpstreamRuntime::stopHealthChecks() {
@@ -132,6 +143,7 @@ void UpstreamRuntime::stopHealthChecks() {
                                                                          std::chrono::milliseconds(
                                                                              healthSettings_.timeoutUs / 1000));
   timer->async_wait([timer, keep = health_, checker = checker_](const boost::system::error_code&) {});
+  std::lock_guard<std::mutex> lock(checkerMutex_);
   checker_.reset();
 }
 

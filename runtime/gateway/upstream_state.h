@@ -48,6 +48,9 @@ class UpstreamRuntime {
   void startHealthChecks(boost::asio::any_io_executor control,
                          std::shared_ptr<const tls::UpstreamTlsContext> tls);
   void stopHealthChecks();
+  /// Per server (policy order) probe counts of the active checks; empty without `health`.
+  /// Any thread (the admin listener's scrape).
+  std::vector<resilience::TargetCheckStats> healthCheckStats() const;
 
   static std::string identityOf(const policy::UpstreamConfig& config);
 
@@ -59,6 +62,7 @@ class UpstreamRuntime {
   std::shared_ptr<resilience::HealthTracker> health_;  // outlives the checker's coroutines
   boost::asio::any_io_executor control_;
   std::unique_ptr<resilience::RetryBudget> budget_;
+  mutable std::mutex checkerMutex_;  // checker_ is set on the control thread, read by scrapes
   std::shared_ptr<resilience::ActiveHealthChecker> checker_;
   std::once_flag started_;
 };

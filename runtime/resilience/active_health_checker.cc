@@ -145,6 +145,7 @@ void ActiveHealthChecker::record(std::size_t i, ProbeResult result, std::uint16_
     std::lock_guard<std::mutex> lock(t.stats_mutex);
     ++t.stats.checks;
     t.stats.failures += result == ProbeResult::kPassed ? 0 : 1;
+    ++t.stats.by_result[static_cast<std::size_t>(result)];
     t.stats.last_result = result;
     t.stats.last_status = status;
   }

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -52,6 +53,7 @@ enum class ProbeResult : std::uint8_t {
   kTlsFailed,  ///< TLS upstream: handshake failed (certificate not verified, wrong name, ...)
   kResolveFailed,  ///< a server named by hostname: the name did not resolve
 };
+inline constexpr std::size_t kProbeResultCount = 7;  ///< values of ProbeResult
 const char* probeResultName(ProbeResult result);
 
 /// Per-target counters for metrics and the status endpoint.
@@ -60,6 +62,7 @@ struct TargetCheckStats {
   std::uint64_t failures = 0;
   ProbeResult last_result = ProbeResult::kPassed;
   std::uint16_t last_status = 0;
+  std::array<std::uint64_t, kProbeResultCount> by_result{};  ///< probes per ProbeResult
 };
 
 /// Active health checks for one upstream: one timer per server doing `GET|HEAD PATH` (HTTP/1.1,

@@ -118,6 +118,18 @@ route api {{ match {{ path prefix "/api" }} forward mixed }}
         # Killed: connect failures remove it too (every resolved address refuses).
         flip(named.kill, "unavailable", "active_check_failed", 0)
         check(send(10) == [200] * 10, "no request goes to the dead server")
+
+        # Every probe result is counted per server, zeros included.
+        m = gw.metrics()
+
+        def probes(server, result):
+            return m.need("gw_health_checks_total", upstream="mixed", server=server, result=result)
+        for result in ("passed", "bad_status", "connect_failed"):
+            check(probes(label, result) >= 1, f"{label} {result} probes: {probes(label, result)}")
+        addressed_label = f"127.0.0.1:{addressed.port}"
+        check(probes(addressed_label, "passed") >= 1, "the other server's probes pass")
+        check(probes(addressed_label, "resolve_failed") == 0 and probes(label, "tls_failed") == 0,
+              "results that did not happen are listed as 0")
     finally:
         gw.stop()
         named.stop()
