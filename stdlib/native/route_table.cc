@@ -1,6 +1,7 @@
 #include "stdlib/native/route_table.h"
 
 #include <cstring>
+#include <string>
 
 namespace gw::native {
 
@@ -41,6 +42,35 @@ inline uint64_t slotOf(uint64_t w0, uint64_t w1, uint64_t lenAndTail, uint32_t p
   return mum(w0 ^ kK0 ^ (static_cast<uint64_t>(parent) * kK2), w1 ^ kK1 ^ lenAndTail) & mask;
 }
 
+/// The first min(n, 8) bytes of p as a zero-padded little-endian word, reading only [p, p + n).
+inline uint64_t headWord(const char* p, size_t n) {
+  if (n >= 8) {
+    return load64(p);
+  }
+  if (n >= 4) {
+    return load32(p) | ((load32(p + n - 4) >> (8 * (8 - n))) << 32);
+  }
+  if (n == 0) {
+    return 0;
+  }
+  auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(p[i])); };
+  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+}
+
+/// Hash of a whole path (after its leading '/'): one multiplication per 8 bytes, the last
+/// word overlapping the one before it (the length is mixed in first, so overlaps cannot alias).
+inline uint64_t pathHash(const char* p, size_t n) {
+  uint64_t h = kK0 ^ (n * kK3);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    h = mum(h ^ load64(p + i), kK1);
+  }
+  if (i < n) {
+    h = mum(h ^ (n >= 8 ? load64(p + n - 8) : headWord(p, n)), kK2);
+  }
+  return h;
+}
+
 /// Bit of `len` in a node's length mask (lengths of 63 and more share the top bit).
 inline uint64_t lengthBit(size_t len) { return uint64_t{1} << (len < 63 ? len : 63); }
 
@@ -51,20 +81,12 @@ inline uint64_t lengthBit(size_t len) { return uint64_t{1} << (len < 63 ? len : 
   // zero in w0/w1, so two segments with equal words and length have equal first 16 bytes.
   s.ptr = p;
   s.len = n;
-  s.w0 = 0;
+  s.w0 = headWord(p, n);
   s.w1 = 0;
-  if (n >= 8) {
-    s.w0 = load64(p);
-    if (n >= 16) {
-      s.w1 = load64(p + 8);
-    } else if (n > 8) {
-      s.w1 = load64(p + n - 8) >> (8 * (16 - n));
-    }
-  } else if (n >= 4) {
-    s.w0 = load32(p) | ((load32(p + n - 4) >> (8 * (8 - n))) << 32);
-  } else if (n > 0) {
-    auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(p[i])); };
-    s.w0 = byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+  if (n >= 16) {
+    s.w1 = load64(p + 8);
+  } else if (n > 8) {
+    s.w1 = load64(p + n - 8) >> (8 * (16 - n));
   }
   s.tail = 0;
   if (n > kInline) {
@@ -139,12 +161,62 @@ void RouteTable::finish() {
     }
     slots_[i] = slot;
   }
+  indexWholePaths();
   edges_.clear();
   edges_.shrink_to_fit();
 }
 
+void RouteTable::indexWholePaths() {
+  // Each node's path from the root over literal edges (parents before children: BFS).
+  std::vector<std::vector<uint32_t>> children(nodes_.size());
+  for (uint32_t i = 0; i < edges_.size(); ++i) {
+    children[edges_[i].parent].push_back(i);
+  }
+  std::vector<std::string> key(nodes_.size());
+  std::vector<uint32_t> depth(nodes_.size(), 0);
+  std::vector<uint32_t> order{0};
+  std::vector<uint32_t> indexed;
+  for (size_t i = 0; i < order.size(); ++i) {
+    uint32_t parent = order[i];
+    // One empty segment joins to "", the key of the root: no path has exactly that segment
+    // ("/" has none), so that node is left to the walk (its children are reachable: "//a").
+    bool rootAlias = depth[parent] == 1 && key[parent].empty();
+    if (nodes_[parent].walk.termCount > 0 && !rootAlias) {
+      indexed.push_back(parent);
+    }
+    if (depth[parent] >= kMaxWalkSegments) {
+      continue;  // the walk never reads segment 128: deeper nodes are unreachable
+    }
+    for (uint32_t e : children[parent]) {
+      const Edge& edge = edges_[e];
+      std::string_view seg(bytes_.data() + edge.at, edge.len);
+      depth[edge.child] = depth[parent] + 1;
+      key[edge.child] = parent == 0 ? std::string(seg) : key[parent] + '/' + std::string(seg);
+      order.push_back(edge.child);
+    }
+  }
+  size_t cap = 16;
+  while (cap < indexed.size() * 2) {
+    cap *= 2;
+  }
+  paths_.assign(cap, PathSlot{0, 0, kEmptySlot, 0});
+  pathMask_ = cap - 1;
+  for (uint32_t node : indexed) {
+    const std::string& k = key[node];
+    auto at = static_cast<uint32_t>(bytes_.size());
+    bytes_.append(k);
+    uint64_t h = pathHash(k.data(), k.size());
+    uint64_t i = h & pathMask_;
+    while (paths_[i].len != kEmptySlot) {
+      i = (i + 1) & pathMask_;
+    }
+    paths_[i] = PathSlot{h, node, static_cast<uint32_t>(k.size()), at};
+  }
+}
+
 size_t RouteTable::memoryBytes() const {
   return nodes_.capacity() * sizeof(Node) + cands_.capacity() * sizeof(Cand) +
+         paths_.capacity() * sizeof(PathSlot) +
          (small_.capacity() + slots_.capacity()) * sizeof(Slot) + bytes_.capacity();
 }
 
@@ -156,8 +228,22 @@ class TableTree {
 
   TableTree(const RouteTable& t, RouteTable::CondFn cond, const void* self)
       : nodes_(t.nodes_.data()), nodeCount_(t.nodes_.size()), cands_(t.cands_.data()),
-        small_(t.small_.data()), slots_(t.slots_.data()), mask_(t.mask_), bytes_(t.bytes_.data()),
-        cond_(cond), self_(self) {}
+        small_(t.small_.data()), slots_(t.slots_.data()), mask_(t.mask_), paths_(t.paths_.data()),
+        pathMask_(t.pathMask_), bytes_(t.bytes_.data()), cond_(cond), self_(self) {}
+
+  static constexpr bool kWholePath = true;
+  int32_t wholePathNode(const char* p, size_t n) const {
+    uint64_t h = pathHash(p, n);
+    for (uint64_t i = h & pathMask_;; i = (i + 1) & pathMask_) {
+      const RouteTable::PathSlot& e = paths_[i];
+      if (e.len == kEmptySlot) {
+        return -1;
+      }
+      if (e.hash == h && e.len == n && bytesEqual(bytes_ + e.at, p, n)) {
+        return static_cast<int32_t>(e.node);
+      }
+    }
+  }
 
   [[gnu::always_inline]] static void segment(Segment& out, const char* ptr, size_t len) {
     RouteTable::segment(out, ptr, len);
@@ -208,6 +294,8 @@ class TableTree {
   const RouteTable::Slot* small_;
   const RouteTable::Slot* slots_;
   uint64_t mask_;
+  const RouteTable::PathSlot* paths_;
+  uint64_t pathMask_;
   const char* bytes_;
   RouteTable::CondFn cond_;
   const void* self_;

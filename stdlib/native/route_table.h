@@ -21,7 +21,11 @@
 //   unless the segment is longer than 16 bytes. Each path segment's words (and, past 16 bytes,
 //   a hash of its tail) are computed once, when the walk splits it, and serve every lookup at
 //   that depth; the hash with the parent mixed in is one multiplication, taken only at wide
-//   nodes.
+//   nodes;
+// - a second hash table maps whole paths to the all-literal nodes that have terminal candidates
+//   (exact routes and templates without params, keyed by their segments joined by '/'): the
+//   walk's first test (RouteWalk::run), so a static path costs one hash of the path and one
+//   probe whatever the number of routes and however deep it is.
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -98,6 +102,14 @@ class RouteTable {
     uint32_t parent, child;
     uint32_t at, len;
   };
+  /// A whole-path entry: `node`'s path (segments joined by '/'), bytes_[at .. at+len).
+  struct PathSlot {
+    uint64_t hash;
+    uint32_t node;
+    uint32_t len;  // kEmptySlot: free
+    uint32_t at;
+  };
+  void indexWholePaths();
   friend class TableTree;
 
   std::vector<Node> nodes_;
@@ -106,6 +118,8 @@ class RouteTable {
   std::vector<Slot> small_;  // the children of nodes with at most kSmallFanout, by parent
   std::vector<Slot> slots_;  // the other edges: open addressing, linear probing, load <= 1/2
   uint64_t mask_ = 0;
+  std::vector<PathSlot> paths_;  // open addressing, linear probing, load <= 1/2
+  uint64_t pathMask_ = 0;
   std::string bytes_;
 };
 

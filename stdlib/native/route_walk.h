@@ -55,6 +55,10 @@ struct WalkCandidate {
 ///   int32_t literalChild(uint32_t node, const Segment& seg) const;  // -1: none
 ///   WalkCandidate candidate(uint32_t i) const;
 ///   bool condition(uint32_t fn, const gw_request&, gw_eval_ctx&) const;
+///   static constexpr bool kWholePath;  // whether the next member is a real index
+///   int32_t wholePathNode(const char* rest, size_t len) const;
+///     the node reached from the root by literal edges only whose segments joined by '/' are
+///     exactly `rest` (the path after its leading '/'), if it has terminal candidates; -1: none
 /// Stack only, no allocation; one instance per match.
 template <class Tree>
 class RouteWalk {
@@ -288,6 +292,25 @@ void RouteWalk<Tree>::run() {
   if (t_.nodeCount() == 0) {
     notFound();
     return;
+  }
+  if constexpr (Tree::kWholePath) {
+    // The depth-first walk reaches the all-literal node of the whole path before anything else
+    // (literal child first at every level), so its terminal candidates are the walk's first
+    // test: one hash of the path answers them whatever the number of routes.
+    int32_t exact = t_.wholePathNode(req_.path.ptr + pos_, req_.path.len - pos_);
+    if (exact >= 0) {
+      WalkNode n = t_.node(static_cast<uint32_t>(exact));
+      size_t scratch = ctx_.scratch_used;
+      if (tryRange(n.termFirst, n.termCount)) {
+        return;
+      }
+      // None matched: the walk below tests the same candidates again first, from the same state
+      // (the scratch too, so a condition that builds strings sees the same room).
+      ctx_.scratch_used = scratch;
+      pathHost_ = false;
+      methodOk_ = false;
+      allow_ = 0;
+    }
   }
   if (walk()) {
     return;

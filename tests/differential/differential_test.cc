@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "compiler/codegen/match_mode.h"
 #include "tests/differential/diff_harness.h"
@@ -232,6 +233,84 @@ void fanOutBoundary(size_t treeLimit) {
 
 TEST(Differential, FanOutBoundaryRouteTableMatchesLikeTheInterpreter) { fanOutBoundary(0); }
 TEST(Differential, FanOutBoundaryCompiledTreeMatchesLikeTheInterpreter) { fanOutBoundary(SIZE_MAX - 1); }
+
+}  // namespace
+}  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// The route table's whole-path index (the walk's first probe): all-literal paths whose joined
+/// length is around the hash's 8-byte words, the root, trailing and empty segments, paths
+/// without a leading '/', and exact routes whose host, method or condition fails so the walk
+/// must go on to a `{param}` sibling, a prefix route, or a 405 (the candidates are tested
+/// twice then; the condition decodes the query into the scratch both times).
+void wholePaths(size_t treeLimit) {
+  TreeLimit limit(treeLimit);
+  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  int n = 0;
+  auto route = [&](const std::string& match) {
+    source += "route w" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
+  };
+  route("path exact \"/\" method [GET]");
+  route("path \"/{p}\" method [GET, PUT]");
+  route("path prefix \"/\" host \"h2\"");
+  std::vector<std::string> exact;
+  const std::string letters = "abcdefghijklmnopqrstuvwxyz";
+  for (size_t len : {1, 2, 3, 4, 7, 8, 9, 15, 16, 17, 24, 25}) {
+    exact.push_back("/" + letters.substr(0, len));
+  }
+  exact.push_back("/ab/cdefgh");       // 9 bytes after the '/'
+  exact.push_back("/a/b/c/d/e/f/g/h");  // one word of segments
+  exact.push_back("/a/");               // a trailing empty segment
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "/d" + std::to_string(i % 3);
+  exact.push_back(deep);
+  for (size_t i = 0; i < exact.size(); ++i) {
+    const std::string& p = exact[i];
+    switch (i % 4) {
+      case 0: route("path exact \"" + p + "\" host \"h1\" method [GET]"); break;
+      case 1: route("path \"" + p + "\" method [POST]"); break;
+      case 2:
+        route("path exact \"" + p + "\" when request.query(\"q\") starts_with \"x\"");
+        if (p.back() != '/') route("path \"" + p + "/{id}\"");  // "//" is rejected (E0306)
+        break;
+      default: route("path exact \"" + p + "\" host \"*.example.com\""); break;
+    }
+  }
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/true, &why, &rejected);
+  ASSERT_TRUE(subjects) << why << "\n" << source;
+  std::vector<std::string> paths = {"", "/", "//", "//a", "a", "a/", "abcdefgh", "/a//", "/x",
+                                    "/abcdefgh/", "/abcdefg/h", "/ab/cdefgh/7", deep + "/",
+                                    deep.substr(1), deep.substr(0, deep.size() - 1)};
+  for (const std::string& p : exact) {
+    paths.push_back(p);
+    paths.push_back(p.substr(0, p.size() - 1) + "_");  // the same length, one byte off
+    paths.push_back(p + "/1");
+  }
+  for (const std::string& path : paths) {
+    for (const char* host : {"h1", "h2", "a.example.com"}) {
+      for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT, GW_METHOD_POST}) {
+        for (const char* query : {"", "q=x%41"}) {
+          GenRequest req;
+          req.text.push_back(path);
+          req.view.method_id = method;
+          req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
+          req.view.host = gw_str{host, std::strlen(host)};
+          req.view.query = gw_str{query, std::strlen(query)};
+          req.describe = std::to_string(method) + " " + host + " " + path + "?" + query;
+          std::string d = subjects->compare(req);
+          ASSERT_TRUE(d.empty()) << d;
+        }
+      }
+    }
+  }
+}
+
+TEST(Differential, WholePathsRouteTableMatchesLikeTheInterpreter) { wholePaths(0); }
+TEST(Differential, WholePathsCompiledTreeMatchesLikeTheInterpreter) { wholePaths(SIZE_MAX - 1); }
 
 }  // namespace
 }  // namespace gw::difftest
