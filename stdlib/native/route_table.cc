@@ -1,5 +1,6 @@
 #include "stdlib/native/route_table.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -70,6 +71,10 @@ inline uint64_t pathHash(const char* p, size_t n) {
   }
   return h;
 }
+
+/// The key hash of a template node: its depth and param positions, then each literal segment.
+inline uint64_t shapeSeed(size_t depth, uint64_t params) { return mum(kK0 ^ depth, kK1 ^ params); }
+inline uint64_t shapeStep(uint64_t h, const char* p, size_t n) { return mum(h ^ pathHash(p, n), kK2); }
 
 /// Bit of `len` in a node's length mask (lengths of 63 and more share the top bit).
 inline uint64_t lengthBit(size_t len) { return uint64_t{1} << (len < 63 ? len : 63); }
@@ -161,47 +166,64 @@ void RouteTable::finish() {
     }
     slots_[i] = slot;
   }
-  indexWholePaths();
+  indexTerminals();
   edges_.clear();
   edges_.shrink_to_fit();
 }
 
-void RouteTable::indexWholePaths() {
-  // Each node's path from the root over literal edges (parents before children: BFS).
+void RouteTable::indexTerminals() {
+  // Every node's depth, parent and the edge into it (parents before children: BFS over literal
+  // edges and `{param}` children); whole-path keys for the all-literal nodes.
   std::vector<std::vector<uint32_t>> children(nodes_.size());
   for (uint32_t i = 0; i < edges_.size(); ++i) {
     children[edges_[i].parent].push_back(i);
   }
+  constexpr int64_t kParamEdge = -1;
   std::vector<std::string> key(nodes_.size());
   std::vector<uint32_t> depth(nodes_.size(), 0);
+  std::vector<uint32_t> parentOf(nodes_.size(), 0);
+  std::vector<int64_t> via(nodes_.size(), kParamEdge);  // literal edge index, or kParamEdge
+  std::vector<char> literalOnly(nodes_.size(), 0);
+  literalOnly[0] = 1;
   std::vector<uint32_t> order{0};
-  std::vector<uint32_t> indexed;
+  std::vector<uint32_t> whole, shaped;
   for (size_t i = 0; i < order.size(); ++i) {
     uint32_t parent = order[i];
     // One empty segment joins to "", the key of the root: no path has exactly that segment
-    // ("/" has none), so that node is left to the walk (its children are reachable: "//a").
-    bool rootAlias = depth[parent] == 1 && key[parent].empty();
+    // ("/" has none, and routes cannot have "//"), so that node is left to the walk.
+    bool rootAlias = depth[parent] == 1 && literalOnly[parent] && key[parent].empty();
     if (nodes_[parent].walk.termCount > 0 && !rootAlias) {
-      indexed.push_back(parent);
+      (literalOnly[parent] ? whole : shaped).push_back(parent);
     }
     if (depth[parent] >= kMaxWalkSegments) {
       continue;  // the walk never reads segment 128: deeper nodes are unreachable
     }
+    auto visit = [&](uint32_t child, int64_t edge) {
+      depth[child] = depth[parent] + 1;
+      parentOf[child] = parent;
+      via[child] = edge;
+      literalOnly[child] = literalOnly[parent] && edge != kParamEdge;
+      order.push_back(child);
+    };
     for (uint32_t e : children[parent]) {
       const Edge& edge = edges_[e];
-      std::string_view seg(bytes_.data() + edge.at, edge.len);
-      depth[edge.child] = depth[parent] + 1;
-      key[edge.child] = parent == 0 ? std::string(seg) : key[parent] + '/' + std::string(seg);
-      order.push_back(edge.child);
+      visit(edge.child, e);
+      if (literalOnly[parent]) {
+        std::string_view seg(bytes_.data() + edge.at, edge.len);
+        key[edge.child] = parent == 0 ? std::string(seg) : key[parent] + '/' + std::string(seg);
+      }
+    }
+    if (nodes_[parent].walk.paramChild >= 0) {
+      visit(static_cast<uint32_t>(nodes_[parent].walk.paramChild), kParamEdge);
     }
   }
   size_t cap = 16;
-  while (cap < indexed.size() * 2) {
+  while (cap < whole.size() * 2) {
     cap *= 2;
   }
   paths_.assign(cap, PathSlot{0, 0, kEmptySlot, 0});
   pathMask_ = cap - 1;
-  for (uint32_t node : indexed) {
+  for (uint32_t node : whole) {
     const std::string& k = key[node];
     auto at = static_cast<uint32_t>(bytes_.size());
     bytes_.append(k);
@@ -212,11 +234,98 @@ void RouteTable::indexWholePaths() {
     }
     paths_[i] = PathSlot{h, node, static_cast<uint32_t>(k.size()), at};
   }
+  std::vector<uint32_t> keep;
+  for (uint32_t node : shaped) {
+    if (depth[node] <= kMaxShapeDepth) {
+      keep.push_back(node);
+    }
+  }
+  indexShapes(keep, parentOf, via, depth);
+}
+
+void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,
+                             const std::vector<int64_t>& via, const std::vector<uint32_t>& depth) {
+  // Each template node's param positions and key (segments joined, params left empty) with the
+  // offsets where its params were: the key's literal runs lie between them.
+  std::vector<uint64_t> params(nodes.size(), 0);
+  std::vector<std::string> keys(nodes.size());
+  std::vector<std::vector<uint32_t>> cuts(nodes.size());
+  std::vector<std::vector<uint64_t>> byDepth(kMaxShapeDepth + 1);
+  std::vector<char> usable(nodes.size(), 1);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    uint32_t d = depth[nodes[i]];
+    std::vector<std::string_view> segs(d);
+    for (uint32_t n = nodes[i]; n != 0; n = parentOf[n]) {
+      uint32_t pos = depth[n] - 1;
+      if (via[n] < 0) {
+        params[i] |= uint64_t{1} << pos;
+      } else {
+        const Edge& e = edges_[static_cast<size_t>(via[n])];
+        segs[pos] = std::string_view(bytes_.data() + e.at, e.len);
+      }
+    }
+    for (uint32_t pos = 0; pos < d; ++pos) {
+      if (pos > 0) keys[i] += '/';
+      if ((params[i] >> pos) & 1) cuts[i].push_back(static_cast<uint32_t>(keys[i].size()));
+      keys[i] += segs[pos];
+    }
+    // The walk captures at most GW_MAX_PARAMS params: a node needing more is never reached.
+    usable[i] = __builtin_popcountll(params[i]) <= static_cast<int>(GW_MAX_PARAMS);
+    if (usable[i]) {
+      byDepth[d].push_back(params[i]);
+    }
+  }
+  // The walk's order at one depth: literal before param at the first position that differs,
+  // i.e. ascending masks read with position 0 as the most significant bit.
+  depths_.assign(kMaxShapeDepth + 1, MaskRange{0, 0});
+  for (size_t d = 0; d <= kMaxShapeDepth; ++d) {
+    std::vector<uint64_t>& m = byDepth[d];
+    auto order = [d](uint64_t mask) {
+      uint64_t r = 0;
+      for (size_t i = 0; i < d; ++i) r |= ((mask >> i) & 1) << (d - 1 - i);
+      return r;
+    };
+    std::sort(m.begin(), m.end(), [&](uint64_t a, uint64_t b) { return order(a) < order(b); });
+    m.erase(std::unique(m.begin(), m.end()), m.end());
+    if (m.size() > kMaxShapes) {
+      m.clear();  // too many shapes at this depth: its paths are walked
+    }
+    depths_[d] = MaskRange{static_cast<uint32_t>(masks_.size()), static_cast<uint32_t>(m.size())};
+    masks_.insert(masks_.end(), m.begin(), m.end());
+  }
+  size_t cap = 16;
+  while (cap < nodes.size() * 2) {
+    cap *= 2;
+  }
+  shapes_.assign(cap, ShapeSlot{0, 0, kEmptySlot, 0, 0, 0});
+  shapeMask_ = cap - 1;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    uint32_t d = depth[nodes[i]];
+    if (!usable[i] || byDepth[d].empty()) {
+      continue;
+    }
+    const std::string& k = keys[i];
+    uint64_t h = shapeSeed(d, params[i]);
+    uint32_t from = 0;
+    for (uint32_t cut : cuts[i]) {
+      h = shapeStep(h, k.data() + from, cut - from);
+      from = cut;
+    }
+    h = shapeStep(h, k.data() + from, k.size() - from);
+    auto at = static_cast<uint32_t>(bytes_.size());
+    bytes_.append(k);
+    uint64_t slot = h & shapeMask_;
+    while (shapes_[slot].node != kEmptySlot) {
+      slot = (slot + 1) & shapeMask_;
+    }
+    shapes_[slot] = ShapeSlot{h, params[i], nodes[i], d, at, static_cast<uint32_t>(k.size())};
+  }
 }
 
 size_t RouteTable::memoryBytes() const {
   return nodes_.capacity() * sizeof(Node) + cands_.capacity() * sizeof(Cand) +
-         paths_.capacity() * sizeof(PathSlot) +
+         paths_.capacity() * sizeof(PathSlot) + shapes_.capacity() * sizeof(ShapeSlot) +
+         masks_.capacity() * sizeof(uint64_t) +
          (small_.capacity() + slots_.capacity()) * sizeof(Slot) + bytes_.capacity();
 }
 
@@ -229,9 +338,11 @@ class TableTree {
   TableTree(const RouteTable& t, RouteTable::CondFn cond, const void* self)
       : nodes_(t.nodes_.data()), nodeCount_(t.nodes_.size()), cands_(t.cands_.data()),
         small_(t.small_.data()), slots_(t.slots_.data()), mask_(t.mask_), paths_(t.paths_.data()),
-        pathMask_(t.pathMask_), bytes_(t.bytes_.data()), cond_(cond), self_(self) {}
+        pathMask_(t.pathMask_), shapes_(t.shapes_.data()), shapeMask_(t.shapeMask_),
+        masks_(t.masks_.data()), depths_(t.depths_.data()),
+        bytes_(t.bytes_.data()), cond_(cond), self_(self) {}
 
-  static constexpr bool kWholePath = true;
+  static constexpr bool kIndexed = true;
   int32_t wholePathNode(const char* p, size_t n) const {
     uint64_t h = pathHash(p, n);
     for (uint64_t i = h & pathMask_;; i = (i + 1) & pathMask_) {
@@ -273,6 +384,37 @@ class TableTree {
       }
     }
   }
+  /// The param masks of the template nodes at `depth` (<= kMaxShapeDepth), in walk order.
+  const uint64_t* shapeMasks(size_t depth, uint32_t* count) const {
+    *count = depths_[depth].count;
+    return masks_ + depths_[depth].first;
+  }
+  int32_t shapeNode(const char* rest, size_t restLen, const gw_str* segs, size_t depth,
+                    uint64_t params) const {
+    // The literal runs: the path's bytes before, between and after the param segments.
+    uint64_t h = shapeSeed(depth, params);
+    const char* from = rest;
+    for (uint64_t b = params; b != 0; b &= b - 1) {
+      const gw_str& p = segs[__builtin_ctzll(b)];
+      h = shapeStep(h, from, static_cast<size_t>(p.ptr - from));
+      from = p.ptr + p.len;
+    }
+    h = shapeStep(h, from, static_cast<size_t>(rest + restLen - from));
+    size_t literal = restLen;
+    for (uint64_t b = params; b != 0; b &= b - 1) {
+      literal -= segs[__builtin_ctzll(b)].len;
+    }
+    for (uint64_t i = h & shapeMask_;; i = (i + 1) & shapeMask_) {
+      const RouteTable::ShapeSlot& e = shapes_[i];
+      if (e.node == kEmptySlot) {
+        return -1;
+      }
+      if (e.hash == h && e.params == params && e.depth == depth && e.len == literal &&
+          sameRuns(e, rest, restLen, segs)) {
+        return static_cast<int32_t>(e.node);
+      }
+    }
+  }
   WalkCandidate candidate(uint32_t i) const {
     const RouteTable::Cand& c = cands_[i];
     return WalkCandidate{c.route, c.kind, bytes_ + c.hostAt, c.hostLen, c.methodMask, c.cond};
@@ -282,6 +424,22 @@ class TableTree {
   }
 
  private:
+  /// Whether the path's literal runs concatenate to e's key (e.len == their total length).
+  bool sameRuns(const RouteTable::ShapeSlot& e, const char* rest, size_t restLen,
+                const gw_str* segs) const {
+    const char* key = bytes_ + e.at;
+    const char* from = rest;
+    for (uint64_t b = e.params; b != 0; b &= b - 1) {
+      const gw_str& p = segs[__builtin_ctzll(b)];
+      auto n = static_cast<size_t>(p.ptr - from);
+      if (!bytesEqual(key, from, n)) {
+        return false;
+      }
+      key += n;
+      from = p.ptr + p.len;
+    }
+    return bytesEqual(key, from, static_cast<size_t>(rest + restLen - from));
+  }
   bool sameSegment(const RouteTable::Slot& e, const Segment& seg) const {
     return e.len == seg.len && e.w0 == seg.w0 && e.w1 == seg.w1 &&
            (seg.len <= kInline ||
@@ -296,6 +454,10 @@ class TableTree {
   uint64_t mask_;
   const RouteTable::PathSlot* paths_;
   uint64_t pathMask_;
+  const RouteTable::ShapeSlot* shapes_;
+  uint64_t shapeMask_;
+  const uint64_t* masks_;
+  const RouteTable::MaskRange* depths_;
   const char* bytes_;
   RouteTable::CondFn cond_;
   const void* self_;

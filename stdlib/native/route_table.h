@@ -25,7 +25,14 @@
 // - a second hash table maps whole paths to the all-literal nodes that have terminal candidates
 //   (exact routes and templates without params, keyed by their segments joined by '/'): the
 //   walk's first test (RouteWalk::run), so a static path costs one hash of the path and one
-//   probe whatever the number of routes and however deep it is.
+//   probe whatever the number of routes and however deep it is;
+// - a third one maps every other node with terminal candidates (a template: reached through
+//   `{param}` edges) to its key: its depth, the positions of its params (a bit mask) and its
+//   literal segments. The walk's order among the nodes a path can reach is lexicographic in
+//   those positions (literal before param at every depth), so probing the few masks present at
+//   the path's depth in that order finds the nodes the depth-first walk would test, in its
+//   order, with no walk (RouteWalk::run; depths with more than kMaxShapes masks, or deeper than
+//   kMaxShapeDepth, are left to the walk).
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -109,7 +116,22 @@ class RouteTable {
     uint32_t len;  // kEmptySlot: free
     uint32_t at;
   };
-  void indexWholePaths();
+  /// A template node: `node`, at `depth` with params at the bits of `params`; its key is its
+  /// segments joined by '/' with the params left empty, bytes_[at .. at+len). The path's bytes
+  /// outside its param segments ("literal runs") concatenate to exactly that key.
+  struct ShapeSlot {
+    uint64_t hash;
+    uint64_t params;
+    uint32_t node;  // kEmptySlot: free
+    uint32_t depth;
+    uint32_t at, len;
+  };
+  struct MaskRange {
+    uint32_t first, count;  // into masks_
+  };
+  void indexTerminals();
+  void indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,
+                   const std::vector<int64_t>& via, const std::vector<uint32_t>& depth);
   friend class TableTree;
 
   std::vector<Node> nodes_;
@@ -120,6 +142,10 @@ class RouteTable {
   uint64_t mask_ = 0;
   std::vector<PathSlot> paths_;  // open addressing, linear probing, load <= 1/2
   uint64_t pathMask_ = 0;
+  std::vector<ShapeSlot> shapes_;  // open addressing, linear probing, load <= 1/2
+  uint64_t shapeMask_ = 0;
+  std::vector<uint64_t> masks_;  // by depth, in walk order (never 0: that is paths_)
+  std::vector<MaskRange> depths_;  // by depth, 0 .. kMaxShapeDepth
   std::string bytes_;
 };
 

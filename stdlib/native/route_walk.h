@@ -25,6 +25,10 @@
 namespace gw::native {
 
 constexpr size_t kMaxWalkSegments = 128;
+/// A tree's terminal index (Tree::kIndexed) answers paths of at most this many segments, with
+/// at most kMaxShapes param masks at one depth; other paths are walked.
+constexpr size_t kMaxShapeDepth = 64;
+constexpr size_t kMaxShapes = 8;
 
 /// Host kinds of a candidate, as ir::HostKind.
 enum class WalkHost : uint8_t { Any, Exact, Wildcard };
@@ -55,10 +59,17 @@ struct WalkCandidate {
 ///   int32_t literalChild(uint32_t node, const Segment& seg) const;  // -1: none
 ///   WalkCandidate candidate(uint32_t i) const;
 ///   bool condition(uint32_t fn, const gw_request&, gw_eval_ctx&) const;
-///   static constexpr bool kWholePath;  // whether the next member is a real index
+///   static constexpr bool kIndexed;  // whether the next three members are a real index:
 ///   int32_t wholePathNode(const char* rest, size_t len) const;
 ///     the node reached from the root by literal edges only whose segments joined by '/' are
 ///     exactly `rest` (the path after its leading '/'), if it has terminal candidates; -1: none
+///   const uint64_t* shapeMasks(size_t depth, uint32_t* count) const;
+///     the param positions (bit i: segment i) of the other nodes with terminal candidates at
+///     `depth` (<= kMaxShapeDepth), in the walk's order; none when the index leaves it to the walk
+///   int32_t shapeNode(const char* rest, size_t len, const gw_str* segs, size_t depth,
+///                     uint64_t params) const;
+///     the node at `depth` with params at `params` whose literal segments are those of the path
+///     `rest` (split into segs); -1: none
 /// Stack only, no allocation; one instance per match.
 template <class Tree>
 class RouteWalk {
@@ -85,7 +96,10 @@ class RouteWalk {
   // Inlined into walk(): as a call, its prologue, epilogue and constants cost as much as the
   // split itself (measured with callgrind on bench/match).
   [[gnu::always_inline]] bool splitNext(size_t depth);
-  static size_t segmentLength(const char* p, size_t left);
+  [[gnu::always_inline]] static size_t segmentLength(const char* p, size_t left);
+  bool indexed();
+  /// Splits the path after its leading '/' into segs; 0 when it has more than kMaxShapeDepth.
+  static size_t splitAll(const char* p, size_t n, gw_str* segs);
   bool walk();
   bool tryRange(uint32_t first, uint32_t count);
   bool hostMatches(const WalkCandidate& c) const;
@@ -130,7 +144,7 @@ inline bool RouteWalk<Tree>::splitNext(size_t depth) {
 }
 
 template <class Tree>
-size_t RouteWalk<Tree>::segmentLength(const char* p, size_t left) {
+inline size_t RouteWalk<Tree>::segmentLength(const char* p, size_t left) {
   // Eight bytes at a time (segments are short; a libc memchr call costs more than the scan):
   // the lowest byte of `w ^ "////////"` that is zero is the first '/'.
   constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
@@ -235,6 +249,104 @@ bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
 }
 
 template <class Tree>
+size_t RouteWalk<Tree>::splitAll(const char* p, size_t n, gw_str* segs) {
+  // Every '/' of the path, eight bytes at a time: an exact per-byte zero test of `w ^ "////////"`
+  // (no borrow between bytes, so every set bit is a '/'), then one segment per bit.
+  constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
+  constexpr uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL;
+  size_t depth = 0;
+  size_t start = 0;
+  auto slashes = [&](size_t at, uint64_t bits) {
+    for (; bits != 0; bits &= bits - 1) {
+      size_t end = at + static_cast<size_t>(__builtin_ctzll(bits)) / 8;
+      if (depth + 1 == kMaxShapeDepth) {
+        return false;
+      }
+      segs[depth++] = gw_str{p + start, end - start};
+      start = end + 1;
+    }
+    return true;
+  };
+  auto zeroBytes = [&](uint64_t w) {
+    uint64_t x = w ^ kSlashes;
+    return ~(((x & k7f) + k7f) | x | k7f);
+  };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (!slashes(i, zeroBytes(w))) {
+      return 0;
+    }
+  }
+  if (i < n) {
+    uint64_t w = 0;
+    if (n >= 8) {
+      std::memcpy(&w, p + n - 8, 8);  // overlaps bytes already scanned: shift them out
+      w >>= 8 * (8 - (n - i));
+    } else {
+      std::memcpy(&w, p, n);  // n < 8: the rest of the word stays zero (never '/')
+    }
+    uint64_t live = (uint64_t{1} << (8 * (n - i))) - 1;  // n - i < 8
+    if (!slashes(i, zeroBytes(w) & live)) {
+      return 0;
+    }
+  }
+  segs[depth++] = gw_str{p + start, n - start};
+  return depth;
+}
+
+template <class Tree>
+bool RouteWalk<Tree>::indexed() {
+  // The depth-first walk tests terminal candidates only at nodes where the path is consumed,
+  // i.e. nodes at the path's depth whose literal segments equal the path's and whose `{param}`
+  // segments are not empty; it reaches them in lexicographic order of their param positions
+  // (literal child before param child at every depth), the all-literal node first. Finding the
+  // same nodes by hash in the same order gives the walk's answer when one of them matches.
+  const char* rest = req_.path.ptr + pos_;
+  size_t restLen = req_.path.len - pos_;
+  int32_t exact = t_.wholePathNode(rest, restLen);
+  if (exact >= 0) {
+    WalkNode n = t_.node(static_cast<uint32_t>(exact));
+    if (tryRange(n.termFirst, n.termCount)) {
+      return true;
+    }
+  }
+  if (!more_) {
+    return false;  // no segment: only the root, which is all-literal
+  }
+  gw_str segs[kMaxShapeDepth];
+  size_t depth = splitAll(rest, restLen, segs);
+  if (depth == 0) {
+    return false;  // more than kMaxShapeDepth segments: walked
+  }
+  uint32_t count = 0;
+  const uint64_t* masks = t_.shapeMasks(depth, &count);
+  for (uint32_t m = 0; m < count; ++m) {
+    uint64_t params = masks[m];
+    bool empty = false;
+    for (uint64_t b = params; b != 0; b &= b - 1) {
+      empty |= segs[__builtin_ctzll(b)].len == 0;  // a `{param}` never captures ""
+    }
+    int32_t node = empty ? -1 : t_.shapeNode(rest, restLen, segs, depth, params);
+    if (node < 0) {
+      continue;
+    }
+    capCount_ = 0;
+    for (uint64_t b = params; b != 0; b &= b - 1) {
+      caps_[capCount_] = gw_param{capCount_, 0, segs[__builtin_ctzll(b)]};
+      ++capCount_;
+    }
+    WalkNode n = t_.node(static_cast<uint32_t>(node));
+    if (tryRange(n.termFirst, n.termCount)) {
+      return true;
+    }
+  }
+  capCount_ = 0;
+  return false;
+}
+
+template <class Tree>
 bool RouteWalk<Tree>::walk() {
   uint32_t node = 0;
   size_t depth = 0;
@@ -293,24 +405,18 @@ void RouteWalk<Tree>::run() {
     notFound();
     return;
   }
-  if constexpr (Tree::kWholePath) {
-    // The depth-first walk reaches the all-literal node of the whole path before anything else
-    // (literal child first at every level), so its terminal candidates are the walk's first
-    // test: one hash of the path answers them whatever the number of routes.
-    int32_t exact = t_.wholePathNode(req_.path.ptr + pos_, req_.path.len - pos_);
-    if (exact >= 0) {
-      WalkNode n = t_.node(static_cast<uint32_t>(exact));
-      size_t scratch = ctx_.scratch_used;
-      if (tryRange(n.termFirst, n.termCount)) {
-        return;
-      }
-      // None matched: the walk below tests the same candidates again first, from the same state
-      // (the scratch too, so a condition that builds strings sees the same room).
-      ctx_.scratch_used = scratch;
-      pathHost_ = false;
-      methodOk_ = false;
-      allow_ = 0;
+  if constexpr (Tree::kIndexed) {
+    size_t scratch = ctx_.scratch_used;
+    if (indexed()) {
+      return;
     }
+    // None of the indexed nodes matched: the walk tests them again, in the same order and from
+    // the same state (the scratch too, so a condition that builds strings sees the same room).
+    ctx_.scratch_used = scratch;
+    pathHost_ = false;
+    methodOk_ = false;
+    allow_ = 0;
+    capCount_ = 0;
   }
   if (walk()) {
     return;

@@ -314,3 +314,86 @@ TEST(Differential, WholePathsCompiledTreeMatchesLikeTheInterpreter) { wholePaths
 
 }  // namespace
 }  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// The route table's template index: isomorphic subtrees that differ only in their hosts,
+/// methods and conditions, near-isomorphic ones (one literal or one param position apart), the
+/// walk's order among templates of one depth (literal before param, position by position),
+/// params that must not capture "", a depth with more masks than the index holds, paths deeper
+/// than it, and misses that end in a prefix route or a 405 accumulated over several templates.
+void shapes(size_t treeLimit) {
+  TreeLimit limit(treeLimit);
+  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  int n = 0;
+  auto route = [&](const std::string& match) {
+    source += "route t" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
+  };
+  for (int r = 0; r < 6; ++r) {
+    std::string base = "/s/r" + std::to_string(r);
+    std::string host = r % 3 == 0 ? "" : std::string(" host \"h") + std::to_string(r % 2) + "\"";
+    route("path \"" + base + "/{id}\" method [GET]" + host);
+    route("path \"" + base + "/{id}/items/{item}\"" +
+          (r % 2 ? std::string(" when request.query(\"q\") starts_with \"x\"") : host));
+    if (r % 2 == 0) route("path \"" + base + "/{id}/item/{item}\" method [PUT]");  // one literal apart
+    if (r == 4) route("path \"" + base + "/{id}/{sub}/{item}\" method [DELETE]");   // one param apart
+  }
+  route("path \"/a/b/{z}\" method [GET]");
+  route("path \"/a/{x}/c\" host \"h1\"");
+  route("path \"/{y}/b/c\" when request.query(\"q\") starts_with \"x\"");
+  route("path exact \"/a/b/c\" method [PUT]");
+  route("path \"/{p}/{q}/{r}\" method [POST]");
+  route("path prefix \"/a\" host \"h2\"");
+  route("path \"/a/{x}/\" method [GET]");  // a trailing empty literal
+  for (int mask = 1; mask < 16; ++mask) {  // 15 masks at depth 4: more than the index holds
+    std::string p;
+    for (int pos = 0; pos < 4; ++pos) {
+      p += (mask >> pos) & 1 ? "/{v" + std::to_string(pos) + "}" : "/m" + std::to_string(pos);
+    }
+    route("path \"" + p + "\" method [GET]");
+  }
+  std::string deep;
+  for (int i = 0; i < 70; ++i) deep += "/z";
+  route("path \"" + deep + "/{p}\"");                    // deeper than the index
+  route("path \"" + deep.substr(0, 2 * 63) + "/{p}\"");  // exactly its depth (64)
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/true, &why, &rejected);
+  ASSERT_TRUE(subjects) << why << "\n" << source;
+  std::vector<std::string> paths = {"/a/b/c", "/a/b/d", "/a/x/c", "/q/b/c", "/a//c", "//b/c",
+                                    "/a/b/", "/a/x/", "/a/b", "/a/b/c/d", "a/b/c", "/m0/m1/m2/m3",
+                                    "/m0/7/m2/8", "/9/9/9/9", "/m0/m1/m2/", deep + "/1",
+                                    deep.substr(0, 2 * 63) + "/1", deep.substr(0, 2 * 63) + "/",
+                                    deep + "/"};
+  for (int r = 0; r < 7; ++r) {
+    std::string base = "/s/r" + std::to_string(r);
+    for (const char* suffix : {"/7", "/7/items/9", "/7/item/9", "/7/other/9", "//items/9",
+                               "/7/items/", "/7/items", "/7/itemz/9"}) {
+      paths.push_back(base + suffix);
+    }
+  }
+  for (const std::string& path : paths) {
+    for (const char* host : {"h0", "h1", "h2"}) {
+      for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT, GW_METHOD_POST, GW_METHOD_DELETE}) {
+        for (const char* query : {"", "q=x1"}) {
+          GenRequest req;
+          req.text.push_back(path);
+          req.view.method_id = method;
+          req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
+          req.view.host = gw_str{host, std::strlen(host)};
+          req.view.query = gw_str{query, std::strlen(query)};
+          req.describe = std::to_string(method) + " " + host + " " + path + "?" + query;
+          std::string d = subjects->compare(req);
+          ASSERT_TRUE(d.empty()) << d;
+        }
+      }
+    }
+  }
+}
+
+// The index is the table's only (the compiled tree of these deep paths costs CI ~20 s in Debug).
+TEST(Differential, ShapesRouteTableMatchesLikeTheInterpreter) { shapes(0); }
+
+}  // namespace
+}  // namespace gw::difftest
