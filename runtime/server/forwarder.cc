@@ -32,9 +32,15 @@ std::string_view connectErrorMessage(ConnectError e) {
 
 asio::awaitable<bool> Forwarder::writeClient(Exchange& ex,
                                              std::span<const asio::const_buffer> bufs) {
-  ex.watchdog.arm(options_.idleTimeout);
-  auto [ec, n] = co_await ex.client.write(bufs);
-  ex.watchdog.disarm();
+  // Suspends (and needs the deadline) only when the socket does not take it all at once.
+  boost::system::error_code ec;
+  std::size_t n = ex.client.writeNow(bufs, ec);
+  if (!ec && n < asio::buffer_size(bufs)) {
+    ex.watchdog.arm(options_.idleTimeout);
+    auto [wec, wn] = co_await ex.client.writeRest(bufs, n);
+    ex.watchdog.disarm();
+    ec = wec;
+  }
   co_return !ec;
 }
 
@@ -163,8 +169,16 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
 
 asio::awaitable<Forwarder::Step> Forwarder::writeUpstream(
     Exchange& ex, UpstreamConnection& conn, std::span<const asio::const_buffer> bufs) {
+  boost::system::error_code now;
+  std::size_t done = conn.transport.writeNow(bufs, now);
+  if (now) {
+    co_return Step::kUpstreamFailed;  // nothing waited, so no timeout
+  }
+  if (done == asio::buffer_size(bufs)) {
+    co_return Step::kOk;
+  }
   ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await conn.transport.write(bufs);
+  auto [ec, n] = co_await conn.transport.writeRest(bufs, done);
   ex.watchdog.disarm();
   if (!ec) {
     co_return Step::kOk;
@@ -192,9 +206,19 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
     co_return co_await sendContentLengthBody(ex, conn);
   }
   // The common bodyless request is written here rather than through writeUpstream(): one
-  // coroutine frame (an allocation) less per request. Same deadline and outcome mapping.
+  // coroutine frame (an allocation) less per request. Same deadline and outcome mapping; the
+  // head normally goes out in this one non-blocking write, without a suspension.
+  std::array<asio::const_buffer, 1> headBuf{asio::buffer(scratch_)};
+  boost::system::error_code now;
+  std::size_t done = conn.transport.writeNow(headBuf, now);
+  if (now) {
+    co_return Step::kUpstreamFailed;
+  }
+  if (done == scratch_.size()) {
+    co_return Step::kOk;
+  }
   ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await conn.transport.write(asio::buffer(scratch_));
+  auto [ec, n] = co_await conn.transport.writeRest(headBuf, done);
   ex.watchdog.disarm();
   if (!ec) {
     co_return Step::kOk;

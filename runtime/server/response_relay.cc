@@ -57,9 +57,15 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
   if (inOneWrite) {
     std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
                                            asio::buffer(conn.buffered().data(), whole)};
-    ex.watchdog.arm(options_.idleTimeout);
-    auto [ec, n] = co_await ex.client.write(bufs);
-    ex.watchdog.disarm();
+    // One non-blocking write normally takes it all: no suspension, no deadline needed.
+    boost::system::error_code ec;
+    std::size_t n = ex.client.writeNow(bufs, ec);
+    if (!ec && n < scratch_.size() + whole) {
+      ex.watchdog.arm(options_.idleTimeout);
+      auto [wec, wn] = co_await ex.client.writeRest(bufs, n);
+      ex.watchdog.disarm();
+      ec = wec;
+    }
     ok = !ec;
     if (ok) {
       conn.begin += whole;

@@ -223,9 +223,16 @@ asio::awaitable<bool> Session::handleRequest() {
 asio::awaitable<bool> Session::respondLocal(bool close) {
   out_.clear();
   appendLocalResponse(out_, decision_.respond, requestId_, close);
-  watchdog_.arm(worker_.options().idleTimeout);
-  auto [ec, n] = co_await client_.write(asio::buffer(out_));
-  watchdog_.disarm();
+  // Suspends (and needs the deadline) only when the socket does not take it all at once.
+  std::array<asio::const_buffer, 1> bufs{asio::buffer(out_)};
+  boost::system::error_code ec;
+  std::size_t n = client_.writeNow(bufs, ec);
+  if (!ec && n < out_.size()) {
+    watchdog_.arm(worker_.options().idleTimeout);
+    auto [wec, wn] = co_await client_.writeRest(bufs, n);
+    watchdog_.disarm();
+    ec = wec;
+  }
   co_return !ec && !close;
 }
 

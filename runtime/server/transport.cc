@@ -2,6 +2,12 @@
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <vector>
 
 namespace gw::server {
 
@@ -36,6 +42,56 @@ asio::awaitable<boost::system::error_code> Transport::connectTls(
   auto [ec] = co_await tls_->async_handshake(ssl::stream_base::client,
                                              asio::as_tuple(asio::use_awaitable));
   co_return ec;
+}
+
+std::size_t Transport::writeNow(std::span<const asio::const_buffer> buffers,
+                                boost::system::error_code& ec) {
+  ec.clear();
+  if (tls_) {
+    return 0;
+  }
+  // The hot paths gather at most a head and a body; a longer sequence sends its first part
+  // now and the rest through writeRest().
+  constexpr std::size_t kMaxIov = 16;
+  iovec iov[kMaxIov];
+  std::size_t count = std::min(buffers.size(), kMaxIov);
+  for (std::size_t i = 0; i < count; ++i) {
+    iov[i].iov_base = const_cast<void*>(buffers[i].data());
+    iov[i].iov_len = buffers[i].size();
+  }
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = count;
+  while (true) {
+    // MSG_NOSIGNAL as Asio sends: a closed peer is an EPIPE error, not a SIGPIPE.
+    ssize_t n = ::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      ec.assign(errno, asio::error::get_system_category());
+    }
+    return 0;
+  }
+}
+
+asio::awaitable<Transport::Result> Transport::writeRest(
+    std::span<const asio::const_buffer> buffers, std::size_t skip) {
+  std::vector<asio::const_buffer> rest;  // the slow path (a full socket buffer): may allocate
+  rest.reserve(buffers.size());
+  for (const asio::const_buffer& b : buffers) {
+    if (skip >= b.size()) {
+      skip -= b.size();
+      continue;
+    }
+    rest.push_back(b + skip);
+    skip = 0;
+  }
+  auto [ec, n] = co_await write(rest);
+  co_return Result{ec, n};
 }
 
 asio::awaitable<boost::system::error_code> Transport::shutdownSend() {

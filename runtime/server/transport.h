@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -67,6 +68,20 @@ class Transport {
     }
     return boost::asio::async_write(socket_, buffers, token);
   }
+
+  /// Writes what the socket takes right now, without waiting: one non-blocking sendmsg on a
+  /// plaintext connection; a TLS connection writes nothing here (its records go through
+  /// write()). Returns the bytes written; "would block" is not an error (0 bytes, `ec` clear).
+  /// Why: a write that completes at once through write() still suspends the coroutine, posts
+  /// its completion to the scheduler and resumes on the next loop turn; the socket buffer
+  /// almost always takes a whole head and small body, so the common write costs the sendmsg
+  /// alone. Finish a partial write with writeRest().
+  std::size_t writeNow(std::span<const boost::asio::const_buffer> buffers,
+                       boost::system::error_code& ec);
+  /// write() of what writeNow() left: `buffers` without their first `skip` bytes. The result
+  /// counts only the bytes written here.
+  boost::asio::awaitable<Result> writeRest(std::span<const boost::asio::const_buffer> buffers,
+                                           std::size_t skip);
 
   /// Ends the connection's sending side: TLS close_notify (then waits for the peer's, or its
   /// close; bound it with a Watchdog) or a TCP half-close.

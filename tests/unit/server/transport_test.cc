@@ -5,7 +5,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <array>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "tests/unit/tls/tls_fixture.h"
 
@@ -150,6 +154,83 @@ TEST_F(TransportTest, ServerReportsWhyAClientCertificateFailed) {
                                 clientContext("ca.crt", "expired-client"), "a.example.test", "x");
   ASSERT_TRUE(x.serverEc);
   EXPECT_EQ(p.server.handshakeFailure(x.serverEc), "certificate has expired");
+}
+
+TEST_F(TransportTest, WriteNowSendsAPlainWriteWithoutSuspending) {
+  Pair p;
+  std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer("body", 4)};
+  boost::system::error_code ec;
+  std::size_t n = p.server.writeNow(bufs, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(n, head.size() + 4);  // no io_context turn was needed
+  std::string got(n, '\0');
+  asio::read(p.client.socket(), asio::buffer(got));
+  EXPECT_EQ(got, head + "body");
+}
+
+TEST_F(TransportTest, WriteRestFinishesWhatAFullSocketBufferLeft) {
+  Pair p;
+  // More than the socket buffers hold (the peer reads nothing until the loop runs); default
+  // buffer sizes, as tiny ones make loopback TCP crawl on delayed ACKs.
+  std::string a(4 << 20, 'a'), b(4 << 20, 'b');
+  for (std::size_t i = 0; i < a.size(); i += 997) a[i] = static_cast<char>('0' + i % 10);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(a), asio::buffer(b)};
+  boost::system::error_code ec;
+  std::size_t now = p.server.writeNow(bufs, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_LT(now, a.size() + b.size());  // the socket took only a part
+  std::size_t rest = 0;
+  std::string got;
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        auto [wec, wn] = co_await p.server.writeRest(bufs, now);
+        EXPECT_FALSE(wec) << wec.message();
+        rest = wn;
+      },
+      asio::detached);
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        char buf[65536];
+        while (got.size() < a.size() + b.size()) {
+          auto [rec, n] = co_await p.client.readSome(asio::buffer(buf));
+          if (rec) break;
+          got.append(buf, n);
+        }
+      },
+      asio::detached);
+  p.ioc.run();
+  EXPECT_EQ(now + rest, a.size() + b.size());
+  EXPECT_TRUE(got == a + b);
+}
+
+TEST_F(TransportTest, WriteNowReportsAClosedPeerAsAnError) {
+  Pair p;
+  p.client.socket().set_option(asio::socket_base::linger(true, 0));  // close sends RST
+  p.client.socket().close();
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  // The first write may still be accepted before the RST is seen; a later one fails.
+  for (int i = 0; i < 100 && !ec; ++i) {
+    n = p.server.writeNow(std::array<asio::const_buffer, 1>{asio::buffer("x", 1)}, ec);
+    if (!ec) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(ec == asio::error::broken_pipe || ec == asio::error::connection_reset)
+      << ec.message();
+  EXPECT_EQ(n, 0u);
+}
+
+TEST_F(TransportTest, WriteNowLeavesTlsToTheAsyncWrite) {
+  Pair p;
+  Exchange x = handshakeAndEcho(p, serverContext(tls::ClientCertMode::kNone),
+                                clientContext("ca.crt", ""), "a.example.test", "x");
+  ASSERT_FALSE(x.serverEc) << x.serverEc.message();
+  boost::system::error_code ec;
+  EXPECT_EQ(p.server.writeNow(std::array<asio::const_buffer, 1>{asio::buffer("plain", 5)}, ec),
+            0u);  // a plaintext byte on a TLS connection would corrupt the record stream
+  EXPECT_FALSE(ec);
 }
 
 }  // namespace
