@@ -54,7 +54,11 @@ class Worker {
 
   std::size_t index_;
   const ServerOptions& options_;
-  boost::asio::io_context ioc_{1};
+  // One thread runs it. UNSAFE_IO also drops the reactor's per-socket mutex, taken on every
+  // async operation and every readiness event: only this thread ever touches its sockets and
+  // timers (other threads only post(), and the scheduler keeps its lock for that). The lock
+  // was ~1.5 % of gw's CPU samples on bench/load/peers.gw (bench/RESULTS.md, session 5).
+  boost::asio::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::ip::tcp::acceptor acceptor_;
   std::unique_ptr<Handler> handler_;
   UpstreamPool pool_;
