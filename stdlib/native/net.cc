@@ -1,7 +1,7 @@
 // Address intrinsics: address equality (IPv4 literal, or two addresses), CIDR containment, text.
 #include <arpa/inet.h>
 
-#include <cstdio>
+#include <charconv>
 #include <cstring>
 
 #include "gw/abi.h"
@@ -34,10 +34,18 @@ int32_t gw_ip_in_cidr4(const gw_ip* ip, int64_t net, int64_t prefix) noexcept {
 void gw_ip_to_str(gw_eval_ctx* c, const gw_ip* ip, gw_str* out) noexcept {
   char buf[INET6_ADDRSTRLEN] = {0};
   if (ip != nullptr && ip->family == 4) {
+    // to_chars, not snprintf: a per-IP limit key formats the client address on every request,
+    // and snprintf's machinery was ~1.3k of gw's ~57k instructions per request on
+    // bench/load/peers.gw (bench/RESULTS.md, "Session 5 (perf helper)").
     uint32_t v = ip->v4;
-    int n = std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255u,
-                          (v >> 8) & 255u, v & 255u);
-    *out = gw::native::scratchCopy(c, buf, n > 0 ? static_cast<size_t>(n) : 0);
+    char* p = buf;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      p = std::to_chars(p, buf + sizeof buf, (v >> shift) & 255u).ptr;
+      if (shift > 0) {
+        *p++ = '.';
+      }
+    }
+    *out = gw::native::scratchCopy(c, buf, static_cast<size_t>(p - buf));
     return;
   }
   if (ip != nullptr && ip->family == 6 && inet_ntop(AF_INET6, ip->v6, buf, sizeof buf)) {
