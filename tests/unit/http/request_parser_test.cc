@@ -150,6 +150,34 @@ TEST(RequestParser, ParsesOriginFormZeroCopy) {
   EXPECT_EQ(head.path.data(), buf.data() + 5);
 }
 
+// Field values are scanned eight bytes at a time: every byte a value may not hold must be
+// caught at every offset within and across those words, and every byte it may hold kept.
+TEST(RequestParser, EveryValueByteAtEveryOffset) {
+  for (int c = 0; c < 256; ++c) {
+    if (c == '\r') continue;  // ends the value: its own cases above
+    bool allowed = c == '\t' || (c >= 0x20 && c != 0x7f);
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string value = "0123456789abcdefghij";  // spans two and a half words
+      value[at] = static_cast<char>(c);
+      std::string buf = "GET / HTTP/1.1\r\nHost: a\r\nX-V: " + value + "\r\n\r\n";
+      RequestParser parser;
+      RequestHead head;
+      ParseResult r = parser.parse(buf, head);
+      if (!allowed) {
+        ASSERT_EQ(r.status, ParseStatus::kError) << "byte " << c << " at " << at;
+        EXPECT_EQ(r.httpStatus, 400);
+        continue;
+      }
+      ASSERT_TRUE(r.ok()) << "byte " << c << " at " << at << ": " << r.reason;
+      ASSERT_EQ(head.headers.size(), 2u);
+      std::string expect = value;
+      while (!expect.empty() && (expect.back() == ' ' || expect.back() == '\t')) expect.pop_back();
+      if (at == 0 && (c == ' ' || c == '\t')) expect.erase(0, 1);  // leading OWS
+      EXPECT_EQ(head.headers[1].value, expect) << "byte " << c << " at " << at;
+    }
+  }
+}
+
 TEST(RequestParser, IncrementalByteByByte) {
   std::string buf =
       "\r\nGET /p?q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
