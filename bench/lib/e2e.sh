@@ -46,12 +46,14 @@ start_origin() {
 
 # start_gw POLICY: gw with one worker on $SUT_CPUS at $GW_PORT (admin on an ephemeral port, see
 # gw_admin_port); returns once it listens. GW_ACCESS_LOG (default off) is passed to --access-log.
+# GW_WRAP: a command gw runs under (e.g. valgrind); GW_START_WAIT: tenths of a second to wait.
 start_gw() {
   GW_PORT="$(free_port)"
-  taskset -c "$SUT_CPUS" "$GW_BIN" run "$1" --listen "127.0.0.1:$GW_PORT" --threads 1 \
-    --access-log "${GW_ACCESS_LOG:-off}" --admin 127.0.0.1:0 > "$RUN/gw.out" 2> "$RUN/gw.err" &
+  taskset -c "$SUT_CPUS" ${GW_WRAP:-} "$GW_BIN" run "$1" --listen "127.0.0.1:$GW_PORT" \
+    --threads 1 --access-log "${GW_ACCESS_LOG:-off}" --admin 127.0.0.1:0 \
+    --backend "${GW_BACKEND:-jit}" > "$RUN/gw.out" 2> "$RUN/gw.err" &
   PIDS+=($!)
-  for _ in $(seq 300); do
+  for _ in $(seq "${GW_START_WAIT:-300}"); do
     grep -q "^gw: listening" "$RUN/gw.out" 2>/dev/null && break
     sleep 0.1
   done

@@ -22,6 +22,8 @@
 # Usage: GW_BIN=build-rel/bin/gw bench/load/cost.sh
 # Knobs: TARGETS="nginx gw-min gw-peers" CONNS=64 DURATION=10 SUT_CPUS=0 WRK_CPUS=1
 #        SYSCALLS=1 ALLOCS=1 PROFILE=0 OUT_DIR=/tmp/gw-cost (summary in $OUT_DIR/summary.txt)
+#        IR=1: instead of the above, instructions per request of the gw targets under
+#        callgrind (REQUESTS=2000 WARMUP_REQS=500 CONNS, GW_BACKEND=jit|interpreter)
 # Needs root (perf on other processes, uprobes), perf, nginx, wrk, openssl, curl.
 set -euo pipefail
 
@@ -30,6 +32,7 @@ GW_BIN="$(realpath "${GW_BIN:-build-rel/bin/gw}")"
 TARGETS="${TARGETS:-nginx gw-min gw-peers}"
 CONNS="${CONNS:-64}" DURATION="${DURATION:-10}" SUT_CPUS="${SUT_CPUS:-0}" WRK_CPUS="${WRK_CPUS:-1}"
 SYSCALLS="${SYSCALLS:-1}" ALLOCS="${ALLOCS:-1}" PROFILE="${PROFILE:-0}"
+IR="${IR:-0}" REQUESTS="${REQUESTS:-2000}" WARMUP_REQS="${WARMUP_REQS:-500}"
 OUT_DIR="${OUT_DIR:-/tmp/gw-cost}"
 source "$HERE/../lib/e2e.sh"
 e2e_init cost
@@ -148,6 +151,38 @@ if [[ $ALLOCS == 1 ]]; then
 fi
 
 SUMMARY="$OUT_DIR/summary.txt"
+if [[ $IR == 1 ]]; then
+  # Instructions per request, counted by callgrind: exact and independent of the machine's
+  # load (the VM has no hardware counters). User-space instructions of all of gw's threads
+  # (the kernel's are not counted) over exactly REQUESTS requests after WARMUP_REQS, sent by
+  # fixed_requests.py over CONNS connections. gw runs ~50x slower under valgrind: the counts,
+  # not the times, are the result. GW_BACKEND=interpreter starts much faster under valgrind.
+  {
+    echo "# cost.sh IR=1 $(date -u +%FT%TZ) gw=$GW_BIN backend=${GW_BACKEND:-jit}" \
+      "requests=$REQUESTS conns=$CONNS"
+    echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%-9s %12s\n' target 'Ir/req'
+  } | tee "$SUMMARY"
+  for t in $TARGETS; do
+    [[ $t == gw* ]] || continue
+    rm -f "$OUT_DIR/$t.callgrind"*
+    GW_WRAP="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$OUT_DIR/$t.callgrind" \
+      GW_START_WAIT=6000 start_target "$t"
+    callgrind_control -i on "$MASTER" > /dev/null
+    python3 "$HERE/fixed_requests.py" 127.0.0.1 "$PORT" "$WARMUP_REQS" "$CONNS" \
+      "Authorization: Bearer $TOKEN"
+    callgrind_control -z "$MASTER" > /dev/null
+    python3 "$HERE/fixed_requests.py" 127.0.0.1 "$PORT" "$REQUESTS" "$CONNS" \
+      "Authorization: Bearer $TOKEN"
+    callgrind_control -d "$MASTER" > /dev/null
+    dump="$(ls -t "$OUT_DIR/$t.callgrind"* | head -1)"
+    ir="$(awk '/^(summary|totals):/ {print $2; exit}' "$dump")"
+    printf '%-9s %12s\n' "$t" "$(per "$ir" "$REQUESTS")" | tee -a "$SUMMARY"
+    stop_target
+  done
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
+  exit 0
+fi
 {
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
