@@ -1,6 +1,6 @@
 // What a process pays in resident memory for libLLVM-19 alone, before and after the JIT is set
 // up (bench/RESULTS.md, "Session 4 (gwo helper)"): prints VmRSS / RssFile / RssAnon at main(),
-// after InitializeNativeTarget, and after creating an ORC LLJIT like compiler/jit/jit_engine.cc.
+// after InitializeNativeTarget, and after creating an ORC LLJIT like compiler/jit/jit_engine.cc did until session 5.
 //
 //   g++ -O2 -std=c++17 $(llvm-config-19 --cxxflags) bench/load/llvm_rss.cc -o /tmp/llvm_rss \
 //       $(llvm-config-19 --ldflags) -lLLVM-19 && /tmp/llvm_rss

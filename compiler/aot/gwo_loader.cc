@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "compiler/aot/policy_tables_codec.h"
-#include "compiler/jit/jit_engine.h"
-#include "compiler/jit/native_policy.h"
+#include "compiler/jit/native_code.h"
+#include "compiler/jit/target_info.h"
 #include "gw/abi.h"
 
 namespace gw::aot {
@@ -60,13 +60,13 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
   if (!contents) {
     return nullptr;
   }
-  auto engine = jit::JitEngine::instance();
-  if (!engine) {
-    refuse(error, GwoError::Kind::Link, jit::takeErrorMessage(engine.takeError()));
+  std::string why;
+  jit::TargetInfo host;
+  if (!jit::hostTarget(&host, &why)) {
+    refuse(error, GwoError::Kind::Link, why);
     return nullptr;
   }
-  std::string why;
-  if (!targetFits(*contents, (*engine)->hostTarget(), &why)) {
+  if (!targetFits(*contents, host, &why)) {
     refuse(error, GwoError::Kind::TargetMismatch, why);
     return nullptr;
   }

@@ -4,10 +4,6 @@
 
 namespace gw::codegen {
 
-std::string matchSymbol() { return "gw_match"; }
-std::string functionSymbol(uint32_t fn) { return "gw_fn_" + std::to_string(fn); }
-std::string authzSymbol(uint32_t route) { return "gw_authz_" + std::to_string(route); }
-
 CodegenContext::CodegenContext(llvm::LLVMContext& ctx, const ir::Program& p)
     : llvm(ctx),
       program(p),

@@ -6,17 +6,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/codegen/entry_points.h"
 #include "compiler/ir/ir.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 
 namespace gw::codegen {
-
-/// Symbol names of the generated entry points (the .gwo SYMBOLS section lists them).
-std::string matchSymbol();
-std::string functionSymbol(uint32_t fn);
-std::string authzSymbol(uint32_t route);
 
 class CodegenContext {
  public:

@@ -2,7 +2,7 @@
 
 #include <unordered_map>
 
-#include "compiler/codegen/module_builder.h"
+#include "compiler/codegen/entry_points.h"
 
 namespace gw::codegen {
 

@@ -4,7 +4,7 @@
 // distinct program and each distinct `authorize` block is compiled once; the repeats run the
 // code of their canonical copy. The map is computed from the IR when compiling, carried by the
 // native object (and the .gwo's SHARING section), and applied by the linker: the object defines
-// only canonical symbols, never aliases, so ORC's symbol table holds one entry per distinct
+// only canonical symbols, never aliases, so the linked image holds one symbol per distinct
 // program. No LLVM types; plain data.
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "compiler/jit/native_symbols.h"
 
 #include <cstring>
+#include <unordered_map>
 
 #include "gw/abi.h"
 
@@ -36,6 +37,16 @@ std::vector<NativeSymbol> buildSymbols() {
 const std::vector<NativeSymbol>& nativeSymbols() {
   static const std::vector<NativeSymbol> symbols = buildSymbols();
   return symbols;
+}
+
+uint64_t nativeSymbolAddress(std::string_view name) {
+  static const std::unordered_map<std::string_view, uint64_t> byName = [] {
+    std::unordered_map<std::string_view, uint64_t> map;
+    for (const NativeSymbol& s : nativeSymbols()) map[s.name] = s.address;
+    return map;
+  }();
+  auto it = byName.find(name);
+  return it == byName.end() ? 0 : it->second;
 }
 
 }  // namespace gw::jit

@@ -4,6 +4,7 @@
 // routines LLVM itself emits calls to (memcmp/bcmp for literal segments, memcpy/memset).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gw::jit {
@@ -15,5 +16,9 @@ struct NativeSymbol {
 
 /// The symbol map, built once; immutable and safe to read from any thread.
 const std::vector<NativeSymbol>& nativeSymbols();
+
+/// The address of `name` in the map, or 0 when generated code may not call it (the resolver
+/// the policy linker uses). Thread-safe.
+uint64_t nativeSymbolAddress(std::string_view name);
 
 }  // namespace gw::jit

@@ -11,4 +11,9 @@ struct TargetInfo {
   std::string features;  // "+sse4.2,+avx2,-avx512f,..." as given to the TargetMachine
 };
 
+/// The host as the code generator sees it (triple, CPU name, feature string), computed once;
+/// false with `*error` when the native target is unavailable. Thread-safe. Declared here without
+/// LLVM types; today implemented with LLVM's host detection (compiler/jit/llvm_target.cc).
+bool hostTarget(TargetInfo* out, std::string* error);
+
 }  // namespace gw::jit
