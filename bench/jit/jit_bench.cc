@@ -4,6 +4,9 @@
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
@@ -196,6 +199,27 @@ void BM_LoadGwo(benchmark::State& state) {
   state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
 }
 BENCHMARK(BM_LoadGwo)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+/// Loading a .gwo file named by GW_BENCH_GWO (skipped when unset), e.g. one `gwc compile` made
+/// from `bench/load/gen_policy.py N --repeat`: unlike BM_LoadGwo's policy, its object holds a
+/// function per distinct program and per-route `authorize`, so the link step has real work.
+void BM_LoadGwoFile(benchmark::State& state) {
+  const char* path = std::getenv("GW_BENCH_GWO");
+  if (path == nullptr) {
+    state.SkipWithError("set GW_BENCH_GWO to a .gwo file");
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (auto _ : state) {
+    gw::aot::GwoError error;
+    auto loaded = gw::aot::loadGwo(bytes, &error);
+    if (!loaded) state.SkipWithError(error.message.c_str());
+    benchmark::DoNotOptimize(loaded);
+  }
+  state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
+}
+BENCHMARK(BM_LoadGwoFile)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 /// The .gwo checksum over 8 MiB: LLVM's portable SHA-256 (what format 3 and earlier used) against
 /// aot::sha256 (OpenSSL, SHA-NI or AVX2 where the CPU has them). Same digest.
