@@ -48,7 +48,7 @@ class Linker {
   bool map();
   bool fill();
   bool relocate(const ElfRelocations& table);
-  bool apply(const ElfRelocation& r, uint64_t place, const std::string& where);
+  bool apply(const ElfRelocation& r, uint64_t place, uint32_t section, size_t index);
   bool protect();
   bool collectSymbols();
   uint64_t segmentAddress(int segment) const { return base_ + segmentOffset_[segment]; }
@@ -216,7 +216,7 @@ bool Linker::relocate(const ElfRelocations& table) {
       return fail("relocation " + std::to_string(k) + " of `" + std::string(target.name) +
                   "` refers to a section that is not loaded (`" + std::string(obj_.sections()[symbol.section].name) + "`)");
     }
-    if (!apply(r, sectionBase + r.offset, std::to_string(k) + " of `" + std::string(target.name) + "`")) return false;
+    if (!apply(r, sectionBase + r.offset, table.target, k)) return false;
   }
   return true;
 }
@@ -224,7 +224,9 @@ bool Linker::relocate(const ElfRelocations& table) {
 /// x86-64 psABI formulas: S symbol, A addend, P place, G + GOT the symbol's GOT slot, L its stub.
 /// Arithmetic is modulo 2^64 like the CPU's address computation; a 32-bit field must then hold
 /// the value (sign- or zero-extended as the type says), else the link fails.
-bool Linker::apply(const ElfRelocation& r, uint64_t place, const std::string& where) {
+bool Linker::apply(const ElfRelocation& r, uint64_t place, uint32_t section, size_t index) {
+  // Built only on failure: a large policy has hundreds of thousands of relocations.
+  auto where = [&] { return std::to_string(index) + " of `" + std::string(obj_.sections()[section].name) + "`"; };
   uint64_t s = symbolValue_[r.symbol];
   auto a = static_cast<uint64_t>(r.addend);
   uint64_t value = 0;
@@ -249,16 +251,16 @@ bool Linker::apply(const ElfRelocation& r, uint64_t place, const std::string& wh
       break;
     case R_X86_64_32:
       value = s + a;
-      if (value > UINT32_MAX) return fail("relocation " + where + " (R_X86_64_32) overflows");
+      if (value > UINT32_MAX) return fail("relocation " + where() + " (R_X86_64_32) overflows");
       break;
     case R_X86_64_32S:
       value = s + a;
       break;
     default:
-      return fail("relocation " + where + " has unsupported type " + relocationName(r.type));
+      return fail("relocation " + where() + " has unsupported type " + relocationName(r.type));
   }
   if (r.type != R_X86_64_32 && !fitsInt32(static_cast<int64_t>(value))) {
-    return fail("relocation " + where + " (" + relocationName(r.type) + ") overflows its 32-bit field");
+    return fail("relocation " + where() + " (" + relocationName(r.type) + ") overflows its 32-bit field");
   }
   auto field = static_cast<uint32_t>(value);
   std::memcpy(reinterpret_cast<void*>(place), &field, 4);

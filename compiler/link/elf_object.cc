@@ -187,16 +187,17 @@ bool Parser::relocationTables() {
       r.type = ELF64_R_TYPE(raw.r_info);
       r.symbol = ELF64_R_SYM(raw.r_info);
       r.addend = raw.r_addend;
-      std::string where = "relocation " + std::to_string(k) + " of `" + std::string(target.name) + "`";
-      if (r.symbol == 0 || r.symbol >= symbols->size()) return fail(where + " refers to missing symbol " + std::to_string(r.symbol));
+      // The message is built only on failure: a large policy has hundreds of thousands of entries.
+      auto where = [&] { return "relocation " + std::to_string(k) + " of `" + std::string(target.name) + "`"; };
+      if (r.symbol == 0 || r.symbol >= symbols->size()) return fail(where() + " refers to missing symbol " + std::to_string(r.symbol));
       unsigned width = relocationWidth(r.type);
       // Relocations of sections the linker skips (.eh_frame, debug info) are never applied,
       // so only their indexes are checked above; an unknown type there is harmless.
       if (isLoaded(target)) {
-        if (width == 0) return fail(where + " has unsupported type " + relocationName(r.type));
-        if (target.type == SHT_NOBITS) return fail(where + " patches a section without contents");
+        if (width == 0) return fail(where() + " has unsupported type " + relocationName(r.type));
+        if (target.type == SHT_NOBITS) return fail(where() + " patches a section without contents");
         if (!fits(r.offset, width, target.size)) {
-          return fail(where + " at offset " + std::to_string(r.offset) + " is outside the section");
+          return fail(where() + " at offset " + std::to_string(r.offset) + " is outside the section");
         }
       }
       out.entries.push_back(r);
