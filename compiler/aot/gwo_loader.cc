@@ -3,42 +3,28 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <set>
-#include <sstream>
-
+#include "compiler/aot/host_cpu.h"
 #include "compiler/aot/policy_tables_codec.h"
 #include "compiler/jit/native_code.h"
-#include "compiler/jit/target_info.h"
 #include "gw/abi.h"
 
 namespace gw::aot {
 
 namespace {
 
-std::set<std::string> enabledFeatures(const std::string& list) {
-  std::set<std::string> on;
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    if (item.size() > 1 && item[0] == '+') on.insert(item.substr(1));
-  }
-  return on;
-}
-
 /// The object may only run where the triple matches and every CPU feature it was built with
-/// is present (an AVX2 object on a machine without AVX2 would die with SIGILL).
-bool targetFits(const GwoContents& c, const jit::TargetInfo& host, std::string* why) {
-  if (c.triple != host.triple) {
-    *why = "compiled policy targets `" + c.triple + "` but this host is `" + host.triple + "`";
+/// is present (an AVX2 object on a machine without AVX2 would die with SIGILL). Checked with
+/// host_cpu.h (CPUID), so loading a .gwo needs no LLVM.
+bool targetFits(const GwoContents& c, std::string* why) {
+  if (c.triple != hostTriple()) {
+    *why = "compiled policy targets `" + c.triple + "` but this host is `" + hostTriple() + "`";
     return false;
   }
-  std::set<std::string> have = enabledFeatures(host.features);
-  for (const std::string& f : enabledFeatures(c.features)) {
-    if (!have.count(f)) {
-      *why = "compiled policy needs CPU feature `" + f + "` (built for `" + c.cpu +
-             "`), which this host lacks; recompile it here";
-      return false;
-    }
+  std::string missing;
+  if (!hostHasFeatures(c.features, &missing)) {
+    *why = "compiled policy needs CPU feature `" + missing + "` (built for `" + c.cpu +
+           "`), which this host lacks; recompile it here";
+    return false;
   }
   return true;
 }
@@ -61,12 +47,7 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
     return nullptr;
   }
   std::string why;
-  jit::TargetInfo host;
-  if (!jit::hostTarget(&host, &why)) {
-    refuse(error, GwoError::Kind::Link, why);
-    return nullptr;
-  }
-  if (!targetFits(*contents, host, &why)) {
+  if (!targetFits(*contents, &why)) {
     refuse(error, GwoError::Kind::TargetMismatch, why);
     return nullptr;
   }

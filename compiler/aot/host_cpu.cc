@@ -22,7 +22,8 @@ struct Bit {
   Needs needs;
 };
 
-// LLVM 19's X86 sys::getHostCPUFeatures, bit for bit (llvm/lib/TargetParser/Host.cpp).
+// After LLVM 19's X86 sys::getHostCPUFeatures (llvm/lib/TargetParser/Host.cpp): leaf, subleaf,
+// register, bit and the register state the OS must save.
 constexpr Bit kBits[] = {
     {"cx8", 1, 0, kEdx, 8, Needs::kNothing},       {"cmov", 1, 0, kEdx, 15, Needs::kNothing},
     {"mmx", 1, 0, kEdx, 23, Needs::kNothing},      {"fxsr", 1, 0, kEdx, 24, Needs::kNothing},
