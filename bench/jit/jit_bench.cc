@@ -180,6 +180,17 @@ void BM_CompileAndJit(benchmark::State& state) {
 }
 BENCHMARK(BM_CompileAndJit)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(2);
 
+/// Loads the .gwo `bytes` once per iteration (tables, link, no optimizer); reports its size.
+void loadEachIteration(benchmark::State& state, const std::string& bytes) {
+  for (auto _ : state) {
+    gw::aot::GwoError error;
+    auto loaded = gw::aot::loadGwo(bytes, &error);
+    if (!loaded) state.SkipWithError(error.message.c_str());
+    benchmark::DoNotOptimize(loaded);
+  }
+  state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
+}
+
 /// Loading the same policy from .gwo bytes (tables decode + link, no optimizer).
 void BM_LoadGwo(benchmark::State& state) {
   int n = static_cast<int>(state.range(0));
@@ -190,13 +201,7 @@ void BM_LoadGwo(benchmark::State& state) {
     state.SkipWithError("cannot write the .gwo");
     return;
   }
-  for (auto _ : state) {
-    gw::aot::GwoError error;
-    auto loaded = gw::aot::loadGwo(bytes, &error);
-    if (!loaded) state.SkipWithError(error.message.c_str());
-    benchmark::DoNotOptimize(loaded);
-  }
-  state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
+  loadEachIteration(state, bytes);
 }
 BENCHMARK(BM_LoadGwo)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(5);
 
@@ -211,13 +216,7 @@ void BM_LoadGwoFile(benchmark::State& state) {
   }
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (auto _ : state) {
-    gw::aot::GwoError error;
-    auto loaded = gw::aot::loadGwo(bytes, &error);
-    if (!loaded) state.SkipWithError(error.message.c_str());
-    benchmark::DoNotOptimize(loaded);
-  }
-  state.counters["gwo_bytes"] = static_cast<double>(bytes.size());
+  loadEachIteration(state, bytes);
 }
 BENCHMARK(BM_LoadGwoFile)->Unit(benchmark::kMillisecond)->Iterations(5);
 

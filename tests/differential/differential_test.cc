@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <cstring>
+#include <string_view>
 
 #include "compiler/codegen/match_mode.h"
 #include "tests/differential/diff_harness.h"
@@ -22,6 +22,24 @@ struct TreeLimit {
   ~TreeLimit() { codegen::setMatchTreeNodeLimit(saved); }
   size_t saved;
 };
+
+/// The one upstream every hand-written policy below forwards to.
+constexpr const char* kUpstreamU = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+
+/// Asks every subject one hand-written request: "" when they all answer alike, else what
+/// differs (the request is named in the message as "<method id> <host> <path>?<query>").
+std::string disagreement(const Subjects& subjects, uint32_t method, std::string_view host,
+                         const std::string& path, std::string_view query = {}) {
+  GenRequest req;
+  req.text.push_back(path);
+  req.view.method_id = method;
+  req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
+  req.view.host = gw_str{host.data(), host.size()};
+  req.view.query = gw_str{query.data(), query.size()};
+  req.describe = std::to_string(method) + " " + std::string(host) + " " + path + "?" +
+                 std::string(query);
+  return subjects.compare(req);
+}
 
 void agreeOnGeneratedPolicies(int seeds) {
   int requests = envInt("GW_DIFF_REQUESTS", 100);
@@ -73,7 +91,7 @@ namespace {
 /// Wide fan-out: hundreds of literal siblings (outlined byte-switch functions in the JIT) and
 /// templated neighbours; every route's own path must pick it, and near misses must 404/405 alike.
 void wideFanOut(int routes) {
-  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  std::string source = kUpstreamU;
   for (int i = 0; i < routes; ++i) {
     source += "route s" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
               (i % 3 == 0 ? "/users/{id}\" }\n" : "/items\" method [GET] }\n") + "  forward u\n}\n";
@@ -86,14 +104,7 @@ void wideFanOut(int routes) {
   for (int i = 0; i < routes + 20; ++i) {
     for (const char* suffix : suffixes) {
       for (uint32_t method : {GW_METHOD_GET, GW_METHOD_POST}) {
-        GenRequest req;
-        req.text.push_back("/svc" + std::to_string(i) + suffix);
-        req.view.method_id = method;
-        req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-        req.view.host = gw_str{"h", 1};
-        req.describe = std::to_string(method) + " " + req.text.back();
-        std::string d = subjects->compare(req);
-        ASSERT_TRUE(d.empty()) << d;
+        ASSERT_EQ(disagreement(*subjects, method, "h", "/svc" + std::to_string(i) + suffix), "");
       }
     }
   }
@@ -143,7 +154,7 @@ TEST(Differential, LargeGeneratedPoliciesMatchThroughTheRouteTable) {
 void longSegments(size_t treeLimit) {
   TreeLimit limit(treeLimit);
   const std::string base = "abcdefghijklmnopqrstuvwx";
-  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  std::string source = kUpstreamU;
   std::vector<std::string> segs;
   for (size_t len = 1; len <= base.size(); ++len) {
     segs.push_back(base.substr(0, len));
@@ -164,14 +175,7 @@ void longSegments(size_t treeLimit) {
       std::string probe = s;
       if (at < s.size()) probe[at] = static_cast<char>(probe[at] ^ 1);  // one byte off (or none)
       for (const char* suffix : {"", "/7", "/"}) {
-        GenRequest req;
-        req.text.push_back("/k/" + probe + suffix);
-        req.view.method_id = GW_METHOD_GET;
-        req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-        req.view.host = gw_str{"h", 1};
-        req.describe = "GET " + req.text.back();
-        std::string d = subjects->compare(req);
-        ASSERT_TRUE(d.empty()) << d;
+        ASSERT_EQ(disagreement(*subjects, GW_METHOD_GET, "h", "/k/" + probe + suffix), "");
       }
     }
   }
@@ -187,7 +191,7 @@ TEST(Differential, LongSegmentsCompiledTreeMatchesLikeTheInterpreter) { longSegm
 void fanOutBoundary(size_t treeLimit) {
   TreeLimit limit(treeLimit);
   const size_t lengths[] = {1, 7, 8, 9, 16, 17, 63, 64, 70};
-  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  std::string source = kUpstreamU;
   auto route = [&](const std::string& name, const std::string& match) {
     source += "route " + name + " {\n  match { " + match + " }\n  forward u\n}\n";
   };
@@ -219,14 +223,7 @@ void fanOutBoundary(size_t treeLimit) {
   ASSERT_TRUE(subjects) << why;
   for (const std::string& path : paths) {
     for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT}) {
-      GenRequest req;
-      req.text.push_back(path);
-      req.view.method_id = method;
-      req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-      req.view.host = gw_str{"h", 1};
-      req.describe = std::to_string(method) + " " + path;
-      std::string d = subjects->compare(req);
-      ASSERT_TRUE(d.empty()) << d;
+      ASSERT_EQ(disagreement(*subjects, method, "h", path), "");
     }
   }
 }
@@ -247,7 +244,7 @@ namespace {
 /// twice then; the condition decodes the query into the scratch both times).
 void wholePaths(size_t treeLimit) {
   TreeLimit limit(treeLimit);
-  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  std::string source = kUpstreamU;
   int n = 0;
   auto route = [&](const std::string& match) {
     source += "route w" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
@@ -294,15 +291,7 @@ void wholePaths(size_t treeLimit) {
     for (const char* host : {"h1", "h2", "a.example.com"}) {
       for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT, GW_METHOD_POST}) {
         for (const char* query : {"", "q=x%41"}) {
-          GenRequest req;
-          req.text.push_back(path);
-          req.view.method_id = method;
-          req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-          req.view.host = gw_str{host, std::strlen(host)};
-          req.view.query = gw_str{query, std::strlen(query)};
-          req.describe = std::to_string(method) + " " + host + " " + path + "?" + query;
-          std::string d = subjects->compare(req);
-          ASSERT_TRUE(d.empty()) << d;
+          ASSERT_EQ(disagreement(*subjects, method, host, path, query), "");
         }
       }
     }
@@ -325,7 +314,7 @@ namespace {
 /// than it, and misses that end in a prefix route or a 405 accumulated over several templates.
 void shapes(size_t treeLimit) {
   TreeLimit limit(treeLimit);
-  std::string source = "upstream u {\n  server 127.0.0.1:9001\n}\n";
+  std::string source = kUpstreamU;
   int n = 0;
   auto route = [&](const std::string& match) {
     source += "route t" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
@@ -377,15 +366,7 @@ void shapes(size_t treeLimit) {
     for (const char* host : {"h0", "h1", "h2"}) {
       for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT, GW_METHOD_POST, GW_METHOD_DELETE}) {
         for (const char* query : {"", "q=x1"}) {
-          GenRequest req;
-          req.text.push_back(path);
-          req.view.method_id = method;
-          req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-          req.view.host = gw_str{host, std::strlen(host)};
-          req.view.query = gw_str{query, std::strlen(query)};
-          req.describe = std::to_string(method) + " " + host + " " + path + "?" + query;
-          std::string d = subjects->compare(req);
-          ASSERT_TRUE(d.empty()) << d;
+          ASSERT_EQ(disagreement(*subjects, method, host, path, query), "");
         }
       }
     }
