@@ -72,7 +72,7 @@ admin::PolicyStatus policyStatus(const ReloadStatus& reload, const Generation& g
       const ServerRuntime& srv = *servers[i];
       admin::ServerState st;
       st.upstream = u.config->name;
-      st.server = srv.host + ":" + std::to_string(srv.port);
+      st.server = srv.address();
       st.healthy = u.runtime->health().available(i);
       if (srv.breaker) st.breaker = resilience::breakerStateName(srv.breaker->state());
       st.inflight = srv.inflight.load(std::memory_order_relaxed);

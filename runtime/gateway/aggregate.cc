@@ -176,7 +176,7 @@ void GatewayHandler::finishPart(State& st, size_t i, Part& part) {
     if (part.state->upstream >= 0 && part.state->server >= 0) {
       const UpstreamPlan& plan = g.upstreams[static_cast<size_t>(part.state->upstream)];
       const ServerRuntime& srv = *plan.runtime->servers()[static_cast<size_t>(part.state->server)];
-      addrText = srv.host + ":" + std::to_string(srv.port);
+      addrText = srv.address();
       addr = addrText;
     }
     server::Completion done;

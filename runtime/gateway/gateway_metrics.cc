@@ -50,7 +50,7 @@ void appendHealthChecks(const Generation& g, stats::MetricWriter& w) {
     const std::vector<resilience::TargetCheckStats> checks = u.runtime->healthCheckStats();
     auto& servers = u.runtime->servers();
     for (size_t i = 0; i < checks.size() && i < servers.size(); ++i) {
-      std::string addr = servers[i]->host + ":" + std::to_string(servers[i]->port);
+      const std::string addr = servers[i]->address();
       for (size_t r = 0; r < resilience::kProbeResultCount; ++r) {
         const char* result = resilience::probeResultName(static_cast<resilience::ProbeResult>(r));
         w.sample(spec.name, {{"upstream", u.config->name}, {"server", addr}, {"result", result}},
@@ -134,7 +134,7 @@ stats::CollectorId addUpstreamStateCollector(stats::Registry& registry, const Po
         auto& servers = u.runtime->servers();
         for (size_t i = 0; i < servers.size(); ++i) {
           const ServerRuntime& srv = *servers[i];
-          std::string addr = srv.host + ":" + std::to_string(srv.port);
+          const std::string addr = srv.address();
           int64_t v = 0;
           if (m == Metric::kUpstreamActiveConnections) {
             v = srv.inflight.load(std::memory_order_relaxed);

@@ -27,6 +27,10 @@ struct ServerRuntime {
   bool backup = false;
   std::unique_ptr<resilience::CircuitBreaker> breaker;
   std::atomic<uint32_t> inflight{0};  ///< process-wide, for least_request
+
+  /// "host:port" as the policy names the server: the `server` label of metrics and /status,
+  /// and the access log's upstream address.
+  std::string address() const { return host + ":" + std::to_string(port); }
 };
 
 /// Thread-safe: immutable apart from atomics, the breakers and the tracker (all thread-safe).
