@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 
 #include "runtime/server/message_writer.h"
+#include "runtime/server/timed_write.h"
 
 namespace gw::server {
 
@@ -36,10 +37,7 @@ asio::awaitable<bool> Forwarder::writeClient(Exchange& ex,
   boost::system::error_code ec;
   std::size_t n = ex.client.writeNow(bufs, ec);
   if (!ec && n < asio::buffer_size(bufs)) {
-    ex.watchdog.arm(options_.idleTimeout);
-    auto [wec, wn] = co_await ex.client.writeRest(bufs, n);
-    ex.watchdog.disarm();
-    ec = wec;
+    ec = co_await finishWrite(ex.client, ex.watchdog, options_.idleTimeout, bufs, n);
   }
   co_return !ec;
 }
@@ -177,9 +175,8 @@ asio::awaitable<Forwarder::Step> Forwarder::writeUpstream(
   if (done == asio::buffer_size(bufs)) {
     co_return Step::kOk;
   }
-  ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await conn.transport.writeRest(bufs, done);
-  ex.watchdog.disarm();
+  boost::system::error_code ec =
+      co_await finishWrite(conn.transport, ex.watchdog, upstreamTimeout(ex), bufs, done);
   if (!ec) {
     co_return Step::kOk;
   }
@@ -217,9 +214,8 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
   if (done == scratch_.size()) {
     co_return Step::kOk;
   }
-  ex.watchdog.arm(upstreamTimeout(ex));
-  auto [ec, n] = co_await conn.transport.writeRest(headBuf, done);
-  ex.watchdog.disarm();
+  boost::system::error_code ec =
+      co_await finishWrite(conn.transport, ex.watchdog, upstreamTimeout(ex), headBuf, done);
   if (!ec) {
     co_return Step::kOk;
   }

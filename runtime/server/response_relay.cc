@@ -5,6 +5,7 @@
 
 #include "runtime/server/forwarder.h"
 #include "runtime/server/message_writer.h"
+#include "runtime/server/timed_write.h"
 
 namespace gw::server {
 
@@ -61,10 +62,7 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
     boost::system::error_code ec;
     std::size_t n = ex.client.writeNow(bufs, ec);
     if (!ec && n < scratch_.size() + whole) {
-      ex.watchdog.arm(options_.idleTimeout);
-      auto [wec, wn] = co_await ex.client.writeRest(bufs, n);
-      ex.watchdog.disarm();
-      ec = wec;
+      ec = co_await finishWrite(ex.client, ex.watchdog, options_.idleTimeout, bufs, n);
     }
     ok = !ec;
     if (ok) {

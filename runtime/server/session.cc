@@ -10,6 +10,7 @@
 #include "runtime/http/path_normalizer.h"
 #include "runtime/server/message_writer.h"
 #include "runtime/server/request_id.h"
+#include "runtime/server/timed_write.h"
 #include "runtime/server/worker.h"
 #include "runtime/tls/server_context.h"
 
@@ -228,10 +229,7 @@ asio::awaitable<bool> Session::respondLocal(bool close) {
   boost::system::error_code ec;
   std::size_t n = client_.writeNow(bufs, ec);
   if (!ec && n < out_.size()) {
-    watchdog_.arm(worker_.options().idleTimeout);
-    auto [wec, wn] = co_await client_.writeRest(bufs, n);
-    watchdog_.disarm();
-    ec = wec;
+    ec = co_await finishWrite(client_, watchdog_, worker_.options().idleTimeout, bufs, n);
   }
   co_return !ec && !close;
 }
