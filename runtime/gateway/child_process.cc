@@ -25,14 +25,17 @@ struct SpawnSetup {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
 
-  explicit SpawnSetup(int stderrFd) {
+  SpawnSetup(int stderrFd, int passFd) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, stderrFd, 2);
+    // passFd is never 3 here (runChild moves it), so this dup2 really copies it and the copy
+    // is not close-on-exec.
+    if (passFd >= 0) posix_spawn_file_actions_adddup2(&actions, passFd, 3);
     // gw's listeners, inotify and eventfds are not all close-on-exec (Asio opens sockets
     // without SOCK_CLOEXEC): a compiler must not hold a listening port open.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, passFd >= 0 ? 4 : 3);
     posix_spawnattr_init(&attr);
     sigset_t none, defaults;
     sigemptyset(&none);
@@ -108,12 +111,24 @@ bool supervise(pid_t pid, int readFd, Clock::time_point deadline, const std::ato
 }  // namespace
 
 ChildRun runChild(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                  const std::atomic<bool>* cancel) {
+                  const std::atomic<bool>* cancel, int passFd) {
   ChildRun run;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     run.spawnError = std::string("pipe: ") + std::strerror(errno);
     return run;
+  }
+  // A dup2 of 3 onto itself would keep its close-on-exec flag on older glibc: hand the child a
+  // copy from above 3 instead.
+  int movedFd = passFd == 3 ? ::fcntl(passFd, F_DUPFD_CLOEXEC, 4) : -1;
+  if (passFd == 3) {
+    if (movedFd < 0) {
+      ::close(fds[0]);
+      ::close(fds[1]);
+      run.spawnError = std::string("fcntl: ") + std::strerror(errno);
+      return run;
+    }
+    passFd = movedFd;
   }
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -121,10 +136,11 @@ ChildRun runChild(const std::vector<std::string>& argv, std::chrono::millisecond
   pid_t pid = -1;
   int err;
   {
-    SpawnSetup setup(fds[1]);
+    SpawnSetup setup(fds[1], passFd);
     err = ::posix_spawn(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
   }
   ::close(fds[1]);
+  if (movedFd >= 0) ::close(movedFd);
   if (err != 0) {
     ::close(fds[0]);
     run.spawnError = std::strerror(err);

@@ -1,5 +1,6 @@
 #include "runtime/gateway/gwc_child.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,33 +24,29 @@ constexpr int kGwcNativeFailed = 3;
 // report or the last diagnostics).
 constexpr size_t kStderrInMessage = 4096;
 
-// Removes the temporary .gwo however compileWithGwc returns.
-class TempGwo {
+// The child's output: an anonymous in-memory file (memfd), handed to gwc as its descriptor 3 and
+// named `/dev/fd/3` on its command line. Nothing is ever on disk, so nothing is left behind even
+// when gw itself is killed mid-compile (a temporary file in $TMPDIR was, before); the memory
+// goes with the last descriptor, gw's (closed here) or the child's.
+class MemGwo {
  public:
-  TempGwo() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string templ = std::string(dir && *dir ? dir : "/tmp") + "/gw-compile-XXXXXX.gwo";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    int fd = ::mkstemps(buf.data(), 4);
-    if (fd < 0) {
-      error_ = "cannot create a temporary file like `" + templ + "`: " + std::strerror(errno);
-      return;
-    }
-    ::close(fd);
-    path_ = buf.data();
+  MemGwo() : fd_(::memfd_create("gw-compile.gwo", MFD_CLOEXEC)) {
+    if (fd_ < 0) error_ = std::string("memfd_create: ") + std::strerror(errno);
   }
-  ~TempGwo() {
-    if (!path_.empty()) ::unlink(path_.c_str());
+  ~MemGwo() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  TempGwo(const TempGwo&) = delete;
-  TempGwo& operator=(const TempGwo&) = delete;
+  MemGwo(const MemGwo&) = delete;
+  MemGwo& operator=(const MemGwo&) = delete;
 
-  const std::string& path() const { return path_; }
+  int fd() const { return fd_; }
+  /// The file as gw opens it again to load it.
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
   const std::string& error() const { return error_; }
 
  private:
-  std::string path_, error_;
+  int fd_;
+  std::string error_;
 };
 
 std::string tail(const std::string& text) {
@@ -83,10 +80,10 @@ std::string locateGwc(const std::string& configured) {
 GwcCompile compileWithGwc(const std::string& policyPath, const GwcOptions& options,
                           const std::atomic<bool>* cancel) {
   std::string gwc = locateGwc(options.path);
-  TempGwo temp;
-  if (temp.path().empty()) return failed(temp.error(), "");
-  ChildRun run = runChild({gwc, "compile", "--quiet", policyPath, "-o", temp.path()},
-                          options.timeout, cancel);
+  MemGwo output;
+  if (output.fd() < 0) return failed(output.error(), "");
+  ChildRun run = runChild({gwc, "compile", "--quiet", policyPath, "-o", "/dev/fd/3"},
+                          options.timeout, cancel, output.fd());
   GwcCompile out;
   if (run.cancelled) {
     out.outcome = GwcCompile::Outcome::kCancelled;
@@ -103,7 +100,7 @@ GwcCompile compileWithGwc(const std::string& policyPath, const GwcOptions& optio
   }
   aot::GwoError error;
   aot::Sha256 hash{};
-  out.policy = aot::loadGwoFile(temp.path(), &error, &hash);
+  out.policy = aot::loadGwoFile(output.path(), &error, &hash);
   if (!out.policy) {
     return failed("the .gwo written by gwc `" + gwc + "` was refused: " + error.message, "");
   }

@@ -1,7 +1,8 @@
 #pragma once
 // Native compilation of a .gw policy in a child process, so that gw itself never maps libLLVM:
-// `gwc compile --quiet POLICY.gw -o $TMPDIR/gw-compile-XXXXXX.gwo`, then the .gwo is loaded
-// (aot::loadGwoFile) and the temporary file removed, whatever happened. The child's stderr is
+// `gwc compile --quiet POLICY.gw -o /dev/fd/3`, where descriptor 3 is an in-memory file (memfd)
+// gw made for it; then the .gwo is loaded from it (aot::loadGwoFile). No file on disk, whatever
+// happens to gw or the child. The child's stderr is
 // the compiler's rendered diagnostics (no colors). Blocking; runs on the thread that compiles
 // (start-up, the reload thread). Thread-safe.
 #include <atomic>

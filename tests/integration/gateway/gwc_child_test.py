@@ -181,12 +181,55 @@ def interpreter_when_gwc_crashes_or_hangs(a):
         case.stop()
 
 
+def nothing_on_disk_when_gw_is_killed(a):
+    """gw SIGKILLed while its child compiles: the child's output was never a file, so nothing is
+    left in TMPDIR (a temporary .gwo used to be). The stand-in compiler writes part of its output
+    where gw told it to, records its pid and that path, then hangs until the test kills it."""
+    tmp = TempDir()
+    gwo_dir = os.path.join(tmp.path, "tmp")
+    os.mkdir(gwo_dir)
+    marker = os.path.join(tmp.path, "child")
+    stand_in = tmp.write("partial.sh", "#!/bin/sh\n"
+                         "printf 'GWO partial' > \"$5\" || exit 2\n"
+                         f"echo \"$$ $5\" > {marker}.tmp && mv {marker}.tmp {marker}\n"
+                         "exec sleep 600\n")
+    os.chmod(stand_in, 0o755)
+    policy = tmp.write("p.gw", f"upstream a {{ server 127.0.0.1:{a.port} }}\n"
+                               "route r { match { path prefix \"/\" } forward a }\n")
+    gw = Gateway(policy, ["--gwc", stand_in, "--gwc-timeout", "120"], expect_start=False,
+                 env={"TMPDIR": gwo_dir})
+    child_pid = None
+    try:
+        deadline = time.time() + 20
+        while not os.path.exists(marker) and time.time() < deadline:
+            time.sleep(0.05)
+        check(os.path.exists(marker), "the stand-in compiler ran and wrote its output")
+        with open(marker) as f:
+            pid_text, out_path = f.read().split()
+        child_pid = int(pid_text)
+        check(out_path == "/dev/fd/3", f"the child writes to the descriptor gw gave it: {out_path}")
+        check(os.listdir(gwo_dir) == [], f"nothing in TMPDIR while compiling: {os.listdir(gwo_dir)}")
+        gw.popen.kill()
+        gw.popen.wait(timeout=10)
+        check(os.listdir(gwo_dir) == [], f"nothing left in TMPDIR: {os.listdir(gwo_dir)}")
+    finally:
+        if gw.popen.poll() is None:
+            gw.popen.kill()
+            gw.popen.wait(timeout=10)
+        if child_pid is not None:
+            try:
+                os.kill(child_pid, 9)
+            except ProcessLookupError:
+                pass
+
+
 def gwc_child():
     a = Upstream()
     try:
         native_through_child(a)
         interpreter_when_gwc_missing(a)
         interpreter_when_gwc_crashes_or_hangs(a)
+        nothing_on_disk_when_gw_is_killed(a)
     finally:
         a.stop()
 

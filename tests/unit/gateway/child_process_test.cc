@@ -83,6 +83,47 @@ TEST(ChildProcess, OnlyStandardDescriptorsInherited) {
   EXPECT_EQ(above2, 1) << run.stderrText;
 }
 
+// The descriptor a caller passes is the child's fd 3, whatever its number in gw (3 itself
+// included, which needs a copy: a dup2 onto itself keeps close-on-exec on older glibc), and
+// nothing else is inherited with it.
+TEST(ChildProcess, PassedDescriptorIsTheChildsThird) {
+  int unrelated = ::open("/dev/null", O_RDONLY);  // not close-on-exec
+  ASSERT_GE(unrelated, 3);
+  for (int round = 0; round < 2; ++round) {
+    char name[] = "/tmp/gw-child-fd-XXXXXX";
+    int fd = ::mkstemp(name);
+    ASSERT_GE(fd, 0);
+    ::unlink(name);
+    if (round == 1 && fd != 3) {  // round 1: the passed descriptor is number 3 in gw
+      ::close(unrelated);  // the first free number: 3 under ctest
+      unrelated = -1;
+      ASSERT_EQ(::fcntl(3, F_GETFD), -1) << "descriptor 3 is taken in this test process";
+      ASSERT_EQ(::dup3(fd, 3, O_CLOEXEC), 3);
+      ::close(fd);
+      fd = 3;
+    }
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // as a memfd_create(MFD_CLOEXEC) would be
+    ChildRun run = runChild({"/bin/sh", "-c", "printf written > /dev/fd/3; ls /proc/self/fd >&2"},
+                            milliseconds(20000), nullptr, fd);
+    ASSERT_TRUE(run.exited(0)) << run.stderrText;
+    char buf[16] = {};
+    ASSERT_EQ(::pread(fd, buf, sizeof buf, 0), 7) << "round " << round;
+    EXPECT_EQ(std::string(buf, 7), "written");
+    // fd 3 and ls's own directory descriptor; nothing else above 2.
+    EXPECT_NE(run.stderrText.find("3\n"), std::string::npos) << run.stderrText;
+    int above3 = 0;
+    size_t at = 0;
+    while (at < run.stderrText.size()) {
+      size_t end = run.stderrText.find('\n', at);
+      if (std::stoi(run.stderrText.substr(at, end - at)) > 3) ++above3;
+      at = end + 1;
+    }
+    EXPECT_EQ(above3, 1) << run.stderrText;
+    ::close(fd);
+  }
+  if (unrelated >= 0) ::close(unrelated);
+}
+
 TEST(ChildProcess, LargeStderrIsBoundedAndDrained) {
   // 4 MiB of output: the child must not block on a full pipe, and gw keeps only the bound.
   ChildRun run = sh("head -c 4194304 /dev/zero | tr '\\0' x >&2");
