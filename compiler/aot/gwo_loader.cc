@@ -76,13 +76,14 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
 }
 
 std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error,
-                                                          Sha256* sourceHash) {
+                                                          Sha256* sourceHash, Sha256* fileHash) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     refuse(error, GwoError::Kind::NotGwo, "cannot read `" + path + "`: " + std::strerror(errno));
     return nullptr;
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (fileHash) *fileHash = sha256(bytes);
   return loadGwo(bytes, error, sourceHash);
 }
 

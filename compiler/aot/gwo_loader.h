@@ -26,7 +26,10 @@ std::shared_ptr<const policy::CompiledPolicy> loadGwo(std::string_view bytes, Gw
                                                       std::shared_ptr<jit::NativeCode>* native = nullptr);
 
 /// Reads `path` and loadGwo()s it; I/O failures are GwoError::Kind::NotGwo with the OS reason.
+/// `fileHash` (optional) receives the SHA-256 of the bytes loaded (a .gwo's identity in /status),
+/// from the same read: hashing the file again could name a newer file than the one loaded.
 std::shared_ptr<const policy::CompiledPolicy> loadGwoFile(const std::string& path, GwoError* error,
-                                                          Sha256* sourceHash = nullptr);
+                                                          Sha256* sourceHash = nullptr,
+                                                          Sha256* fileHash = nullptr);
 
 }  // namespace gw::aot

@@ -1,8 +1,5 @@
 #include "runtime/gateway/policy_loader.h"
 
-#include <fstream>
-#include <iterator>
-
 #include "compiler/aot/gwo_format.h"
 #include "compiler/aot/gwo_loader.h"
 #include "compiler/diag/render.h"
@@ -13,12 +10,6 @@ namespace gw::gateway {
 
 namespace {
 
-std::string hashFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return aot::toHex(aot::sha256(bytes));
-}
-
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -26,7 +17,8 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 LoadedPolicy loadGwo(const std::string& path) {
   LoadedPolicy out;
   aot::GwoError err;
-  auto policy = aot::loadGwoFile(path, &err);
+  aot::Sha256 fileHash{};
+  auto policy = aot::loadGwoFile(path, &err, nullptr, &fileHash);
   if (!policy) {
     out.diagnostics = path + ": " + err.message;
     return out;
@@ -39,7 +31,7 @@ LoadedPolicy loadGwo(const std::string& path) {
   }
   out.policy = std::move(policy);
   out.backend = "aot";
-  out.sourceHash = hashFile(path);
+  out.sourceHash = aot::toHex(fileHash);  // of the bytes loaded, not of a second read
   return out;
 }
 

@@ -3,6 +3,7 @@
 Usage: gw_test.py SUITE   (Routing RoutingInterpreter Weights Auth Limits Headers Reload
                           AllConstructs Resilience Aot)
 """
+import hashlib
 import json
 import os
 import subprocess
@@ -403,6 +404,9 @@ route r {{ match {{ path prefix "/r" method GET }} request {{ set header "X-Aot"
         check(st == 405 and h.get("allow") == "GET", f"aot 405: {st} {h}")
         st, body = gw.admin("GET", "/status")
         check(json.loads(body)["backend"] == "aot", f"back end: {body}")
+        with open(gwo, "rb") as f:
+            file_hash = hashlib.sha256(f.read()).hexdigest()
+        check(json.loads(body)["source_hash"] == file_hash, f"a .gwo is named by its bytes: {body}")
         c.close()
     finally:
         gw.stop()

@@ -4,6 +4,7 @@
 #include "compiler/aot/gwo_writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <random>
@@ -218,6 +219,24 @@ TEST(GwoLoader, EveryTruncationOfTheTablesIsRefused) {
   }
   std::string longer = tables + '\0';
   EXPECT_FALSE(decodeTables(longer, &why));
+}
+
+// The file hash comes from the bytes that were loaded (gw's /status names a .gwo by it).
+TEST(GwoLoader, FileHashIsOfTheBytesLoaded) {
+  std::string bytes = gwoBytes();
+  char name[] = "/tmp/gw-loader-test-XXXXXX";
+  int fd = ::mkstemp(name);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+  GwoError error;
+  Sha256 source{}, file{};
+  auto loaded = loadGwoFile(name, &error, &source, &file);
+  ::unlink(name);
+  ASSERT_TRUE(loaded) << error.message;
+  EXPECT_EQ(file, sha256(bytes));
+  EXPECT_NE(file, source);
+  EXPECT_EQ(source, sha256(std::to_string(strlen(kPolicy)) + ":" + kPolicy));
 }
 
 TEST(GwoLoader, MissingFileIsAClearError) {
