@@ -31,8 +31,10 @@ asio::awaitable<boost::system::error_code> ClientInput::readHead() {
   if (headEnd_ == headCap_) {
     co_return asio::error::message_size;
   }
-  auto [ec, n] = co_await stream_.readSome(
-      asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_));
+  // kDrainedWhenShort: the read after a keep-alive response waits for the next request's edge
+  // instead of first making a recv() that returns EAGAIN (one per request; ready_io.h).
+  auto room = asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_);
+  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedWhenShort);
   headEnd_ += n;
   co_return ec;
 }
@@ -44,7 +46,8 @@ asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t max
   inBody_ = true;
   // Never read more than the head buffer can take back in finishRequest().
   std::size_t want = std::min({maxBytes, bodyCap_, headCap_});
-  auto [ec, n] = co_await stream_.readSome(asio::buffer(body_.get(), want));
+  auto [ec, n] = co_await stream_.readSome(asio::buffer(body_.get(), want),
+                                           net::ShortRead::kDrainedWhenShort);
   bodyBegin_ = 0;
   bodyEnd_ = n;
   co_return ec;

@@ -44,6 +44,21 @@ asio::awaitable<boost::system::error_code> Transport::connectTls(
   co_return ec;
 }
 
+std::size_t Transport::readNow(const asio::mutable_buffer& buffer,
+                               boost::system::error_code& ec) {
+  ec.clear();
+  ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+  if (n > 0) {
+    return static_cast<std::size_t>(n);
+  }
+  if (n == 0) {
+    ec = asio::error::eof;
+  } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+    ec = boost::system::error_code(errno, asio::error::get_system_category());
+  }
+  return 0;
+}
+
 std::size_t Transport::writeNow(std::span<const asio::const_buffer> buffers,
                                 boost::system::error_code& ec) {
   ec.clear();

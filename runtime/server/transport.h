@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "runtime/net/ready_io.h"
 #include "runtime/tls/peer_identity.h"
 #include "runtime/tls/server_context.h"
 #include "runtime/tls/upstream_context.h"
@@ -49,15 +50,28 @@ class Transport {
   boost::asio::awaitable<boost::system::error_code> connectTls(
       std::shared_ptr<const tls::UpstreamTlsContext> context, std::string_view host);
 
-  /// Reads what is available (at least one byte), like `async_read_some`.
-  template <typename MutableBuffers>
-  boost::asio::awaitable<Result> readSome(const MutableBuffers& buffers) {
+  /// Reads what is available (at least one byte), like `async_read_some`. With
+  /// kDrainedWhenShort, a plaintext read that returns less than the buffer holds lets the next
+  /// read wait for epoll instead of first trying a recv() that would return EAGAIN, at the price
+  /// of not seeing a FIN that came with these bytes before the next edge
+  /// (runtime/net/ready_io.h): for a server's request reads, where that is harmless.
+  boost::asio::awaitable<Result> readSome(
+      const boost::asio::mutable_buffer& buffer,
+      net::ShortRead rule = net::ShortRead::kMayHaveMore) {
     auto token = boost::asio::as_tuple(boost::asio::use_awaitable);
     if (tls_) {
-      return tls_->async_read_some(buffers, token);
+      return tls_->async_read_some(buffer, token);
     }
-    return socket_.async_read_some(buffers, token);
+    if (rule == net::ShortRead::kMayHaveMore) {
+      return socket_.async_read_some(buffer, token);
+    }
+    return net::asyncReadSome(socket_, reactor(), buffer, rule, token);
   }
+
+  /// Reads what the TCP socket holds right now, without waiting: one non-blocking recv() (on
+  /// the TCP socket even for TLS: for discarding input only). "Would block" is 0 bytes with
+  /// `ec` clear; EOF is asio::error::eof. Sees a FIN that a kDrainedWhenShort read left unseen.
+  std::size_t readNow(const boost::asio::mutable_buffer& buffer, boost::system::error_code& ec);
 
   /// Writes everything, like `asio::async_write`.
   template <typename ConstBuffers>
@@ -100,7 +114,16 @@ class Transport {
  private:
   using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
 
+  /// The reactor serving socket_ (looked up on the first read, then kept).
+  boost::asio::detail::reactor& reactor() {
+    if (reactor_ == nullptr) {
+      reactor_ = &net::reactorOf(socket_);
+    }
+    return *reactor_;
+  }
+
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::detail::reactor* reactor_ = nullptr;
   std::unique_ptr<TlsStream> tls_;
   std::shared_ptr<const tls::ServerTlsContext> serverContext_;
   std::shared_ptr<const tls::UpstreamTlsContext> upstreamContext_;

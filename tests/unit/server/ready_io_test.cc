@@ -1,0 +1,250 @@
+// runtime/net/ready_io.h through Transport: a server's keep-alive reads make no recv() that returns
+// EAGAIN, lose no byte and no wake-up, and the FIN they may leave unseen is found by readNow().
+//
+// The system calls are counted by defining recv() and epoll_ctl() in this executable:
+// Asio is header-only, so its calls (and gw_server's) bind to these, which count per descriptor
+// and make the real system call. This binary must stay separate from other tests for that.
+#include <gtest/gtest.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "runtime/server/transport.h"
+
+namespace {
+struct Counts {
+  int recvs = 0;
+  int eagain = 0;
+  int mods = 0;
+};
+std::map<int, Counts> gCounts;  // by descriptor; one thread
+}  // namespace
+
+extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
+  ssize_t r = syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
+  int saved = errno;
+  ++gCounts[fd].recvs;
+  if (r < 0 && (saved == EAGAIN || saved == EWOULDBLOCK)) {
+    ++gCounts[fd].eagain;
+  }
+  errno = saved;
+  return r;
+}
+
+extern "C" int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
+  if (op == EPOLL_CTL_MOD) {
+    ++gCounts[fd].mods;
+  }
+  return static_cast<int>(syscall(SYS_epoll_ctl, epfd, op, fd, ev));
+}
+
+namespace gw::server {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+constexpr net::ShortRead kDrained = net::ShortRead::kDrainedWhenShort;
+
+/// Two connected plaintext Transports over loopback in one io_context.
+struct Pair {
+  asio::io_context ioc{1};
+  Transport server{ioc.get_executor()};
+  Transport client{ioc.get_executor()};
+  /// Keeps poll() and run_one_for() from stopping the io_context when a test's work runs out.
+  asio::executor_work_guard<asio::io_context::executor_type> guard{ioc.get_executor()};
+
+  Pair() {
+    tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    client.socket().connect(acceptor.local_endpoint());
+    acceptor.accept(server.socket());
+    gCounts.clear();
+  }
+  Counts& of(Transport& t) { return gCounts[t.socket().native_handle()]; }
+  /// Runs until `done` or 5 s (a lost wake-up shows as a timeout, not a hang).
+  void runUntil(const bool& done) {
+    auto end = std::chrono::steady_clock::now() + 5s;
+    while (!done && std::chrono::steady_clock::now() < end) {
+      ioc.run_one_for(100ms);
+    }
+  }
+};
+
+asio::awaitable<void> echoServer(Transport& t, int rounds, int& served) {
+  std::array<char, 4096> buf;
+  for (int i = 0; i < rounds; ++i) {
+    auto [ec, n] = co_await t.readSome(asio::buffer(buf), kDrained);
+    if (ec) co_return;
+    co_await t.write(asio::buffer(buf.data(), n));
+    ++served;
+  }
+}
+
+asio::awaitable<void> pingClient(Transport& t, int rounds, int& answered, bool& done) {
+  std::array<char, 4096> buf;
+  for (int i = 0; i < rounds; ++i) {
+    std::string ping = "ping " + std::to_string(i);
+    co_await t.write(asio::buffer(ping));
+    auto [ec, n] = co_await t.readSome(asio::buffer(buf));
+    if (ec || std::string(buf.data(), n) != ping) break;
+    ++answered;
+  }
+  done = true;
+}
+
+TEST(ReadyIo, KeepAliveExchangeMakesNoEagainRecv) {
+  Pair p;
+  constexpr int kRounds = 200;
+  int served = 0, answered = 0;
+  bool done = false;
+  asio::co_spawn(p.ioc, echoServer(p.server, kRounds, served), asio::detached);
+  asio::co_spawn(p.ioc, pingClient(p.client, kRounds, answered, done), asio::detached);
+  p.runUntil(done);
+  ASSERT_EQ(answered, kRounds);
+  EXPECT_EQ(served, kRounds);
+  // The server's very first read finds nothing and no drained read before it: one EAGAIN. Every
+  // later one follows a short read and waits for epoll. The client reads as Asio does (the
+  // default): each of its reads starts with a recv() before the answer is there.
+  EXPECT_LE(p.of(p.server).eagain, 1);
+  EXPECT_EQ(p.of(p.server).recvs, kRounds + 1);
+  EXPECT_EQ(p.of(p.server).mods, 0);
+  EXPECT_GE(p.of(p.client).eagain, kRounds - 1);
+}
+
+TEST(ReadyIo, FullReadsKeepReadingWithoutWaiting) {
+  Pair p;
+  std::string sent(1000, 'x');
+  for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 26);
+  asio::write(p.client.socket(), asio::buffer(sent));
+  std::string got;
+  bool done = false;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    while (got.size() < sent.size()) {
+      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf), kDrained);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    done = true;
+  }, asio::detached);
+  p.runUntil(done);
+  EXPECT_EQ(got, sent);
+  // A read that fills its buffer leaves the socket possibly readable: the next one reads at
+  // once (no EAGAIN, no wait) until the last, short one.
+  EXPECT_EQ(p.of(p.server).eagain, 0);
+}
+
+TEST(ReadyIo, DefaultReadsSeeAFinThatCameWithTheData) {
+  // A close-delimited body: its last bytes and the FIN come in one edge.
+  Pair p;
+  bool done = false;
+  std::string got;
+  boost::system::error_code last;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    while (true) {
+      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf));
+      got.append(buf, n);
+      if (ec) {
+        last = ec;
+        break;
+      }
+    }
+    done = true;
+  }, asio::detached);
+  p.ioc.poll();
+  asio::write(p.client.socket(), asio::buffer("body", 4));
+  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.runUntil(done);
+  EXPECT_EQ(got, "body");
+  EXPECT_EQ(last, asio::error::eof);
+}
+
+TEST(ReadyIo, ReadNowFindsTheFinADrainedReadLeft) {
+  Pair p;
+  bool read = false;
+  std::string got;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    auto [ec, n] = co_await p.server.readSome(asio::buffer(buf), kDrained);
+    got.assign(buf, n);
+    read = true;
+  }, asio::detached);
+  p.ioc.poll();
+  asio::write(p.client.socket(), asio::buffer("GET", 3));
+  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.runUntil(read);
+  EXPECT_EQ(got, "GET");
+  char sink[16];
+  boost::system::error_code ec;
+  EXPECT_EQ(p.server.readNow(asio::buffer(sink), ec), 0u);
+  EXPECT_EQ(ec, asio::error::eof);
+}
+
+TEST(ReadyIo, ReadNowDoesNotWait) {
+  Pair p;
+  char sink[16];
+  boost::system::error_code ec;
+  EXPECT_EQ(p.server.readNow(asio::buffer(sink), ec), 0u);
+  EXPECT_FALSE(ec) << ec.message();
+  asio::write(p.client.socket(), asio::buffer("abc", 3));
+  std::size_t n = 0;
+  for (int i = 0; i < 100 && n == 0 && !ec; ++i) n = p.server.readNow(asio::buffer(sink), ec);
+  EXPECT_EQ(std::string(sink, n), "abc");
+}
+
+TEST(ReadyIo, CancelAbortsAPendingRead) {
+  Pair p;
+  boost::system::error_code readEc;
+  bool read = false;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    auto [ec, n] = co_await p.server.readSome(asio::buffer(buf), kDrained);
+    readEc = ec;
+    read = true;
+  }, asio::detached);
+  p.ioc.poll();
+  EXPECT_FALSE(read);
+  p.server.socket().cancel();
+  p.runUntil(read);
+  EXPECT_EQ(readEc, asio::error::operation_aborted);
+}
+
+TEST(ReadyIo, EndOfStreamIsReported) {
+  Pair p;
+  asio::write(p.client.socket(), asio::buffer("bye", 3));
+  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  std::string got;
+  boost::system::error_code last;
+  bool done = false;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    while (true) {
+      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf));
+      got.append(buf, n);
+      if (ec) {
+        last = ec;
+        break;
+      }
+    }
+    done = true;
+  }, asio::detached);
+  p.runUntil(done);
+  EXPECT_EQ(got, "bye");
+  EXPECT_EQ(last, asio::error::eof);
+}
+
+}  // namespace
+}  // namespace gw::server
