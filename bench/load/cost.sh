@@ -13,6 +13,9 @@
 #   gw-min     gw, bench/load/minimal.gw: one route, no policy, no access log
 #   gw-peers   gw, bench/load/peers.gw: 100 routes, RS256 JWT (verdict cache), header
 #              transforms, per-IP token bucket, JSON access log to a file (issue 4's shape)
+# The origin's share of the core is reported too ("orig us", "orig cs": its worker's CPU time and
+# context switches per request, from /proc): a proxy that spreads its requests over more
+# upstream connections, or hands the origin fewer requests per wake-up, costs it more.
 # Passes per target (each after a warm-up): cpu (task-clock, context switches, all syscalls),
 # syscalls (per-syscall breakdown, SYSCALLS=1), allocs (malloc/calloc/realloc/posix_memalign
 # uprobes on libc, ALLOCS=1; uprobes slow the process, so this pass gives counts only), and a
@@ -51,6 +54,7 @@ wait_http() {  # URL: until it answers anything
   echo "cost.sh: $1 does not answer" >&2; exit 1
 }
 wait_http "http://127.0.0.1:$UP_PORT/__status"
+ORIGIN_PIDS="$(pgrep -P "${PIDS[-1]}" | paste -sd,)"  # the origin's worker
 
 # ---- this run's JWT (peers.sh's claims) -----------------------------------------------------
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
@@ -105,7 +109,10 @@ stop_target() {
 
 # window NAME PASS PERF_ARGS...: wrk for DURATION s; perf stat over the middle WINDOW s.
 # Leaves REQS (origin requests inside the window), CONNS_NEW, RPS and P99 (wrk's, whole run),
-# USER_US and SYS_US (the proxy's user and system CPU per request, from /proc, 10 ms ticks).
+# USER_US and SYS_US (the proxy's user and system CPU per request, from /proc, 10 ms ticks),
+# CONNS_OPEN (upstream connections open at the end), ORIGIN_US and ORIGIN_CS (the origin
+# worker's CPU and context switches per request: what the proxy's way of using its upstream
+# connections costs the origin on the shared core).
 window() {
   local name=$1 pass=$2; shift 2
   taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$DURATION"s --latency \
@@ -119,8 +126,19 @@ window() {
   # counted after the ") " that ends the command name, which may hold spaces).
   local ticks="for p in ${TPIDS//,/ }; do cat /proc/\$p/task/*/stat; done |
     sed 's/^.*) //' | awk '{u += \$12; s += \$13} END {print u, s}'"
-  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; sleep $WINDOW;
-    $st > $RUN/st1; $ticks > $RUN/t1" \
+  # The origin's: utime + stime, and its voluntary + involuntary context switches.
+  local oticks="{ for p in ${ORIGIN_PIDS//,/ }; do cat /proc/\$p/task/*/stat; done |
+    sed 's/^.*) //' | awk '{t += \$12 + \$13} END {printf \"%d \", t}';
+    for p in ${ORIGIN_PIDS//,/ }; do cat /proc/\$p/task/*/status; done |
+    awk '/ctxt_switches/ {c += \$2} END {print c}'; }"
+  # Context switches by thread (tid, name): which of the proxy's threads wake up.
+  local threads="for t in \$(ls -d /proc/{${TPIDS},0}/task/* 2>/dev/null); do
+    echo \$(basename \$t) \$(tr ' ' _ < \$t/comm) \
+      \$(awk '/ctxt_switches/ {c += \$2} END {print c}' \$t/status);
+    done"
+  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; $oticks > $RUN/o0;
+    $threads > $RUN/th0; sleep $WINDOW; $st > $RUN/st1; $ticks > $RUN/t1; $oticks > $RUN/o1;
+    $threads > $RUN/th1" \
     2> "$OUT_DIR/$name.$pass.perf" >/dev/null
   wait "$wrk"
   local r0 a0 r1 a1
@@ -133,7 +151,17 @@ window() {
   hz="$(getconf CLK_TCK)"
   USER_US="$(per $((u1 - u0)) "$REQS" $((1000000 / hz)))"
   SYS_US="$(per $((s1 - s0)) "$REQS" $((1000000 / hz)))"
+  local ot0 oc0 ot1 oc1
+  read -r ot0 oc0 < "$RUN/o0"
+  read -r ot1 oc1 < "$RUN/o1"
+  ORIGIN_US="$(per $((ot1 - ot0)) "$REQS" $((1000000 / hz)))"
+  ORIGIN_CS="$(per $((oc1 - oc0)) "$REQS")"
   CONNS_NEW=$((a1 - a0 - 1))
+  awk -v n="$REQS" 'NR == FNR {c[$1] = $3; next} ($1 in c) && $3 > c[$1] {
+      printf "%s %s %.3f cs/req\n", $1, $2, ($3 - c[$1]) / n }' "$RUN/th0" "$RUN/th1" \
+    > "$OUT_DIR/$name.$pass.threads"
+  # Connections open at the origin at the window's end, less the status request's own.
+  CONNS_OPEN=$(($(awk 'NR == 1 {print $3}' "$RUN/st1") - 1))
   RPS="$(awk '/^Requests\/sec/ {print $2}' "$OUT_DIR/$name.$pass.wrk")"
   P99="$(awk '$1 == "99%" {print $2}' "$OUT_DIR/$name.$pass.wrk")"
 }
@@ -186,8 +214,9 @@ fi
 {
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %9s %s\n' target 'req/s' 'p99' 'CPU us/req' \
-    'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up conns' 'top syscalls/req'
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %s\n' target 'req/s' 'p99' \
+    'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' 'orig us' 'orig cs' \
+    'top syscalls/req'
 } | tee "$SUMMARY"
 for t in $TARGETS; do
   start_target "$t"
@@ -197,7 +226,7 @@ for t in $TARGETS; do
   cpu="$(per "$(count "$OUT_DIR/$t.cpu.perf" task-clock)" "$REQS" 1000)"  # msec -> us
   sysc="$(per "$(count "$OUT_DIR/$t.cpu.perf" raw_syscalls)" "$REQS")"
   cs="$(per "$(count "$OUT_DIR/$t.cpu.perf" context-switches)" "$REQS")"
-  rps=$RPS p99=$P99 up=$CONNS_NEW usersys="$USER_US/$SYS_US"
+  rps=$RPS p99=$P99 up=$CONNS_NEW/$CONNS_OPEN usersys="$USER_US/$SYS_US" ous=$ORIGIN_US ocs=$ORIGIN_CS
   top="-"
   if [[ $SYSCALLS == 1 ]]; then
     window "$t" sys perf stat -x, -e 'syscalls:sys_enter_*'
@@ -218,9 +247,8 @@ for t in $TARGETS; do
     window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
       -o "$OUT_DIR/$t.allocs.perf.data"
   fi
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %9s %s\n' "$t" "$rps" "$p99" "$cpu" "$usersys" \
-    "$sysc" "$cs" \
-    "$allocs" "$up" "$top" | tee -a "$SUMMARY"
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %s\n' "$t" "$rps" "$p99" "$cpu" \
+    "$usersys" "$sysc" "$cs" "$allocs" "$up" "$ous" "$ocs" "$top" | tee -a "$SUMMARY"
   stop_target
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
