@@ -20,7 +20,7 @@ bool isB64TokenChar(char c) noexcept { return kB64Token[static_cast<unsigned cha
 
 }  // namespace
 
-BearerToken extractBearerToken(std::string_view authorization) noexcept {
+BearerToken locateBearerToken(std::string_view authorization) noexcept {
   constexpr std::string_view kScheme = "bearer";
   if (authorization.size() < kScheme.size()) {
     return {AuthError::kMissingCredential, {}};
@@ -43,18 +43,30 @@ BearerToken extractBearerToken(std::string_view authorization) noexcept {
   while (!rest.empty() && rest.back() == ' ') {
     rest.remove_suffix(1);
   }
-  std::size_t i = 0;
-  while (i < rest.size() && isB64TokenChar(rest[i])) {
-    ++i;
-  }
-  const std::size_t body = i;
-  while (i < rest.size() && rest[i] == '=') {
-    ++i;
-  }
-  if (body == 0 || i != rest.size()) {
+  if (rest.empty()) {
     return {AuthError::kInvalidRequest, {}};
   }
   return {AuthError::kOk, rest};
+}
+
+bool isB64Token(std::string_view token) noexcept {
+  std::size_t i = 0;
+  while (i < token.size() && isB64TokenChar(token[i])) {
+    ++i;
+  }
+  const std::size_t body = i;
+  while (i < token.size() && token[i] == '=') {
+    ++i;
+  }
+  return body != 0 && i == token.size();
+}
+
+BearerToken extractBearerToken(std::string_view authorization) noexcept {
+  BearerToken bt = locateBearerToken(authorization);
+  if (bt.error == AuthError::kOk && !isB64Token(bt.token)) {
+    return {AuthError::kInvalidRequest, {}};
+  }
+  return bt;
 }
 
 }  // namespace gw::auth

@@ -19,4 +19,13 @@ struct BearerToken {
 /// kInvalidRequest. No allocation; thread-safe.
 BearerToken extractBearerToken(std::string_view authorization) noexcept;
 
+/// extractBearerToken without the per-byte check of the token's characters: the scheme, the
+/// spaces and an empty token are checked, `token` is not (call isB64Token before trusting its
+/// syntax). For callers that can skip that scan when they recognize the exact bytes of a token
+/// that passed it before (JwtAuthenticator's verdict cache). No allocation; thread-safe.
+BearerToken locateBearerToken(std::string_view authorization) noexcept;
+
+/// True if `token` is a non-empty b64token: RFC 6750's characters, then only '='s. Pure.
+bool isB64Token(std::string_view token) noexcept;
+
 }  // namespace gw::auth

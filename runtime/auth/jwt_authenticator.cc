@@ -1,5 +1,7 @@
 #include "runtime/auth/jwt_authenticator.h"
 
+#include "runtime/auth/bearer.h"
+
 namespace gw::auth {
 
 JwtAuthenticator::JwtAuthenticator(std::shared_ptr<const JwtVerifier> verifier,
@@ -16,11 +18,22 @@ JwtVerdict JwtAuthenticator::authenticate(std::string_view token) const {
   }
   const UnixSeconds now = clock_();
   if (!cache_) {
-    return verifier_->verify(token, now);
+    return isB64Token(token) ? verifier_->verify(token, now)
+                             : JwtVerdict{AuthError::kInvalidRequest, nullptr, {}};
   }
+  // The b64token check scans every byte (~500 per RS256 token, the most per-request work after
+  // the hash) and is only needed on a miss. Why a hit may skip it: the cache is keyed by the
+  // SHA-256 of the token's exact bytes, and the only writes below happen after the check
+  // passed, so every key in the cache is the digest of a token with valid syntax. A hit is
+  // therefore those very bytes (a different token with the same digest would be a SHA-256
+  // collision), already checked. A token that fails the check is never stored, so it misses
+  // on every request and is rejected here each time.
   const Sha256Digest digest = sha256(token);
   if (auto hit = cache_->lookup(digest, now)) {
     return JwtVerdict{hit->error, std::move(hit->identity), {}};
+  }
+  if (!isB64Token(token)) {
+    return JwtVerdict{AuthError::kInvalidRequest, nullptr, {}};
   }
   JwtVerdict verdict = verifier_->verify(token, now);
   if (verdict.error == AuthError::kOk) {

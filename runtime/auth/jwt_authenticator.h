@@ -19,8 +19,10 @@ class JwtAuthenticator {
   JwtAuthenticator(std::shared_ptr<const JwtVerifier> verifier, std::shared_ptr<VerdictCache> cache,
                    Clock clock = systemNow);
 
-  /// Verifies `token` (the bearer credential, without "Bearer "). An empty token is
-  /// kMissingCredential. kUnknownKid tells the caller to schedule a throttled JWKS re-fetch.
+  /// Verifies `token` (the bearer credential, without "Bearer ", as locateBearerToken finds
+  /// it: its characters need not be checked yet). An empty token is kMissingCredential; one
+  /// that is not a b64token is kInvalidRequest, checked on a cache miss only (see the .cc).
+  /// kUnknownKid tells the caller to schedule a throttled JWKS re-fetch.
   JwtVerdict authenticate(std::string_view token) const;
 
   /// Publishes a new key set (after a JWKS fetch) and drops cached verdicts of keys that are

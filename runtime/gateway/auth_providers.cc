@@ -284,7 +284,10 @@ std::string_view credentialFor(const AuthProvider& p, const server::RequestConte
     return {};
   }
   std::string_view authz = req.header("authorization");
-  auth::BearerToken bt = auth::extractBearerToken(authz);
+  // A JWT provider checks the token's characters itself, on a verdict-cache miss only (see
+  // JwtAuthenticator::authenticate); introspection sends the token on, so it is checked here.
+  auth::BearerToken bt =
+      p.jwt ? auth::locateBearerToken(authz) : auth::extractBearerToken(authz);
   if (bt.error == auth::AuthError::kInvalidRequest) {
     malformed = true;
     return authz;

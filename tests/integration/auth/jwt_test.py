@@ -28,6 +28,12 @@ def jwt_classes():
     policy = tmp.write("p.gw", f"""
 upstream a {{ server 127.0.0.1:{a.port} }}
 auth idp jwt {{ issuer "{ISS}" audience ["other", "{AUD}"] jwks file "{jwks}" leeway 5s }}
+auth cached jwt {{ issuer "{ISS}" audience "{AUD}" jwks file "{jwks}" cache 60s }}
+route cached {{
+  match {{ path prefix "/cached" }}
+  authenticate cached
+  forward a
+}}
 route secure {{
   match {{ path prefix "/secure" }}
   authenticate idp
@@ -85,6 +91,16 @@ route secure {{
         st, h, _ = get(gw, "/secure", headers={"Authorization": "Bearer"})
         check(st == 400 and 'error="invalid_request"' in h.get("www-authenticate", ""),
               f"Bearer without a token is invalid_request: {st} {h}")
+        # With a verdict cache the token's characters are checked on a miss only: a token one
+        # byte away from a cached one is still refused, every time.
+        check(get(gw, "/cached", good)[0] == 200, "cached: the good token passes (and is cached)")
+        for byte in ('"', "*", "\\", ","):
+            for _ in range(2):
+                st, h, _ = get(gw, "/cached", headers={
+                    "Authorization": f"Bearer {good[:100]}{byte}{good[101:]}"})
+                check(st == 400 and 'error="invalid_request"' in h.get("www-authenticate", ""),
+                      f"cached: a token with {byte!r} is invalid_request: {st} {h}")
+        check(get(gw, "/cached", good)[0] == 200, "cached: the good token still passes")
         st, h, _ = get(gw, "/secure", headers={"Authorization": f"Basic {b64url(b'a:b')}"})
         check(st == 401 and h.get("www-authenticate") == 'Bearer realm="gw"',
               f"another scheme: no bearer credential presented: {st} {h}")

@@ -87,6 +87,33 @@ TEST(Bearer, ExtractsTokenPerRfc6750) {
   EXPECT_EQ(extractBearerToken("Bearer a\"b").error, AuthError::kInvalidRequest);
 }
 
+TEST(Bearer, LocateLeavesTheCharactersToIsB64Token) {
+  // locateBearerToken checks the scheme and the spaces only; the characters are isB64Token's.
+  EXPECT_EQ(locateBearerToken("Bearer a\"b").error, AuthError::kOk);
+  EXPECT_EQ(locateBearerToken("Bearer a\"b").token, "a\"b");
+  EXPECT_EQ(locateBearerToken("bEaReR   mF_9.B5f==  ").token, "mF_9.B5f==");
+  EXPECT_EQ(locateBearerToken("Bearer   ").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(locateBearerToken("Bearer").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(locateBearerToken("Basic abc").error, AuthError::kMissingCredential);
+  EXPECT_EQ(locateBearerToken("Bearerish abc").error, AuthError::kMissingCredential);
+  EXPECT_TRUE(isB64Token("abc.def-ghi_jkl~+/=="));
+  EXPECT_FALSE(isB64Token(""));
+  EXPECT_FALSE(isB64Token("=="));
+  EXPECT_FALSE(isB64Token("a=b"));
+  EXPECT_FALSE(isB64Token("a b"));
+  // Every byte outside RFC 6750's b64token set is refused, at the start, middle and end.
+  const std::string_view allowed =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    const bool ok = allowed.find(ch) != std::string_view::npos;
+    for (const std::string& t : {std::string(1, ch) + "abc", "ab" + std::string(1, ch) + "c",
+                                 "abc" + std::string(1, ch)}) {
+      EXPECT_EQ(isB64Token(t), ok || (ch == '=' && t.back() == '=')) << c << " in " << t;
+    }
+  }
+}
+
 TEST(AuthErrors, MapToRfc6750) {
   EXPECT_EQ(authErrorReason(AuthError::kExpired), "expired");
   EXPECT_EQ(authErrorReason(AuthError::kBadSignature), "bad_signature");

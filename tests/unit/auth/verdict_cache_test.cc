@@ -186,6 +186,30 @@ TEST_F(JwtAuthenticatorTest, RotationInvalidatesCachedVerdictsOfRemovedKeys) {
   EXPECT_EQ(cache_->stats().invalidations, 1u);
 }
 
+TEST_F(JwtAuthenticatorTest, ATokenWithInvalidCharactersIsRejectedOnEveryRequest) {
+  // The b64token check runs on a cache miss only. A token with a byte outside the set is never
+  // stored, so it misses and is refused every time, even next to a cached valid token that it
+  // differs from by that one byte.
+  const std::string good = token("ES256", kNow + 3600);
+  ASSERT_EQ(auth_->authenticate(good).error, AuthError::kOk);
+  std::string bad = good;
+  bad[bad.size() / 2] = '"';
+  for (int i = 0; i < 3; ++i) {
+    const JwtVerdict v = auth_->authenticate(bad);
+    EXPECT_EQ(v.error, AuthError::kInvalidRequest);
+    EXPECT_EQ(v.identity, nullptr);
+  }
+  EXPECT_EQ(auth_->authenticate(good + " ").error, AuthError::kInvalidRequest);
+  EXPECT_EQ(cache_->stats().size, 1u);
+  EXPECT_EQ(cache_->stats().inserts, 1u);
+  EXPECT_EQ(auth_->authenticate(good).error, AuthError::kOk);  // a hit, unchecked again
+  EXPECT_EQ(cache_->stats().hits, 1u);
+  // Without a cache the check runs on every call.
+  const JwtAuthenticator uncached(verifier_, nullptr, [this] { return now_.load(); });
+  EXPECT_EQ(uncached.authenticate(bad).error, AuthError::kInvalidRequest);
+  EXPECT_EQ(uncached.authenticate(good).error, AuthError::kOk);
+}
+
 TEST_F(JwtAuthenticatorTest, MissingAndOversizedAreDecidedBeforeHashing) {
   EXPECT_EQ(auth_->authenticate("").error, AuthError::kMissingCredential);
   EXPECT_EQ(auth_->authenticate(std::string(100000, 'a')).error, AuthError::kOversized);
