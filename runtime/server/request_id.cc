@@ -1,21 +1,33 @@
 #include "runtime/server/request_id.h"
 
+#include <array>
+#include <cstring>
 #include <random>
 
 namespace gw::server {
 
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-void appendHex(std::uint64_t v, int digits, std::string& out) {
-  // Into a local array, then one append: push_back per digit checked the capacity each time
-  // (ids and traceparents are made for every request).
-  char digitsOut[16];
-  for (int i = digits - 1; i >= 0; --i) {
-    digitsOut[digits - 1 - i] = kHex[(v >> (i * 4)) & 0xf];
+// "00".."ff": two digits per table read, eight reads per 64-bit value. A shift and mask per
+// digit was ~0.8 k instructions of every proxied request (an id and a traceparent each).
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 512> t{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    t[2 * b] = kHex[b >> 4];
+    t[2 * b + 1] = kHex[b & 0xf];
   }
-  out.append(digitsOut, static_cast<std::size_t>(digits));
+  return t;
+}();
+
+/// Appends the 16 lowercase hex digits of `v`, most significant first.
+void appendHex16(std::uint64_t v, std::string& out) {
+  char digits[16];
+  for (int i = 0; i < 8; ++i) {
+    const std::size_t byte = (v >> (56 - 8 * i)) & 0xff;
+    std::memcpy(digits + 2 * i, &kHexPairs[2 * byte], 2);
+  }
+  out.append(digits, sizeof(digits));
 }
 
 bool isLowerHex(std::string_view s) {
@@ -52,8 +64,8 @@ bool isValidRequestId(std::string_view id) {
 
 void generateRequestId(Random& rng, std::string& out) {
   out.clear();
-  appendHex(rng.next(), 16, out);
-  appendHex(rng.next(), 16, out);
+  appendHex16(rng.next(), out);
+  appendHex16(rng.next(), out);
 }
 
 bool isValidTraceparent(std::string_view tp) {
@@ -81,11 +93,11 @@ void makeTraceparent(std::string_view incoming, Random& rng, std::string& out) {
   if (isValidTraceparent(incoming)) {
     out.append(incoming.substr(3, 32));
   } else {
-    appendHex(rng.next() | 1, 16, out);
-    appendHex(rng.next(), 16, out);
+    appendHex16(rng.next() | 1, out);
+    appendHex16(rng.next(), out);
   }
   out.push_back('-');
-  appendHex(rng.next() | 1, 16, out);
+  appendHex16(rng.next() | 1, out);
   out.push_back('-');
   out.append(isValidTraceparent(incoming) ? incoming.substr(53, 2) : std::string_view("00"));
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cinttypes>
+#include <cstdio>
 #include <set>
 
 namespace gw::server {
@@ -28,6 +30,36 @@ TEST(RequestId, GeneratedIdsAreHexAndDistinct) {
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);
+}
+
+// The digits, against printf's: the same seed gives the ids the values' %016x spellings.
+std::string hex16(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016" PRIx64, v);
+  return buf;
+}
+
+TEST(RequestId, DigitsAreTheRandomValuesInHex) {
+  for (std::uint64_t seed : {0ull, 1ull, 42ull, 0xffffffffffffffffull}) {
+    Random rng(seed), ref(seed);
+    std::string id;
+    for (int i = 0; i < 200; ++i) {
+      generateRequestId(rng, id);
+      const std::string a = hex16(ref.next());
+      ASSERT_EQ(id, a + hex16(ref.next())) << seed << " " << i;
+    }
+  }
+}
+
+TEST(Traceparent, GeneratedDigitsAreTheRandomValuesInHex) {
+  Random rng(7), ref(7);
+  std::string tp;
+  makeTraceparent("", rng, tp);
+  const std::string hi = hex16(ref.next() | 1);
+  const std::string lo = hex16(ref.next());
+  EXPECT_EQ(tp, "00-" + hi + lo + "-" + hex16(ref.next() | 1) + "-00");
+  makeTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", rng, tp);
+  EXPECT_EQ(tp, "00-4bf92f3577b34da6a3ce929d0e0e4736-" + hex16(ref.next() | 1) + "-01");
 }
 
 TEST(Traceparent, Validation) {
