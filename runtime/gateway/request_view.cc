@@ -35,18 +35,42 @@ bool trusted(const Generation& gen, const gw_ip& ip) {
 
 }  // namespace
 
+bool parseIpv4(std::string_view s, std::uint32_t& out) {
+  auto digit = [&](std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; };
+  std::uint32_t addr = 0;
+  std::size_t i = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (i >= s.size() || s[i] != '.') return false;
+      ++i;
+    }
+    if (!digit(i)) return false;
+    std::uint32_t v = static_cast<std::uint32_t>(s[i++] - '0');
+    if (v == 0 && digit(i)) return false;  // a leading zero ("01"): inet_pton refuses it too
+    while (digit(i)) {
+      v = v * 10 + static_cast<std::uint32_t>(s[i++] - '0');
+      if (v > 255) return false;
+    }
+    addr = (addr << 8) | v;
+  }
+  if (i != s.size()) return false;
+  out = addr;
+  return true;
+}
+
 bool parseIp(std::string_view text, gw_ip& out) {
+  // IPv4 without inet_pton: the peer address is parsed on every request (client.ip, limit
+  // keys), and inet_pton needs a NUL-terminated copy and walks a generic state machine.
+  if (std::uint32_t v4 = 0; parseIpv4(text, v4)) {
+    out = gw_ip{};
+    out.family = 4;
+    out.v4 = v4;
+    return true;
+  }
   char buf[64];
   if (text.empty() || text.size() >= sizeof buf) return false;
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
-  in_addr v4;
-  if (inet_pton(AF_INET, buf, &v4) == 1) {
-    out = gw_ip{};
-    out.family = 4;
-    out.v4 = ntohl(v4.s_addr);
-    return true;
-  }
   in6_addr v6;
   if (inet_pton(AF_INET6, buf, &v6) == 1) {
     out = gw_ip{};

@@ -43,7 +43,12 @@ class RequestView {
   int hour_ = 0, weekday_ = 0;
 };
 
-/// Parses an IPv4/IPv6 text into `out`; false when it is neither.
+/// Parses an IPv4/IPv6 text into `out`; false when it is neither. Accepts exactly what
+/// inet_pton accepts (a NUL inside `text` is refused, where inet_pton would stop at it). Pure.
 bool parseIp(std::string_view text, gw_ip& out);
+
+/// A dotted-quad IPv4 address as inet_pton(AF_INET) accepts it (four decimal octets 0-255,
+/// no leading zeros, nothing else), host byte order. Pure.
+bool parseIpv4(std::string_view text, std::uint32_t& out);
 
 }  // namespace gw::gateway
