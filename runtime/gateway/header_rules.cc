@@ -1,5 +1,7 @@
 #include "runtime/gateway/header_rules.h"
 
+#include <algorithm>
+
 namespace gw::gateway {
 
 namespace {
@@ -49,7 +51,19 @@ bool headerGlobMatch(std::string_view pattern, std::string_view name) noexcept {
 }
 
 HeaderRules::HeaderRules(std::vector<std::string> stripGlobs, std::vector<std::string> policy)
-    : globs_(std::move(stripGlobs)), exact_(std::move(policy)) {}
+    : globs_(std::move(stripGlobs)) {
+  // One entry per folded name: a policy sets the same header on many routes (X-Service on a
+  // quarter of peers.gw's 100), and mustStrip runs for every header of every request.
+  for (const std::string& name : policy) {
+    std::string folded(name.size(), '\0');
+    for (size_t i = 0; i < name.size(); ++i) {
+      folded[i] = fold(name[i]);
+    }
+    if (std::find(exact_.begin(), exact_.end(), folded) == exact_.end()) {
+      exact_.push_back(std::move(folded));
+    }
+  }
+}
 
 bool HeaderRules::mustStrip(std::string_view name) const noexcept {
   for (const std::string& e : exact_) {

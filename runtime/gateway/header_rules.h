@@ -29,7 +29,7 @@ class HeaderRules {
 
  private:
   std::vector<std::string> globs_;
-  std::vector<std::string> exact_;
+  std::vector<std::string> exact_;  ///< policy header names, folded, each once
 };
 
 }  // namespace gw::gateway

@@ -36,6 +36,17 @@ TEST(HeaderRules, PolicyHeadersAndGlobs) {
   EXPECT_EQ(out, (std::vector<std::string>{"X_User_ID", "x-internal-a"}));
 }
 
+TEST(HeaderRules, RepeatedPolicyHeadersInAnySpellingAreKeptOnce) {
+  // Names are folded and de-duplicated when built; every spelling still matches every other.
+  HeaderRules rules({}, {"X-Service", "x_service", "X-SERVICE", "X-User-ID", "X-Service"});
+  for (std::string_view n : {"X-Service", "x_SERVICE", "X_Service", "x-user-id", "X_USER_ID"}) {
+    EXPECT_TRUE(rules.mustStrip(n)) << n;
+  }
+  for (std::string_view n : {"X-Services", "X-Servic", "Service", "X-User", ""}) {
+    EXPECT_FALSE(rules.mustStrip(n)) << n;
+  }
+}
+
 TEST(Cidr, ParseAndContain) {
   Cidr c;
   ASSERT_TRUE(parseCidr("10.0.0.0/8", c));
