@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gw::http {
 
 HeadEnd findHeadEnd(std::string_view buf, std::size_t& scanFrom) {
@@ -57,6 +61,23 @@ constexpr bool allVisibleOrObsText(std::uint64_t w) {
 /// The first byte at or after `p` that is not a field-value byte, or `end`. Values are most of
 /// a head's bytes (a ~500-byte bearer token is common): eight bytes per step, then one by one.
 const char* skipFieldValue(const char* p, const char* end) {
+#if defined(__SSE2__)
+  // Sixteen bytes per step where SSE2 exists (every x86-64): a byte is a control byte iff
+  // min(b, 0x1f) == b (unsigned), DEL by equality; the mask tells exactly where the first one
+  // is, so the byte loop below starts on it. Half the instructions of the 8-byte SWAR loop.
+  const __m128i k1f = _mm_set1_epi8(0x1f);
+  const __m128i kDel = _mm_set1_epi8(0x7f);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i bad = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, k1f), v),
+                                     _mm_cmpeq_epi8(v, kDel));
+    if (const int mask = _mm_movemask_epi8(bad); mask != 0) {
+      p += __builtin_ctz(static_cast<unsigned>(mask));
+      break;
+    }
+    p += 16;
+  }
+#endif
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, sizeof w);

@@ -150,14 +150,16 @@ TEST(RequestParser, ParsesOriginFormZeroCopy) {
   EXPECT_EQ(head.path.data(), buf.data() + 5);
 }
 
-// Field values are scanned eight bytes at a time: every byte a value may not hold must be
-// caught at every offset within and across those words, and every byte it may hold kept.
+// Field values are scanned sixteen bytes (SSE2), then eight bytes at a time: every byte a
+// value may not hold must be caught at every offset within and across those blocks, and every
+// byte it may hold kept.
 TEST(RequestParser, EveryValueByteAtEveryOffset) {
   for (int c = 0; c < 256; ++c) {
     if (c == '\r') continue;  // ends the value: its own cases above
     bool allowed = c == '\t' || (c >= 0x20 && c != 0x7f);
-    for (std::size_t at = 0; at < 19; ++at) {
-      std::string value = "0123456789abcdefghij";  // spans two and a half words
+    for (std::size_t at = 0; at < 43; ++at) {
+      // Two 16-byte blocks, one 8-byte word and a 4-byte tail.
+      std::string value = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
       value[at] = static_cast<char>(c);
       std::string buf = "GET / HTTP/1.1\r\nHost: a\r\nX-V: " + value + "\r\n\r\n";
       RequestParser parser;
@@ -174,6 +176,21 @@ TEST(RequestParser, EveryValueByteAtEveryOffset) {
       while (!expect.empty() && (expect.back() == ' ' || expect.back() == '\t')) expect.pop_back();
       if (at == 0 && (c == ' ' || c == '\t')) expect.erase(0, 1);  // leading OWS
       EXPECT_EQ(head.headers[1].value, expect) << "byte " << c << " at " << at;
+    }
+  }
+}
+
+// An allowed HTAB stops the block scan; a bad byte after it must still be caught.
+TEST(RequestParser, ControlByteAfterHtabAtEveryOffset) {
+  for (std::size_t tab = 0; tab < 43; ++tab) {
+    for (std::size_t bad = tab + 1; bad < 43; ++bad) {
+      std::string value = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
+      value[tab] = '\t';
+      value[bad] = '\x01';
+      std::string buf = "GET / HTTP/1.1\r\nHost: a\r\nX-V: " + value + "\r\n\r\n";
+      RequestParser parser;
+      RequestHead head;
+      ASSERT_EQ(parser.parse(buf, head).status, ParseStatus::kError) << tab << " " << bad;
     }
   }
 }
