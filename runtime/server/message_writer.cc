@@ -1,6 +1,7 @@
 #include "runtime/server/message_writer.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace gw::server {
 
@@ -13,10 +14,18 @@ void appendNumber(std::string& out, std::uint64_t v) {
 }
 
 void appendField(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out.append(": ");
-  out.append(value);
-  out.append("\r\n");
+  // One growth check and length update per field instead of four appends' (~20 fields per
+  // proxied request, head up and head down); the two separators are fixed-size stores.
+  const std::size_t at = out.size();
+  out.resize(at + name.size() + value.size() + 4);
+  char* p = out.data() + at;
+  std::memcpy(p, name.data(), name.size());
+  p += name.size();
+  std::memcpy(p, ": ", 2);
+  p += 2;
+  std::memcpy(p, value.data(), value.size());
+  p += value.size();
+  std::memcpy(p, "\r\n", 2);
 }
 
 void appendJsonString(std::string& out, std::string_view s) {
