@@ -20,6 +20,18 @@ bool moreRestrictive(const Decision& a, const Decision& b) noexcept {
   return a.resetMs > b.resetMs;
 }
 
+/// The decimal digits of a number, formatted once.
+class Digits {
+ public:
+  explicit Digits(std::uint64_t v) noexcept
+      : len_(static_cast<std::size_t>(std::to_chars(buf_, buf_ + sizeof(buf_), v).ptr - buf_)) {}
+  std::string_view view() const noexcept { return {buf_, len_}; }
+
+ private:
+  char buf_[20];  // UINT64_MAX has 20 digits
+  std::size_t len_;
+};
+
 }  // namespace
 
 std::size_t mostRestrictive(std::span<const Decision> decisions) noexcept {
@@ -81,14 +93,16 @@ RateLimitHeaders RateLimitHeaders::build(std::span<const Decision> decisions) no
   h.chosen_ = mostRestrictive(decisions);
   const Decision& d = decisions[h.chosen_];
   h.denied_ = !d.allowed;
-  const std::uint64_t limit = d.limit;
-  const std::uint64_t remaining = d.remaining;
-  const std::uint64_t reset = ceilSeconds(d.resetMs);
-  h.finish("X-RateLimit-Limit", h.put(limit));
-  h.finish("X-RateLimit-Remaining", h.put(remaining));
-  h.finish("X-RateLimit-Reset", h.put(reset));
-  h.finish("RateLimit", h.put("limit=") && h.put(limit) && h.put(", remaining=") &&
-                            h.put(remaining) && h.put(", reset=") && h.put(reset));
+  // Each number is formatted once and its digits copied where it appears again (the limit
+  // shows up three times, remaining and reset twice): this runs on every limited request.
+  const Digits limit(d.limit);
+  const Digits remaining(d.remaining);
+  const Digits reset(ceilSeconds(d.resetMs));
+  h.finish("X-RateLimit-Limit", h.put(limit.view()));
+  h.finish("X-RateLimit-Remaining", h.put(remaining.view()));
+  h.finish("X-RateLimit-Reset", h.put(reset.view()));
+  h.finish("RateLimit", h.put("limit=") && h.put(limit.view()) && h.put(", remaining=") &&
+                            h.put(remaining.view()) && h.put(", reset=") && h.put(reset.view()));
 
   // RateLimit-Policy: the chosen limit first, then the others in input order.
   bool ok = true;
@@ -99,7 +113,7 @@ RateLimitHeaders RateLimitHeaders::build(std::span<const Decision> decisions) no
     ok = (k == 0 || h.put(", ")) && h.put(p.policyQuota) && h.put(";w=") &&
          h.put(p.policyWindowSeconds);
     if (ok && p.limit != p.policyQuota) {
-      ok = h.put(";burst=") && h.put(p.limit);
+      ok = h.put(";burst=") && (i == h.chosen_ ? h.put(limit.view()) : h.put(p.limit));
     }
   }
   h.finish("RateLimit-Policy", ok);

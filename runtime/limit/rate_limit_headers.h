@@ -63,7 +63,7 @@ class RateLimitHeaders {
   void finish(std::string_view name, bool ok) noexcept;
 
   std::array<Field, kMaxFields> fields_{};
-  std::array<char, 512> buf_{};
+  std::array<char, 512> buf_;  ///< only [0, used_) is ever read: no zero-fill per request
   std::size_t count_ = 0;
   std::size_t used_ = 0;
   std::size_t valueStart_ = 0;  ///< where the value being built begins

@@ -52,6 +52,23 @@ TEST(RateLimitHeaders, MostRestrictiveWinsAndEveryPolicyIsListed) {
   EXPECT_EQ(h.find("Retry-After"), "");
 }
 
+TEST(RateLimitHeaders, EachPolicyShowsItsOwnBurst) {
+  // The chosen limit's digits are formatted once and reused; the others keep their own.
+  std::vector<Decision> ds = {allowed(1000, 900, 3600000, 3600), allowed(10, 2, 800, 1),
+                              allowed(70, 60, 800, 1)};
+  ds[0].policyQuota = 500;
+  ds[1].policyQuota = 5;
+  const auto h = RateLimitHeaders::build(ds);
+  EXPECT_EQ(h.chosen(), 1u);
+  EXPECT_EQ(h.find("X-RateLimit-Limit"), "10");
+  EXPECT_EQ(h.find("RateLimit"), "limit=10, remaining=2, reset=1");
+  EXPECT_EQ(h.find("RateLimit-Policy"), "5;w=1;burst=10, 500;w=3600;burst=1000, 70;w=1");
+  const Decision big = allowed(4294967295u, 4294967294u, 18446744073709550000ull, 4294967295u);
+  const auto b = RateLimitHeaders::build({&big, 1});
+  EXPECT_EQ(b.find("RateLimit"),
+            "limit=4294967295, remaining=4294967294, reset=18446744073709550");
+}
+
 TEST(RateLimitHeaders, DenialCarriesRetryAfterAndBeatsLowRemaining) {
   std::vector<Decision> ds = {allowed(10, 0, 500, 1), allowed(100, 0, 60000, 60),
                               allowed(5, 3, 1000, 1)};
