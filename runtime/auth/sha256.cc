@@ -1,34 +1,26 @@
 #include "runtime/auth/sha256.h"
 
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 (still in every 3.x): see sha256().
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <memory>
+#include <openssl/sha.h>
 
 namespace gw::auth {
 
-namespace {
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
-};
-
-}  // namespace
-
 Sha256Digest sha256(std::string_view data) noexcept {
-  // Fetched once: EVP_sha256() would do an implicit provider fetch on every call.
-  static EVP_MD* const kMd = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  // One context per thread, re-initialized per call: the one-shot EVP_Digest allocates and
-  // frees a context (and the provider's digest state) each time, two mallocs on every
-  // authenticated request (the verdict cache key is the token's digest).
-  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  // The low-level functions on a stack context: the same code EVP's SHA-256 provider calls
+  // (SHA-NI where the CPU has it), without EVP_DigestInit's provider dispatch and context
+  // re-initialization on every call; every request to a JWT route with a verdict cache hashes
+  // its ~500-byte token (bench/RESULTS.md, session 6). Not the one-shot SHA256(): in OpenSSL
+  // 3.0 that fetches the algorithm on every call. The context holds state derived from the
+  // token, so it is cleansed as EVP would. Not routed through a FIPS provider (gw does not
+  // claim FIPS mode).
   Sha256Digest out{};
-  unsigned int len = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), kMd, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), out.data(), &len) != 1) {
-    EVP_Digest(data.data(), data.size(), out.data(), &len, kMd, nullptr);  // allocation failed
-  }
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(out.data(), &ctx);
+  OPENSSL_cleanse(&ctx, sizeof(ctx));
   return out;
 }
 

@@ -9,7 +9,8 @@ namespace gw::auth {
 /// A SHA-256 digest; used as the verdict-cache key and as the stored form of API keys.
 using Sha256Digest = std::array<std::uint8_t, 32>;
 
-/// SHA-256 of `data` (OpenSSL one-shot EVP_Digest; no allocation). Thread-safe.
+/// SHA-256 of `data` (OpenSSL's SHA256_Init/Update/Final on the stack; no allocation).
+/// Thread-safe.
 Sha256Digest sha256(std::string_view data) noexcept;
 
 /// Constant-time equality of two digests (CRYPTO_memcmp), for secrets.

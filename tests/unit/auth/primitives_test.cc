@@ -1,11 +1,13 @@
 // base64url, strict JSON, ECDSA signature encoding, Bearer extraction, error taxonomy.
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include "runtime/auth/auth_error.h"
 #include "runtime/auth/base64url.h"
 #include "runtime/auth/bearer.h"
 #include "runtime/auth/ecdsa_der.h"
+#include "runtime/auth/sha256.h"
 #include "runtime/auth/strict_json.h"
 #include "tests/unit/auth/openssl_cli.h"
 
@@ -72,6 +74,32 @@ TEST(EcdsaDer, MatchesOpensslAndRoundTrips) {
   EXPECT_EQ(ecdsaDerToJose("\x30\x03\x02\x01", 32), "");
   // Zero-valued halves still encode as valid (if mathematically invalid) DER integers.
   EXPECT_EQ(ecdsaJoseToDer(std::string(64, '\0'), out, sizeof(out)), 8u);
+}
+
+std::string hexOf(const Sha256Digest& d) {
+  std::string out;
+  for (std::uint8_t b : d) {
+    out += "0123456789abcdef"[b >> 4];
+    out += "0123456789abcdef"[b & 0xf];
+  }
+  return out;
+}
+
+TEST(Sha256, KnownAnswersAndEvpAgree) {
+  // FIPS 180-2 examples, then lengths around the 64-byte block and padding edges against EVP.
+  EXPECT_EQ(hexOf(sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hexOf(sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hexOf(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  for (std::size_t n : {1u, 55u, 56u, 63u, 64u, 65u, 119u, 120u, 128u, 500u, 4097u}) {
+    std::string data(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<char>(i * 131 + 7);
+    Sha256Digest ref{};
+    unsigned int len = 0;
+    ASSERT_EQ(EVP_Digest(data.data(), data.size(), ref.data(), &len, EVP_sha256(), nullptr), 1);
+    EXPECT_EQ(sha256(data), ref) << n;
+  }
 }
 
 TEST(Bearer, ExtractsTokenPerRfc6750) {
