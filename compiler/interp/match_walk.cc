@@ -38,14 +38,6 @@ class IrTree {
   bool condition(uint32_t fn, const gw_request& req, gw_eval_ctx& ctx) const {
     return evalBool(p_, fn, req, ctx) != 0;
   }
-  // The oracle walks the tree only (the table's terminal index is held to it by the tests).
-  static constexpr bool kIndexed = false;
-  int32_t wholePathNode(const char*, size_t) const { return -1; }
-  const uint64_t* shapeMasks(size_t, uint32_t* count) const {
-    *count = 0;
-    return nullptr;
-  }
-  int32_t shapeNode(const char*, size_t, const gw_str*, size_t, uint64_t) const { return -1; }
 
  private:
   const ir::Program& p_;

@@ -31,8 +31,12 @@
 //   literal segments. The walk's order among the nodes a path can reach is lexicographic in
 //   those positions (literal before param at every depth), so probing the few masks present at
 //   the path's depth in that order finds the nodes the depth-first walk would test, in its
-//   order, with no walk (RouteWalk::run; depths with more than kMaxShapes masks, or deeper than
-//   kMaxShapeDepth, are left to the walk).
+//   order, with no walk (depths with more than kMaxShapes masks, or deeper than kMaxShapeDepth,
+//   are left to the walk). The key's hash is a sum of per-position segment hashes, so the path
+//   is split and each segment hashed once, and a mask's key is that sum minus its param
+//   segments' hashes: one subtraction per param and one multiplication per mask.
+// match() probes the index first (TableTree::indexed) and sets up a RouteWalk only when no
+// indexed node matched: a hit costs no walk state at all.
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -44,6 +48,11 @@
 #include "stdlib/native/route_walk.h"
 
 namespace gw::native {
+
+/// The terminal index answers paths of at most this many segments, with at most kMaxShapes
+/// param masks at one depth; other paths are walked.
+constexpr size_t kMaxShapeDepth = 64;
+constexpr size_t kMaxShapes = 8;
 
 class RouteTable {
  public:
@@ -116,19 +125,68 @@ class RouteTable {
     uint32_t len;  // kEmptySlot: free
     uint32_t at;
   };
-  /// A template node: `node`, at `depth` with params at the bits of `params`; its key is its
-  /// segments joined by '/' with the params left empty, bytes_[at .. at+len). The path's bytes
-  /// outside its param segments ("literal runs") concatenate to exactly that key.
+  /// A template node: `node`, at `depth` with params at the bits of `params`; its literal
+  /// segments, in order, are lits_[lit ..). `hash` is shapeKey() of its literal segments.
   struct ShapeSlot {
     uint64_t hash;
     uint64_t params;
     uint32_t node;  // kEmptySlot: free
     uint32_t depth;
-    uint32_t at, len;
+    uint32_t lit;
+  };
+  /// A template's literal segment: its first 16 bytes as Segment's words, the whole at bytes_.
+  struct Lit {
+    uint64_t w0, w1;
+    uint32_t len, at;
+  };
+  /// A param mask present at one depth, with its key seed (shapeSeed(depth, params)).
+  struct ShapeMask {
+    uint64_t params;
+    uint64_t seed;
   };
   struct MaskRange {
     uint32_t first, count;  // into masks_
   };
+  /// The candidates and their conditions as walkCandidates reads them (RouteWalk's Tree
+  /// members candidate() and condition()): a view of the table and the caller's callback.
+  class Candidates {
+   public:
+    Candidates(const Cand* cands, const char* bytes, CondFn cond, const void* self)
+        : cands_(cands), bytes_(bytes), cond_(cond), self_(self) {}
+    WalkCandidate candidate(uint32_t i) const {
+      const Cand& c = cands_[i];
+      return WalkCandidate{c.route, c.kind, bytes_ + c.hostAt, c.hostLen, c.methodMask, c.cond};
+    }
+    bool condition(uint32_t fn, const gw_request& req, gw_eval_ctx& ctx) const {
+      return cond_(self_, fn, &req, &ctx) != 0;
+    }
+
+   private:
+    const Cand* cands_;
+    const char* bytes_;
+    CondFn cond_;
+    const void* self_;
+  };
+  Candidates candidates(CondFn cond, const void* self) const {
+    return Candidates(cands_.data(), bytes_.data(), cond, self);
+  }
+
+  // The terminal index's probe (route_index.cc).
+  /// Whether a node the index finds for `req` matched (`out` filled). False leaves
+  /// ctx->scratch_used advanced by failed conditions: the caller resets it.
+  bool indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
+               const Candidates& cands) const;
+  /// The all-literal node whose segments joined by '/' are [p, p + n), if it has terminals.
+  int32_t wholePathNode(const char* p, size_t n) const;
+  /// Splits [p, p + n) at every '/' into segs (ptr and len only); returns the depth, 0 when it
+  /// has more than kMaxShapeDepth segments.
+  static size_t split(const char* p, size_t n, Segment* segs);
+  /// Fills the words of a segment of the path [p, end) that split() found.
+  static void segmentWords(Segment& s, const char* p, const char* end);
+  /// The template node at `depth` with params at `params` whose key hash is h and whose literal
+  /// segments are those of segs (their words filled); -1: none.
+  int32_t shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const;
+
   void indexTerminals();
   void indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,
                    const std::vector<int64_t>& via, const std::vector<uint32_t>& depth);
@@ -144,7 +202,8 @@ class RouteTable {
   uint64_t pathMask_ = 0;
   std::vector<ShapeSlot> shapes_;  // open addressing, linear probing, load <= 1/2
   uint64_t shapeMask_ = 0;
-  std::vector<uint64_t> masks_;  // by depth, in walk order (never 0: that is paths_)
+  std::vector<Lit> lits_;  // the shapes' literal segments
+  std::vector<ShapeMask> masks_;  // by depth, in walk order (never 0: that is paths_)
   std::vector<MaskRange> depths_;  // by depth, 0 .. kMaxShapeDepth
   std::string bytes_;
 };

@@ -15,7 +15,9 @@
 // that deep) and at most GW_MAX_PARAMS params are captured.
 //
 // The segments are split lazily, each once, as the walk first reaches its depth, so a long path
-// under a shallow tree is not scanned past the deepest node.
+// under a shallow tree is not scanned past the deepest node. The table's terminal index
+// (route_table.cc) answers most requests before a walk is set up, with the same candidate test
+// (walkCandidates); when it finds no match the walk runs from scratch.
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -25,10 +27,6 @@
 namespace gw::native {
 
 constexpr size_t kMaxWalkSegments = 128;
-/// A tree's terminal index (Tree::kIndexed) answers paths of at most this many segments, with
-/// at most kMaxShapes param masks at one depth; other paths are walked.
-constexpr size_t kMaxShapeDepth = 64;
-constexpr size_t kMaxShapes = 8;
 
 /// Host kinds of a candidate, as ir::HostKind.
 enum class WalkHost : uint8_t { Any, Exact, Wildcard };
@@ -51,6 +49,37 @@ struct WalkCandidate {
   int32_t cond;
 };
 
+/// What the candidate tests of one match saw, for its 404/405 decision: whether a candidate's
+/// path and host matched, whether one also took the method, and the union of their methods.
+struct WalkSeen {
+  bool pathHost = false;
+  bool methodOk = false;
+  uint32_t allow = 0;
+};
+
+/// The length of the segment at p: the bytes before the first '/' of [p, p + left).
+[[gnu::always_inline]] inline size_t walkSegmentLength(const char* p, size_t left) {
+  // Eight bytes at a time (segments are short; a libc memchr call costs more than the scan):
+  // the lowest byte of `w ^ "////////"` that is zero is the first '/'.
+  constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
+  constexpr uint64_t kLow = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= left; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    uint64_t x = w ^ kSlashes;
+    uint64_t zero = (x - kLow) & ~x & kHigh;
+    if (zero != 0) {
+      return i + static_cast<size_t>(__builtin_ctzll(zero)) / 8;
+    }
+  }
+  while (i < left && p[i] != '/') {
+    ++i;
+  }
+  return i;
+}
+
 /// One match over `Tree`, which provides:
 ///   using Segment = ...;  a key built once per path segment, with `ptr` and `len` members;
 ///   static void segment(Segment& out, const char* ptr, size_t len);  // builds in place
@@ -59,17 +88,6 @@ struct WalkCandidate {
 ///   int32_t literalChild(uint32_t node, const Segment& seg) const;  // -1: none
 ///   WalkCandidate candidate(uint32_t i) const;
 ///   bool condition(uint32_t fn, const gw_request&, gw_eval_ctx&) const;
-///   static constexpr bool kIndexed;  // whether the next three members are a real index:
-///   int32_t wholePathNode(const char* rest, size_t len) const;
-///     the node reached from the root by literal edges only whose segments joined by '/' are
-///     exactly `rest` (the path after its leading '/'), if it has terminal candidates; -1: none
-///   const uint64_t* shapeMasks(size_t depth, uint32_t* count) const;
-///     the param positions (bit i: segment i) of the other nodes with terminal candidates at
-///     `depth` (<= kMaxShapeDepth), in the walk's order; none when the index leaves it to the walk
-///   int32_t shapeNode(const char* rest, size_t len, const gw_str* segs, size_t depth,
-///                     uint64_t params) const;
-///     the node at `depth` with params at `params` whose literal segments are those of the path
-///     `rest` (split into segs); -1: none
 /// Stack only, no allocation; one instance per match.
 template <class Tree>
 class RouteWalk {
@@ -96,13 +114,8 @@ class RouteWalk {
   // Inlined into walk(): as a call, its prologue, epilogue and constants cost as much as the
   // split itself (measured with callgrind on bench/match).
   [[gnu::always_inline]] bool splitNext(size_t depth);
-  [[gnu::always_inline]] static size_t segmentLength(const char* p, size_t left);
-  bool indexed();
-  /// Splits the path after its leading '/' into segs; 0 when it has more than kMaxShapeDepth.
-  static size_t splitAll(const char* p, size_t n, gw_str* segs);
   bool walk();
   bool tryRange(uint32_t first, uint32_t count);
-  bool hostMatches(const WalkCandidate& c) const;
   void notFound();
 
   const Tree t_;
@@ -119,9 +132,7 @@ class RouteWalk {
   Alt alts_[kMaxWalkSegments];  // at most one per depth: they are on the current path
   gw_param caps_[GW_MAX_PARAMS];
   uint32_t capCount_ = 0;
-  bool pathHost_ = false;
-  bool methodOk_ = false;
-  uint32_t allow_ = 0;
+  WalkSeen seen_;
 };
 
 template <class Tree>
@@ -136,34 +147,11 @@ inline bool RouteWalk<Tree>::splitNext(size_t depth) {
   // segment); "/" and "" -> none.
   const char* start = req_.path.ptr + pos_;
   size_t left = req_.path.len - pos_;
-  size_t len = segmentLength(start, left);
+  size_t len = walkSegmentLength(start, left);
   Tree::segment(segs_[split_++], start, len);
   pos_ += len + 1;
   more_ = len < left;
   return true;
-}
-
-template <class Tree>
-inline size_t RouteWalk<Tree>::segmentLength(const char* p, size_t left) {
-  // Eight bytes at a time (segments are short; a libc memchr call costs more than the scan):
-  // the lowest byte of `w ^ "////////"` that is zero is the first '/'.
-  constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
-  constexpr uint64_t kLow = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  size_t i = 0;
-  for (; i + 8 <= left; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    uint64_t x = w ^ kSlashes;
-    uint64_t zero = (x - kLow) & ~x & kHigh;
-    if (zero != 0) {
-      return i + static_cast<size_t>(__builtin_ctzll(zero)) / 8;
-    }
-  }
-  while (i < left && p[i] != '/') {
-    ++i;
-  }
-  return i;
 }
 
 /// memcmp(a, b, n) == 0 for the short strings of a match (hosts): word loads, the last one
@@ -197,51 +185,57 @@ inline bool bytesEqual(const char* a, const char* b, size_t n) {
   return true;
 }
 
-template <class Tree>
-bool RouteWalk<Tree>::hostMatches(const WalkCandidate& c) const {
+/// Whether the request's host satisfies candidate c's host test.
+inline bool walkHostMatches(const gw_request& req, const WalkCandidate& c) {
   if (c.kind == WalkHost::Any) {
     return true;
   }
   if (c.kind == WalkHost::Exact) {
-    return req_.host.len == c.hostLen && bytesEqual(req_.host.ptr, c.host, c.hostLen);
+    return req.host.len == c.hostLen && bytesEqual(req.host.ptr, c.host, c.hostLen);
   }
-  return req_.host.len > c.hostLen &&
-         bytesEqual(req_.host.ptr + (req_.host.len - c.hostLen), c.host, c.hostLen);
+  return req.host.len > c.hostLen &&
+         bytesEqual(req.host.ptr + (req.host.len - c.hostLen), c.host, c.hostLen);
 }
 
+/// The candidate test of one node: candidates [first, first + count) of `t` in order, the first
+/// whose host, method and condition (run with ctx->params = caps, restored afterwards) hold
+/// fills `out` with its route and the captures. `seen` accumulates the 404/405 evidence. Shared
+/// by RouteWalk and the table's terminal index, so the two test candidates identically.
 template <class Tree>
-bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
+[[gnu::always_inline]] inline bool walkCandidates(const Tree& t, uint32_t first, uint32_t count, const gw_request& req,
+                           gw_eval_ctx& ctx, const gw_param* caps, uint32_t capCount,
+                           WalkSeen& seen, gw_match_result& out) {
   constexpr uint32_t kAllMethods = (1u << GW_METHOD_COUNT) - 1;
   for (uint32_t i = first; i < first + count; ++i) {
-    WalkCandidate c = t_.candidate(i);
-    if (!hostMatches(c)) {
+    WalkCandidate c = t.candidate(i);
+    if (!walkHostMatches(req, c)) {
       continue;
     }
-    pathHost_ = true;
+    seen.pathHost = true;
     uint32_t mask = c.methodMask == 0 ? kAllMethods : c.methodMask;
-    allow_ |= mask;
-    if (req_.method_id >= GW_METHOD_COUNT || ((mask >> req_.method_id) & 1u) == 0) {
+    seen.allow |= mask;
+    if (req.method_id >= GW_METHOD_COUNT || ((mask >> req.method_id) & 1u) == 0) {
       continue;
     }
-    methodOk_ = true;
+    seen.methodOk = true;
     if (c.cond >= 0) {
-      const gw_param* savedParams = ctx_.params;
-      uint32_t savedCount = ctx_.param_count;
-      ctx_.params = caps_;
-      ctx_.param_count = capCount_;
-      bool ok = t_.condition(static_cast<uint32_t>(c.cond), req_, ctx_);
-      ctx_.params = savedParams;
-      ctx_.param_count = savedCount;
+      const gw_param* savedParams = ctx.params;
+      uint32_t savedCount = ctx.param_count;
+      ctx.params = caps;
+      ctx.param_count = capCount;
+      bool ok = t.condition(static_cast<uint32_t>(c.cond), req, ctx);
+      ctx.params = savedParams;
+      ctx.param_count = savedCount;
       if (!ok) {
         continue;
       }
     }
-    out_.route = static_cast<int32_t>(c.route);
-    out_.status = 0;
-    out_.allow_methods = 0;
-    out_.param_count = capCount_;
-    for (uint32_t p = 0; p < capCount_; ++p) {  // usually 0-2: no libc call
-      out_.params[p] = caps_[p];
+    out.route = static_cast<int32_t>(c.route);
+    out.status = 0;
+    out.allow_methods = 0;
+    out.param_count = capCount;
+    for (uint32_t p = 0; p < capCount; ++p) {  // usually 0-2: no libc call
+      out.params[p] = caps[p];
     }
     return true;
   }
@@ -249,101 +243,8 @@ bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
 }
 
 template <class Tree>
-size_t RouteWalk<Tree>::splitAll(const char* p, size_t n, gw_str* segs) {
-  // Every '/' of the path, eight bytes at a time: an exact per-byte zero test of `w ^ "////////"`
-  // (no borrow between bytes, so every set bit is a '/'), then one segment per bit.
-  constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
-  constexpr uint64_t k7f = 0x7f7f7f7f7f7f7f7fULL;
-  size_t depth = 0;
-  size_t start = 0;
-  auto slashes = [&](size_t at, uint64_t bits) {
-    for (; bits != 0; bits &= bits - 1) {
-      size_t end = at + static_cast<size_t>(__builtin_ctzll(bits)) / 8;
-      if (depth + 1 == kMaxShapeDepth) {
-        return false;
-      }
-      segs[depth++] = gw_str{p + start, end - start};
-      start = end + 1;
-    }
-    return true;
-  };
-  auto zeroBytes = [&](uint64_t w) {
-    uint64_t x = w ^ kSlashes;
-    return ~(((x & k7f) + k7f) | x | k7f);
-  };
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (!slashes(i, zeroBytes(w))) {
-      return 0;
-    }
-  }
-  if (i < n) {
-    uint64_t w = 0;
-    if (n >= 8) {
-      std::memcpy(&w, p + n - 8, 8);  // overlaps bytes already scanned: shift them out
-      w >>= 8 * (8 - (n - i));
-    } else {
-      std::memcpy(&w, p, n);  // n < 8: the rest of the word stays zero (never '/')
-    }
-    uint64_t live = (uint64_t{1} << (8 * (n - i))) - 1;  // n - i < 8
-    if (!slashes(i, zeroBytes(w) & live)) {
-      return 0;
-    }
-  }
-  segs[depth++] = gw_str{p + start, n - start};
-  return depth;
-}
-
-template <class Tree>
-bool RouteWalk<Tree>::indexed() {
-  // The depth-first walk tests terminal candidates only at nodes where the path is consumed,
-  // i.e. nodes at the path's depth whose literal segments equal the path's and whose `{param}`
-  // segments are not empty; it reaches them in lexicographic order of their param positions
-  // (literal child before param child at every depth), the all-literal node first. Finding the
-  // same nodes by hash in the same order gives the walk's answer when one of them matches.
-  const char* rest = req_.path.ptr + pos_;
-  size_t restLen = req_.path.len - pos_;
-  int32_t exact = t_.wholePathNode(rest, restLen);
-  if (exact >= 0) {
-    WalkNode n = t_.node(static_cast<uint32_t>(exact));
-    if (tryRange(n.termFirst, n.termCount)) {
-      return true;
-    }
-  }
-  if (!more_) {
-    return false;  // no segment: only the root, which is all-literal
-  }
-  gw_str segs[kMaxShapeDepth];
-  size_t depth = splitAll(rest, restLen, segs);
-  if (depth == 0) {
-    return false;  // more than kMaxShapeDepth segments: walked
-  }
-  uint32_t count = 0;
-  const uint64_t* masks = t_.shapeMasks(depth, &count);
-  for (uint32_t m = 0; m < count; ++m) {
-    uint64_t params = masks[m];
-    bool empty = false;
-    for (uint64_t b = params; b != 0; b &= b - 1) {
-      empty |= segs[__builtin_ctzll(b)].len == 0;  // a `{param}` never captures ""
-    }
-    int32_t node = empty ? -1 : t_.shapeNode(rest, restLen, segs, depth, params);
-    if (node < 0) {
-      continue;
-    }
-    capCount_ = 0;
-    for (uint64_t b = params; b != 0; b &= b - 1) {
-      caps_[capCount_] = gw_param{capCount_, 0, segs[__builtin_ctzll(b)]};
-      ++capCount_;
-    }
-    WalkNode n = t_.node(static_cast<uint32_t>(node));
-    if (tryRange(n.termFirst, n.termCount)) {
-      return true;
-    }
-  }
-  capCount_ = 0;
-  return false;
+bool RouteWalk<Tree>::tryRange(uint32_t first, uint32_t count) {
+  return walkCandidates(t_, first, count, req_, ctx_, caps_, capCount_, seen_, out_);
 }
 
 template <class Tree>
@@ -392,8 +293,8 @@ template <class Tree>
 void RouteWalk<Tree>::notFound() {
   out_.route = -1;
   out_.param_count = 0;
-  out_.status = pathHost_ && !methodOk_ ? 405 : 404;
-  out_.allow_methods = out_.status == 405 ? allow_ : 0;
+  out_.status = seen_.pathHost && !seen_.methodOk ? 405 : 404;
+  out_.allow_methods = out_.status == 405 ? seen_.allow : 0;
 }
 
 template <class Tree>
@@ -404,19 +305,6 @@ void RouteWalk<Tree>::run() {
   if (t_.nodeCount() == 0) {
     notFound();
     return;
-  }
-  if constexpr (Tree::kIndexed) {
-    size_t scratch = ctx_.scratch_used;
-    if (indexed()) {
-      return;
-    }
-    // None of the indexed nodes matched: the walk tests them again, in the same order and from
-    // the same state (the scratch too, so a condition that builds strings sees the same room).
-    ctx_.scratch_used = scratch;
-    pathHost_ = false;
-    methodOk_ = false;
-    allow_ = 0;
-    capCount_ = 0;
   }
   if (walk()) {
     return;
