@@ -18,6 +18,18 @@ ChildRun sh(const std::string& script, milliseconds timeout = milliseconds(20000
   return runChild({"/bin/sh", "-c", script}, timeout, cancel);
 }
 
+/// How many of the descriptor numbers `ls /proc/self/fd` printed (one per line) exceed `n`.
+int countAbove(const std::string& listing, int n) {
+  int count = 0;
+  size_t at = 0;
+  while (at < listing.size()) {
+    size_t end = listing.find('\n', at);
+    if (std::stoi(listing.substr(at, end - at)) > n) ++count;
+    at = end + 1;
+  }
+  return count;
+}
+
 TEST(ChildProcess, ExitStatusAndStderr) {
   ChildRun run = sh("echo to-stdout; echo one >&2; echo two >&2; exit 3");
   ASSERT_TRUE(run.spawned);
@@ -73,14 +85,7 @@ TEST(ChildProcess, OnlyStandardDescriptorsInherited) {
   ::close(leaked);
   ASSERT_TRUE(run.exited(0));
   // ls's own directory descriptor appears too; nothing else above 2.
-  int above2 = 0;
-  size_t at = 0;
-  while (at < run.stderrText.size()) {
-    size_t end = run.stderrText.find('\n', at);
-    if (std::stoi(run.stderrText.substr(at, end - at)) > 2) ++above2;
-    at = end + 1;
-  }
-  EXPECT_EQ(above2, 1) << run.stderrText;
+  EXPECT_EQ(countAbove(run.stderrText, 2), 1) << run.stderrText;
 }
 
 // Runs a child that writes to its fd 3 and lists its descriptors; checks that `fd` received the
@@ -93,14 +98,7 @@ void expectPassedAsThird(int fd) {
   ASSERT_EQ(::pread(fd, buf, sizeof buf, 0), 7);
   EXPECT_EQ(std::string(buf, 7), "written");
   EXPECT_NE(run.stderrText.find("3\n"), std::string::npos) << run.stderrText;
-  int above3 = 0;
-  size_t at = 0;
-  while (at < run.stderrText.size()) {
-    size_t end = run.stderrText.find('\n', at);
-    if (std::stoi(run.stderrText.substr(at, end - at)) > 3) ++above3;
-    at = end + 1;
-  }
-  EXPECT_EQ(above3, 1) << run.stderrText;
+  EXPECT_EQ(countAbove(run.stderrText, 3), 1) << run.stderrText;
 }
 
 // A private, unlinked, close-on-exec file (as a memfd_create(MFD_CLOEXEC) would be).

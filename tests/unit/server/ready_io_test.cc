@@ -82,6 +82,23 @@ struct Pair {
   }
 };
 
+/// What the server side reads with default reads until an error (EOF included): appended to
+/// `got`, the error in `last`, then `done`. Spawned on p's io_context; the caller runs it.
+void readToEnd(Pair& p, std::string& got, boost::system::error_code& last, bool& done) {
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    while (true) {
+      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf));
+      got.append(buf, n);
+      if (ec) {
+        last = ec;
+        break;
+      }
+    }
+    done = true;
+  }, asio::detached);
+}
+
 asio::awaitable<void> echoServer(Transport& t, int rounds, int& served) {
   std::array<char, 4096> buf;
   for (int i = 0; i < rounds; ++i) {
@@ -152,18 +169,7 @@ TEST(ReadyIo, DefaultReadsSeeAFinThatCameWithTheData) {
   bool done = false;
   std::string got;
   boost::system::error_code last;
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    char buf[64];
-    while (true) {
-      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf));
-      got.append(buf, n);
-      if (ec) {
-        last = ec;
-        break;
-      }
-    }
-    done = true;
-  }, asio::detached);
+  readToEnd(p, got, last, done);
   p.ioc.poll();
   asio::write(p.client.socket(), asio::buffer("body", 4));
   p.client.socket().shutdown(tcp::socket::shutdown_send);
@@ -229,18 +235,7 @@ TEST(ReadyIo, EndOfStreamIsReported) {
   std::string got;
   boost::system::error_code last;
   bool done = false;
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    char buf[64];
-    while (true) {
-      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf));
-      got.append(buf, n);
-      if (ec) {
-        last = ec;
-        break;
-      }
-    }
-    done = true;
-  }, asio::detached);
+  readToEnd(p, got, last, done);
   p.runUntil(done);
   EXPECT_EQ(got, "bye");
   EXPECT_EQ(last, asio::error::eof);
