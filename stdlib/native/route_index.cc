@@ -21,6 +21,11 @@ inline uint64_t slashBytes(uint64_t w) {
   return (x - kLow) & ~x & kHigh;
 }
 
+/// The bit of every segment position of a path `depth` (<= 64) segments deep.
+inline uint64_t positionsOf(size_t depth) {
+  return depth == 64 ? ~uint64_t{0} : (uint64_t{1} << depth) - 1;
+}
+
 /// The low `n` (< 8) bytes of w.
 inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint64_t{0} >> (64 - 8 * n)); }
 
@@ -93,7 +98,7 @@ inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint6
     if (e.hash != h || e.params != params || e.depth != depth) {
       continue;
     }
-    uint64_t positions = depth == 64 ? ~uint64_t{0} : (uint64_t{1} << depth) - 1;
+    uint64_t positions = positionsOf(depth);
     const Lit* lit = lits_.data() + e.lit;
     bool same = true;
     for (uint64_t b = positions & ~params; same && b != 0; b &= b - 1, ++lit) {
@@ -142,7 +147,7 @@ bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_resul
   const ShapeMask* first = masks_.data() + range.first;
   const ShapeMask* last = first + range.count;
   // Each literal position of a mask at this depth: its words and position hash, once.
-  uint64_t positions = depth == 64 ? ~uint64_t{0} : (uint64_t{1} << depth) - 1;
+  uint64_t positions = positionsOf(depth);
   uint64_t need = 0;
   for (const ShapeMask* m = first; m != last; ++m) {
     need |= positions & ~m->params;

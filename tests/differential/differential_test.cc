@@ -28,6 +28,12 @@ struct TreeLimit {
 /// The one upstream every hand-written policy below forwards to.
 constexpr const char* kUpstreamU = "upstream u {\n  server 127.0.0.1:9001\n}\n";
 
+/// The text of a route `name` that forwards to kUpstreamU's `u`; `match` is its match block's
+/// inside (`path "/a/{id}" method [GET]`).
+std::string routeToU(const std::string& name, const std::string& match) {
+  return "route " + name + " {\n  match { " + match + " }\n  forward u\n}\n";
+}
+
 /// Asks every subject one hand-written request: "" when they all answer alike, else what
 /// differs (the request is named in the message as "<method id> <host> <path>?<query>").
 std::string disagreement(const Subjects& subjects, uint32_t method, std::string_view host,
@@ -95,8 +101,8 @@ namespace {
 void wideFanOut(int routes) {
   std::string source = kUpstreamU;
   for (int i = 0; i < routes; ++i) {
-    source += "route s" + std::to_string(i) + " {\n  match { path \"/svc" + std::to_string(i) +
-              (i % 3 == 0 ? "/users/{id}\" }\n" : "/items\" method [GET] }\n") + "  forward u\n}\n";
+    source += routeToU("s" + std::to_string(i), "path \"/svc" + std::to_string(i) +
+                       (i % 3 == 0 ? "/users/{id}\"" : "/items\" method [GET]"));
   }
   std::string why;
   bool rejected = false;
@@ -165,8 +171,8 @@ void longSegments(size_t treeLimit) {
     segs.push_back(other);
   }
   for (size_t i = 0; i < segs.size(); ++i) {
-    source += "route r" + std::to_string(i) + " {\n  match { path \"/k/" + segs[i] +
-              (i % 3 == 0 ? "/{id}" : "") + "\" }\n  forward u\n}\n";
+    source += routeToU("r" + std::to_string(i),
+                       "path \"/k/" + segs[i] + (i % 3 == 0 ? "/{id}" : "") + "\"");
   }
   std::string why;
   bool rejected = false;
@@ -195,7 +201,7 @@ void fanOutBoundary(size_t treeLimit) {
   const size_t lengths[] = {1, 7, 8, 9, 16, 17, 63, 64, 70};
   std::string source = kUpstreamU;
   auto route = [&](const std::string& name, const std::string& match) {
-    source += "route " + name + " {\n  match { " + match + " }\n  forward u\n}\n";
+    source += routeToU(name, match);
   };
   std::vector<std::string> paths;
   size_t next = 0;
@@ -249,7 +255,7 @@ void wholePaths(size_t treeLimit) {
   std::string source = kUpstreamU;
   int n = 0;
   auto route = [&](const std::string& match) {
-    source += "route w" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
+    source += routeToU("w" + std::to_string(n++), match);
   };
   route("path exact \"/\" method [GET]");
   route("path \"/{p}\" method [GET, PUT]");
@@ -319,7 +325,7 @@ void shapes(size_t treeLimit) {
   std::string source = kUpstreamU;
   int n = 0;
   auto route = [&](const std::string& match) {
-    source += "route t" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
+    source += routeToU("t" + std::to_string(n++), match);
   };
   for (int r = 0; r < 6; ++r) {
     std::string base = "/s/r" + std::to_string(r);
@@ -388,7 +394,7 @@ void segmentPositions() {
   std::string source = kUpstreamU;
   int n = 0;
   auto route = [&](const std::string& match) {
-    source += "route t" + std::to_string(n++) + " {\n  match { " + match + " }\n  forward u\n}\n";
+    source += routeToU("t" + std::to_string(n++), match);
   };
   route("path \"/{a}/x/y\" method [GET]");
   route("path \"/y/x/{a}\" method [GET]");
