@@ -19,10 +19,10 @@
 // read waits for an edge that may never come. Use it only where that is harmless: a client that
 // half-closes right after a keep-alive request is then closed by the idle timeout instead of at
 // once. Where EOF is the expected end (a close-delimited body) or must be seen promptly (an
-// upstream connection going back to the pool), use kMayHaveMore, Asio's own behaviour.
-//
-// It uses Asio's reactor interface (boost/asio/detail), which is not a public API: written
-// against Boost 1.81's epoll_reactor, and refused at compile time for other reactors.
+// upstream connection going back to the pool), use kDrainedPerInq on a socket with
+// enableInq(): the read is a recvmsg() that also returns the kernel's count of what is left
+// to read (TCP_INQ, Linux 4.18), which counts a FIN not yet read as one byte; the read reports
+// the socket drained only when that count is 0, so it is exact for bytes and FIN alike.
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
@@ -31,18 +31,14 @@
 #include <boost/asio/detail/handler_alloc_helpers.hpp>
 #include <boost/asio/detail/handler_cont_helpers.hpp>
 #include <boost/asio/detail/handler_work.hpp>
-#include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/detail/socket_ops.hpp>
-#include <boost/asio/execution/context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/query.hpp>
 #include <cerrno>
 #include <cstddef>
 
-#if !defined(BOOST_ASIO_HAS_EPOLL) || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
-#error "runtime/net/ready_io.h drives Asio's epoll reactor directly"
-#endif
+#include "runtime/net/inq_recv.h"
+#include "runtime/net/reactor_access.h"
 
 namespace gw::net {
 
@@ -52,13 +48,10 @@ namespace asio = boost::asio;
 namespace ad = boost::asio::detail;
 using tcp = asio::ip::tcp;
 
-/// The socket's service implementation (descriptor and reactor state), which basic_socket keeps
-/// protected. A pointer to member formed in a derived class may be applied to any socket.
-struct SocketAccess : tcp::socket {
-  static auto& implementation(tcp::socket& s) {
-    return (s.*(&SocketAccess::impl_)).get_implementation();
-  }
-};
+using reactor_detail::SocketAccess;
+
+/// When a read that returned bytes leaves the socket drained (see the top of this file).
+enum class Drained { kNever, kWhenShort, kWhenInqZero };
 
 /// Per-operation cancellation, as Asio's own socket operations register it.
 class OpCancellation {
@@ -84,21 +77,28 @@ class RecvOp : public ad::reactor_op {
  public:
   BOOST_ASIO_DEFINE_HANDLER_PTR(RecvOp);
 
-  RecvOp(int fd, asio::mutable_buffer buffer, bool drainedWhenShort, Handler& handler,
+  RecvOp(int fd, asio::mutable_buffer buffer, Drained drained, Handler& handler,
          const IoExecutor& ex)
       : ad::reactor_op(boost::system::error_code(), &RecvOp::doPerform, &RecvOp::doComplete),
-        fd_(fd), buffer_(buffer), drainedWhenShort_(drainedWhenShort),
+        fd_(fd), buffer_(buffer), drained_(drained),
         handler_(static_cast<Handler&&>(handler)), work_(handler_, ex) {}
 
   static status doPerform(ad::reactor_op* base) {
     auto* o = static_cast<RecvOp*>(base);
     std::size_t& n = o->bytes_transferred_;
+    if (o->drained_ == Drained::kWhenInqZero) {
+      int left = -1;
+      if (!recvWithInq(o->fd_, o->buffer_.data(), o->buffer_.size(), o->ec_, n, left)) {
+        return not_done;  // EAGAIN: queued until the next edge
+      }
+      return n == 0 || left == 0 ? done_and_exhausted : done;  // left -1: the kernel did not say
+    }
     if (!ad::socket_ops::non_blocking_recv1(o->fd_, o->buffer_.data(), o->buffer_.size(), 0,
                                             true, o->ec_, n)) {
       return not_done;  // EAGAIN: queued until the next edge
     }
     // EOF and errors give 0 bytes, which Asio already counts as exhausted.
-    bool exhausted = n == 0 || (o->drainedWhenShort_ && n < o->buffer_.size());
+    bool exhausted = n == 0 || (o->drained_ == Drained::kWhenShort && n < o->buffer_.size());
     return exhausted ? done_and_exhausted : done;
   }
 
@@ -123,7 +123,7 @@ class RecvOp : public ad::reactor_op {
  private:
   int fd_;
   asio::mutable_buffer buffer_;
-  bool drainedWhenShort_;
+  Drained drained_;
   Handler handler_;
   ad::handler_work<Handler, IoExecutor> work_;
 };
@@ -132,13 +132,13 @@ class RecvOp : public ad::reactor_op {
 /// speculative attempt (the reactor itself skips it after a drained read).
 template <typename Handler>
 void startRecv(tcp::socket& s, ad::reactor& reactor, asio::mutable_buffer buffer,
-               bool drainedWhenShort, Handler& handler) {
+               Drained drained, Handler& handler) {
   using Op = RecvOp<Handler, tcp::socket::executor_type>;
   auto& impl = SocketAccess::implementation(s);
   bool continuation = boost_asio_handler_cont_helpers::is_continuation(handler);
   auto slot = asio::get_associated_cancellation_slot(handler);
   typename Op::ptr p = {ad::addressof(handler), Op::ptr::allocate(handler), 0};
-  p.p = new (p.v) Op(impl.socket_, buffer, drainedWhenShort, handler, s.get_executor());
+  p.p = new (p.v) Op(impl.socket_, buffer, drained, handler, s.get_executor());
   if (slot.is_connected()) {
     p.p->cancellation_key_ =
         &slot.template emplace<OpCancellation>(&reactor, &impl.reactor_data_, impl.socket_);
@@ -161,15 +161,10 @@ void startRecv(tcp::socket& s, ad::reactor& reactor, asio::mutable_buffer buffer
 /// What a short read (fewer bytes than the buffer holds) tells the next read on the socket.
 enum class ShortRead {
   kMayHaveMore,      ///< nothing (Asio's behaviour): the next read tries recv() at once
-  kDrainedWhenShort  ///< drained: the next read waits for epoll (see the top of this file)
+  kDrainedWhenShort,  ///< drained: the next read waits for epoll (see the top of this file)
+  kDrainedPerInq      ///< drained when the kernel says nothing (no byte, no FIN) is left to
+                      ///< read: exact; needs enableInq(), else it is kMayHaveMore
 };
-
-/// The reactor serving `socket` (a service lookup under the registry's lock: look it up once per
-/// connection and keep it, as Transport does).
-inline boost::asio::detail::reactor& reactorOf(boost::asio::ip::tcp::socket& socket) {
-  return boost::asio::use_service<boost::asio::detail::reactor>(
-      boost::asio::query(socket.get_executor(), boost::asio::execution::context));
-}
 
 /// `socket.async_read_some(buffer, token)` for an open plain TCP socket `reactor` serves, with
 /// the short-read rule `rule`. Completion signature void(error_code, std::size_t); cancellable
@@ -180,8 +175,11 @@ auto asyncReadSome(boost::asio::ip::tcp::socket& socket, boost::asio::detail::re
                    boost::asio::mutable_buffer buffer, ShortRead rule, Token&& token) {
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
       [&socket, &reactor, rule](auto handler, boost::asio::mutable_buffer b) {
-        ready_detail::startRecv(socket, reactor, b, rule == ShortRead::kDrainedWhenShort,
-                                handler);
+        using ready_detail::Drained;
+        Drained drained = rule == ShortRead::kDrainedWhenShort ? Drained::kWhenShort
+                          : rule == ShortRead::kDrainedPerInq  ? Drained::kWhenInqZero
+                                                               : Drained::kNever;
+        ready_detail::startRecv(socket, reactor, b, drained, handler);
       },
       token, buffer);
 }

@@ -48,7 +48,7 @@ asio::awaitable<boost::system::error_code> Forwarder::readUpstream(Exchange& ex,
   std::size_t room = std::min(maxBytes, conn.capacity - conn.end);
   ex.watchdog.arm(upstreamTimeout(ex));
   auto [ec, n] = co_await conn.transport.readSome(
-      asio::buffer(conn.buffer.get() + conn.end, room));
+      asio::buffer(conn.buffer.get() + conn.end, room), net::ShortRead::kDrainedPerInq);
   ex.watchdog.disarm();
   conn.end += n;
   co_return ec;
@@ -356,7 +356,8 @@ asio::awaitable<Forwarder::Step> Forwarder::readResponseHead(Exchange& ex,
     // readUpstream(ex, conn, conn.capacity) written out: one coroutine frame less per request.
     ex.watchdog.arm(upstreamTimeout(ex));
     auto [ec, n] = co_await conn.transport.readSome(
-        asio::buffer(conn.buffer.get() + conn.end, conn.capacity - conn.end));
+        asio::buffer(conn.buffer.get() + conn.end, conn.capacity - conn.end),
+        net::ShortRead::kDrainedPerInq);
     ex.watchdog.disarm();
     conn.end += n;
     if (ec) {

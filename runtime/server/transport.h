@@ -54,7 +54,8 @@ class Transport {
   /// kDrainedWhenShort, a plaintext read that returns less than the buffer holds lets the next
   /// read wait for epoll instead of first trying a recv() that would return EAGAIN, at the price
   /// of not seeing a FIN that came with these bytes before the next edge
-  /// (runtime/net/ready_io.h): for a server's request reads, where that is harmless.
+  /// (runtime/net/ready_io.h): for a server's request reads, where that is harmless. With
+  /// kDrainedPerInq on a socket with net::enableInq(), exact: for upstream reads.
   boost::asio::awaitable<Result> readSome(
       const boost::asio::mutable_buffer& buffer,
       net::ShortRead rule = net::ShortRead::kMayHaveMore) {
@@ -101,6 +102,15 @@ class Transport {
   /// close; bound it with a Watchdog) or a TCP half-close.
   boost::asio::awaitable<boost::system::error_code> shutdownSend();
 
+  /// The reactor serving the socket (looked up on the first use, then kept), for runtime/net's
+  /// own reactor operations (net::PeerWatch).
+  boost::asio::detail::reactor& reactor() {
+    if (reactor_ == nullptr) {
+      reactor_ = &net::reactorOf(socket_);
+    }
+    return *reactor_;
+  }
+
   /// The client certificate of a server-side TLS connection (present=false otherwise).
   const tls::PeerIdentity& peer() const { return peer_; }
   /// Negotiated protocol ("TLSv1.3"), or empty for plain TCP.
@@ -113,14 +123,6 @@ class Transport {
 
  private:
   using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
-
-  /// The reactor serving socket_ (looked up on the first read, then kept).
-  boost::asio::detail::reactor& reactor() {
-    if (reactor_ == nullptr) {
-      reactor_ = &net::reactorOf(socket_);
-    }
-    return *reactor_;
-  }
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::detail::reactor* reactor_ = nullptr;

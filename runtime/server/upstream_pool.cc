@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "runtime/net/connect_host.h"
+#include "runtime/net/inq_recv.h"
 
 namespace gw::server {
 
@@ -19,7 +20,7 @@ namespace {
 
 /// An idle keep-alive connection is only reusable if the peer has neither closed it nor sent
 /// unsolicited bytes: both show up as "readable" on a zero-timeout poll. Costs a system call:
-/// only for reuses the IdleWatch alone does not cover (UpstreamPool's class comment).
+/// only for reuses the PeerWatch alone does not cover (UpstreamPool's class comment).
 bool looksAlive(tcp::socket& s) {
   pollfd pfd{s.native_handle(), POLLIN, 0};
   return ::poll(&pfd, 1, 0) == 0;
@@ -29,24 +30,9 @@ bool looksAlive(tcp::socket& s) {
 
 void UpstreamPool::watchIdle(UpstreamConnection& conn) {
   if (!conn.watch) {
-    conn.watch = std::make_shared<IdleWatch>();
+    conn.watch = std::make_shared<net::PeerWatch>();
   }
-  IdleWatch& w = *conn.watch;
-  w.idle = true;
-  w.stirred = false;
-  if (w.waiting) {
-    return;  // the wait armed at an earlier release has not fired: it watches this idle spell
-  }
-  w.waiting = true;
-  conn.transport.socket().async_wait(
-      tcp::socket::wait_read, [watch = conn.watch](const boost::system::error_code& ec) {
-        watch->waiting = false;
-        // Readable while in use is the response arriving; while idle it is a close or junk.
-        // operation_aborted: the socket was cancelled or closed, nothing was seen.
-        if (!ec && watch->idle) {
-          watch->stirred = true;
-        }
-      });
+  conn.watch->idle(conn.transport.socket(), conn.transport.reactor());
 }
 
 std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& key, bool verify) {
@@ -60,9 +46,9 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
     std::unique_ptr<UpstreamConnection> c = std::move(list.back());
     list.pop_back();
     Millis bound = c->maxIdle.count() > 0 ? c->maxIdle : options_.maxIdleTime;
-    if (now - c->idleSince < bound && !c->watch->stirred &&
-        (!verify || looksAlive(c->transport.socket()))) {
-      c->watch->idle = false;
+    if (now - c->idleSince < bound && !c->watch->stirred() &&
+        (!(verify || c->watch->unverified()) || looksAlive(c->transport.socket()))) {
+      c->watch->take();
       c->reused = true;
       return c;
     }
@@ -113,6 +99,9 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
   }
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  if (!tls) {
+    net::enableInq(socket);  // the forwarder's kDrainedPerInq reads (class comment)
+  }
   if (tls) {
     watchdog.arm(connectTimeout);  // connect + handshake share the connect timeout's length
     boost::system::error_code hec = co_await conn->transport.connectTls(tls, host);

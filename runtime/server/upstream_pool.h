@@ -10,19 +10,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/net/peer_watch.h"
 #include "runtime/server/server_options.h"
 #include "runtime/server/transport.h"
 #include "runtime/server/watchdog.h"
 
 namespace gw::server {
-
-/// What the reactor saw on a pooled connection's socket. Shared between the connection and the
-/// pending `async_wait` handler (which may run after the connection is gone).
-struct IdleWatch {
-  bool waiting = false;  ///< an async_wait(wait_read) is outstanding on the socket
-  bool idle = false;     ///< the connection sits in the pool
-  bool stirred = false;  ///< readable while idle: the peer closed it or sent unsolicited bytes
-};
 
 /// One keep-alive connection to an upstream with its response buffer. Owned by exactly one
 /// request while in use, by the pool while idle.
@@ -39,7 +32,7 @@ struct UpstreamConnection {
   bool reused = false;  ///< came from the idle list (may have been closed by the peer)
   Millis maxIdle{0};    ///< longest idle time in the pool (the upstream's idle_timeout); 0: default
   std::chrono::steady_clock::time_point idleSince;
-  std::shared_ptr<IdleWatch> watch;  ///< set on the first release()
+  std::shared_ptr<net::PeerWatch> watch;  ///< set on the first release()
 
   std::string_view buffered() const { return {buffer.get() + begin, end - begin}; }
 };
@@ -56,18 +49,20 @@ struct AcquireResult {
 /// list per key (LIFO, so the warmest connection is reused), stale-connection checks and a
 /// connect timeout. Single-threaded by design (one per worker): no locks.
 ///
-/// Stale connections are found the way nginx finds them, by the event loop rather than a poll
-/// per reuse: a released connection gets an `async_wait(wait_read)` that stays pending; if the
-/// socket turns readable while the connection idles (the peer closed it, or sent bytes nobody
-/// asked for), the connection is not reused. Asio arms the wait with an epoll_ctl(MOD), which
-/// also reports readiness that was already there, so a close that came before the release is
-/// seen too. The wait stays pending into the next request on the connection, so that request's
-/// first response read queues behind it instead of trying a read that would only return EAGAIN
-/// (Asio reads speculatively when nothing else waits): per reuse one epoll_ctl instead of a poll
-/// and an EAGAIN recv (bench/RESULTS.md, "Session 4 (perf helper)"). A close racing with the
-/// reuse fails the request before any response byte, which the forwarder retries once on a
-/// fresh connection for a request it can replay; requests it cannot replay (a streamed body)
-/// also ask for `verifyIdle`, a zero-timeout poll.
+/// Stale connections are found the way nginx finds them, by the event loop rather than a
+/// system call per reuse: a released connection gets a net::PeerWatch, a read-readiness
+/// operation queued on the socket's permanent edge-triggered registration; if the socket turns
+/// readable while the connection idles (the peer closed it, or sent bytes nobody asked for), the
+/// connection is not reused. Upstream reads are kDrainedPerInq reads on sockets with TCP_INQ
+/// (runtime/net/inq_recv.h): the read that ends a response knows whether anything, a FIN
+/// included, is left, so when nothing is the watch queues without a system call, and a later
+/// close raises an edge that runs it; when something is (or the last read could not tell), the
+/// watch looks once with recv(MSG_PEEK). The watch stays queued into the next request on the
+/// connection, whose response read queues behind it; the response's edge completes both. Per
+/// reuse: no epoll_ctl, no poll, no recv that returns EAGAIN (bench/RESULTS.md, "Session 7 (io
+/// helper)"). A close racing with the reuse fails the request before any response byte, which
+/// the forwarder retries once on a fresh connection for a request it can replay; requests it
+/// cannot replay (a streamed body) also ask for `verifyIdle`, a zero-timeout poll.
 class UpstreamPool {
  public:
   UpstreamPool(boost::asio::any_io_executor ex, PoolOptions options)
@@ -96,7 +91,7 @@ class UpstreamPool {
 
  private:
   std::unique_ptr<UpstreamConnection> takeIdle(const std::string& key, bool verify);
-  /// Arms the connection's IdleWatch (see the class comment).
+  /// Arms the connection's PeerWatch (see the class comment).
   static void watchIdle(UpstreamConnection& conn);
 
   boost::asio::any_io_executor ex_;

@@ -1,0 +1,237 @@
+// UpstreamPool's idle watch (net::PeerWatch) and its kDrainedPerInq response reads: a reused
+// connection costs no epoll_ctl, no poll and no recv that returns EAGAIN, and a connection the
+// upstream closed or wrote to while it idled is never reused, whether the FIN came with the
+// response's last bytes (one edge), after it, or not at all (junk bytes).
+//
+// System calls are counted by defining recv(), recvmsg(), poll() and epoll_ctl() in this
+// executable (as ready_io_test does): Asio is header-only and gw_server is a static library,
+// so their calls bind to these. Keep this binary separate from other tests for that.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "runtime/server/upstream_pool.h"
+
+namespace {
+struct Counts {
+  int reads = 0;   ///< recv/recvmsg without MSG_PEEK
+  int eagain = 0;  ///< of those, the ones that found nothing
+  int peeks = 0;
+  int polls = 0;
+  int mods = 0;
+};
+std::map<int, Counts> gCounts;  // by descriptor; one thread
+
+void countRead(int fd, ssize_t r, int flags, int err) {
+  Counts& c = gCounts[fd];
+  if ((flags & MSG_PEEK) != 0) {
+    ++c.peeks;
+  } else {
+    ++c.reads;
+    c.eagain += r < 0 && (err == EAGAIN || err == EWOULDBLOCK);
+  }
+}
+}  // namespace
+
+extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
+  ssize_t r = syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
+  int saved = errno;
+  countRead(fd, r, flags, saved);
+  errno = saved;
+  return r;
+}
+
+extern "C" ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
+  ssize_t r = syscall(SYS_recvmsg, fd, msg, flags);
+  int saved = errno;
+  countRead(fd, r, flags, saved);
+  errno = saved;
+  return r;
+}
+
+extern "C" int poll(struct pollfd* fds, nfds_t n, int timeout) {
+  for (nfds_t i = 0; i < n; ++i) ++gCounts[fds[i].fd].polls;
+  struct timespec ts{timeout / 1000, (timeout % 1000) * 1000000L};
+  return static_cast<int>(
+      syscall(SYS_ppoll, fds, n, timeout < 0 ? nullptr : &ts, nullptr, sizeof(sigset_t)));
+}
+
+extern "C" int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
+  if (op == EPOLL_CTL_MOD) ++gCounts[fd].mods;
+  return static_cast<int>(syscall(SYS_epoll_ctl, epfd, op, fd, ev));
+}
+
+namespace gw::server {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+/// What the upstream does after answering a request.
+enum class After { kKeepOpen, kCloseWithReply, kJunkWithReply };
+
+/// A loopback upstream answering "ping N" with "pong N" on every connection it accepts, in the
+/// test's io_context (its answers come in a later loop turn than the request, as over a network).
+struct Upstream {
+  explicit Upstream(asio::io_context& ioc)
+      : acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    asio::co_spawn(ioc, acceptLoop(), asio::detached);
+  }
+  std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+
+  asio::awaitable<void> acceptLoop() {
+    while (true) {
+      auto [ec, s] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      ++accepted;
+      auto sock = std::make_shared<tcp::socket>(std::move(s));
+      conns.push_back(sock);
+      asio::co_spawn(acceptor.get_executor(), serve(sock), asio::detached);
+    }
+  }
+  asio::awaitable<void> serve(std::shared_ptr<tcp::socket> s) {
+    std::array<char, 256> buf;
+    while (true) {
+      auto [ec, n] = co_await s->async_read_some(asio::buffer(buf),
+                                                 asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      std::string reply = "pong" + std::string(buf.data() + 4, n - 4);
+      if (after == After::kJunkWithReply) reply += "junk";  // more than was asked for
+      asio::write(*s, asio::buffer(reply));  // the reply and a FIN leave in one go
+      if (after == After::kCloseWithReply) {
+        s->shutdown(tcp::socket::shutdown_send);
+        co_return;
+      }
+    }
+  }
+  /// Closes every connection it accepted (the FIN comes while the client's connection idles).
+  void closeAll() {
+    for (auto& s : conns) s->close();
+  }
+
+  tcp::acceptor acceptor;
+  std::vector<std::shared_ptr<tcp::socket>> conns;
+  After after = After::kKeepOpen;
+  int accepted = 0;
+};
+
+struct PoolFixture : ::testing::Test {
+  asio::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};  // as a worker's
+  asio::executor_work_guard<asio::io_context::executor_type> guard{ioc.get_executor()};
+  Upstream upstream{ioc};
+  UpstreamPool pool{ioc.get_executor(), PoolOptions{}};
+  Watchdog watchdog{ioc.get_executor()};
+
+  /// One request/response as the forwarder makes it; returns the connection's descriptor, or -1.
+  int exchange(int i) {
+    int fd = -1;
+    bool done = false;
+    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+      AcquireResult acq = co_await pool.acquire("127.0.0.1", upstream.port(), 1000ms, watchdog);
+      done = true;
+      if (!acq.conn) co_return;
+      UpstreamConnection& c = *acq.conn;
+      std::string ping = "ping " + std::to_string(i);
+      auto [wec, wn] = co_await c.transport.write(asio::buffer(ping));
+      std::string want = "pong " + std::to_string(i);
+      std::string got;
+      while (!wec && got.size() < want.size()) {
+        auto [ec, n] = co_await c.transport.readSome(asio::buffer(c.buffer.get(), c.capacity),
+                                                      net::ShortRead::kDrainedPerInq);
+        got.append(c.buffer.get(), n);
+        if (ec) break;
+      }
+      if (got.substr(0, want.size()) == want) {
+        fd = c.transport.socket().native_handle();
+        c.end = got.size() - want.size();  // junk stays unconsumed: such a connection is closed
+        pool.release(std::move(acq.conn));
+      }
+    }, asio::detached);
+    auto end = std::chrono::steady_clock::now() + 5s;
+    while ((!done || fd < 0) && std::chrono::steady_clock::now() < end) {
+      ioc.run_one_for(50ms);
+      if (done && fd < 0 && ioc.poll() == 0) break;
+    }
+    ioc.poll();  // the upstream's side of the exchange (its close, if any)
+    return fd;
+  }
+};
+
+TEST_F(PoolFixture, ReuseCostsNoEpollCtlNoPollNoEagainRecv) {
+  constexpr int kRounds = 100;
+  int first = exchange(0);
+  ASSERT_GE(first, 0);
+  gCounts.clear();
+  for (int i = 1; i <= kRounds; ++i) {
+    ASSERT_EQ(exchange(i), first) << "round " << i;
+  }
+  EXPECT_EQ(upstream.accepted, 1);
+  const Counts& c = gCounts[first];
+  // Asio's async_wait re-arms with an epoll_ctl(MOD) per reuse; a read that cannot tell it
+  // drained the socket makes the watch peek, or the next read try a recv() that finds nothing.
+  EXPECT_EQ(c.mods, 0);
+  EXPECT_EQ(c.polls, 0);
+  EXPECT_EQ(c.peeks, 0);
+  EXPECT_EQ(c.eagain, 0);
+  EXPECT_EQ(c.reads, kRounds);
+}
+
+TEST_F(PoolFixture, FinWithTheResponseIsNotReused) {
+  upstream.after = After::kCloseWithReply;
+  int first = exchange(0);
+  ASSERT_GE(first, 0);
+  EXPECT_EQ(pool.idleCount(), 1u);
+  int second = exchange(1);  // a reused connection would fail here: its peer is gone
+  EXPECT_GE(second, 0);
+  EXPECT_EQ(upstream.accepted, 2);
+}
+
+TEST_F(PoolFixture, FinWhileIdleIsNotReused) {
+  ASSERT_GE(exchange(0), 0);
+  gCounts.clear();
+  upstream.closeAll();
+  ioc.run_for(50ms);  // loopback: the FIN is there at once; the reactor sees its edge
+  EXPECT_GE(exchange(1), 0);
+  EXPECT_EQ(upstream.accepted, 2);
+}
+
+TEST_F(PoolFixture, UnsolicitedBytesWhileIdleAreNotReused) {
+  ASSERT_GE(exchange(0), 0);
+  asio::write(*upstream.conns.at(0), asio::buffer("HTTP/1.1 408 Request Timeout\r\n\r\n", 32));
+  ioc.run_for(50ms);
+  EXPECT_GE(exchange(1), 0);
+  EXPECT_EQ(upstream.accepted, 2);
+}
+
+TEST_F(PoolFixture, VerifyIdlePollsAndStillReuses) {
+  int first = exchange(0);
+  ASSERT_GE(first, 0);
+  gCounts.clear();
+  bool done = false;
+  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+    AcquireResult acq = co_await pool.acquire("127.0.0.1", upstream.port(), 1000ms, watchdog,
+                                              false, nullptr, true);
+    EXPECT_TRUE(acq.conn && acq.conn->reused);
+    done = true;
+  }, asio::detached);
+  while (!done) ioc.run_one_for(50ms);
+  EXPECT_EQ(gCounts[first].polls, 1);
+}
+
+}  // namespace
+}  // namespace gw::server
