@@ -10,7 +10,6 @@
 #include <sys/uio.h>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 #include <cerrno>
 #include <cstddef>
@@ -18,11 +17,12 @@
 
 namespace gw::net {
 
-/// Asks the kernel to report what is left to read with every recvmsg() on `socket` (one
-/// setsockopt). Returns false where the kernel does not support it (reads then say nothing).
-inline bool enableInq(boost::asio::ip::tcp::socket& socket) {
+/// Asks the kernel to report what is left to read with every recvmsg() on TCP socket `fd` (one
+/// setsockopt). On a listening socket, the connections it accepts inherit it. Returns false
+/// where the kernel does not support it (reads then say nothing).
+inline bool enableInq(int fd) {
   int on = 1;
-  return ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INQ, &on, sizeof on) == 0;
+  return ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &on, sizeof on) == 0;
 }
 
 /// One non-blocking read of up to `size` bytes on stream socket `fd`, like Asio's

@@ -31,10 +31,11 @@ asio::awaitable<boost::system::error_code> ClientInput::readHead() {
   if (headEnd_ == headCap_) {
     co_return asio::error::message_size;
   }
-  // kDrainedWhenShort: the read after a keep-alive response waits for the next request's edge
-  // instead of first making a recv() that returns EAGAIN (one per request; ready_io.h).
+  // kDrainedPerInq (the listener set TCP_INQ): the read after a keep-alive response waits for
+  // the next request's edge instead of first making a recv() that returns EAGAIN (one per
+  // request), and a FIN that came with the request is still seen at once (ready_io.h).
   auto room = asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_);
-  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedWhenShort);
+  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedPerInq);
   headEnd_ += n;
   co_return ec;
 }
@@ -47,7 +48,7 @@ asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t max
   // Never read more than the head buffer can take back in finishRequest().
   std::size_t want = std::min({maxBytes, bodyCap_, headCap_});
   auto [ec, n] = co_await stream_.readSome(asio::buffer(body_.get(), want),
-                                           net::ShortRead::kDrainedWhenShort);
+                                           net::ShortRead::kDrainedPerInq);
   bodyBegin_ = 0;
   bodyEnd_ = n;
   co_return ec;

@@ -100,7 +100,7 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   if (!tls) {
-    net::enableInq(socket);  // the forwarder's kDrainedPerInq reads (class comment)
+    net::enableInq(socket.native_handle());  // the forwarder's kDrainedPerInq reads (class comment)
   }
   if (tls) {
     watchdog.arm(connectTimeout);  // connect + handshake share the connect timeout's length

@@ -9,6 +9,7 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "runtime/net/inq_recv.h"
 #include "runtime/server/session.h"
 
 namespace gw::server {
@@ -38,6 +39,9 @@ boost::system::error_code Worker::listen(const tcp::endpoint& endpoint) {
   if (acceptor_.set_option(ReusePort(true), ec); ec) {
     return ec;
   }
+  // Accepted connections inherit TCP_INQ: ClientInput's reads then know exactly when a client
+  // connection is drained, a FIN that came with a request included (runtime/net/inq_recv.h).
+  net::enableInq(acceptor_.native_handle());
   if (acceptor_.bind(endpoint, ec); ec) {
     return ec;
   }

@@ -1,14 +1,10 @@
 // runtime/net/ready_io.h through Transport: a server's keep-alive reads make no recv() that returns
-// EAGAIN, lose no byte and no wake-up, and the FIN they may leave unseen is found by readNow().
+// EAGAIN, lose no byte and no wake-up; the FIN a short-read rule may leave unseen is found by
+// readNow(), and a TCP_INQ read (kDrainedPerInq) does not leave it.
 //
-// The system calls are counted by defining recv() and epoll_ctl() in this executable:
-// Asio is header-only, so its calls (and gw_server's) bind to these, which count per descriptor
-// and make the real system call. This binary must stay separate from other tests for that.
+// The system calls are counted by syscall_counter.cc, which defines recv(), recvmsg(), poll()
+// and epoll_ctl() in this executable: it must stay separate from other tests for that.
 #include <gtest/gtest.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -16,39 +12,17 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
-#include <cerrno>
 #include <chrono>
-#include <map>
 #include <string>
 
+#include "runtime/net/inq_recv.h"
 #include "runtime/server/transport.h"
+#include "syscall_counter.h"
 
 namespace {
-struct Counts {
-  int recvs = 0;
-  int eagain = 0;
-  int mods = 0;
-};
-std::map<int, Counts> gCounts;  // by descriptor; one thread
+using Counts = gw::testing::SyscallCounts;
+auto& gCounts = gw::testing::syscallCounts();
 }  // namespace
-
-extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
-  ssize_t r = syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
-  int saved = errno;
-  ++gCounts[fd].recvs;
-  if (r < 0 && (saved == EAGAIN || saved == EWOULDBLOCK)) {
-    ++gCounts[fd].eagain;
-  }
-  errno = saved;
-  return r;
-}
-
-extern "C" int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
-  if (op == EPOLL_CTL_MOD) {
-    ++gCounts[fd].mods;
-  }
-  return static_cast<int>(syscall(SYS_epoll_ctl, epfd, op, fd, ev));
-}
 
 namespace gw::server {
 namespace {
@@ -57,6 +31,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 constexpr net::ShortRead kDrained = net::ShortRead::kDrainedWhenShort;
+constexpr net::ShortRead kInq = net::ShortRead::kDrainedPerInq;
 
 /// Two connected plaintext Transports over loopback in one io_context.
 struct Pair {
@@ -99,10 +74,11 @@ void readToEnd(Pair& p, std::string& got, boost::system::error_code& last, bool&
   }, asio::detached);
 }
 
-asio::awaitable<void> echoServer(Transport& t, int rounds, int& served) {
+asio::awaitable<void> echoServer(Transport& t, int rounds, int& served,
+                                 net::ShortRead rule = kDrained) {
   std::array<char, 4096> buf;
   for (int i = 0; i < rounds; ++i) {
-    auto [ec, n] = co_await t.readSome(asio::buffer(buf), kDrained);
+    auto [ec, n] = co_await t.readSome(asio::buffer(buf), rule);
     if (ec) co_return;
     co_await t.write(asio::buffer(buf.data(), n));
     ++served;
@@ -135,9 +111,79 @@ TEST(ReadyIo, KeepAliveExchangeMakesNoEagainRecv) {
   // later one follows a short read and waits for epoll. The client reads as Asio does (the
   // default): each of its reads starts with a recv() before the answer is there.
   EXPECT_LE(p.of(p.server).eagain, 1);
-  EXPECT_EQ(p.of(p.server).recvs, kRounds + 1);
+  EXPECT_EQ(p.of(p.server).reads, kRounds + 1);
   EXPECT_EQ(p.of(p.server).mods, 0);
   EXPECT_GE(p.of(p.client).eagain, kRounds - 1);
+}
+
+TEST(ReadyIo, InqKeepAliveExchangeMakesNoEagainRecv) {
+  Pair p;
+  ASSERT_TRUE(net::enableInq(p.server.socket().native_handle()));
+  constexpr int kRounds = 200;
+  int served = 0, answered = 0;
+  bool done = false;
+  asio::co_spawn(p.ioc, echoServer(p.server, kRounds, served, kInq), asio::detached);
+  asio::co_spawn(p.ioc, pingClient(p.client, kRounds, answered, done), asio::detached);
+  p.runUntil(done);
+  ASSERT_EQ(answered, kRounds);
+  EXPECT_LE(p.of(p.server).eagain, 1);
+  EXPECT_EQ(p.of(p.server).reads, kRounds + 1);
+  EXPECT_EQ(p.of(p.server).mods, 0);
+}
+
+TEST(ReadyIo, InqReadsSeeAFinThatCameWithTheData) {
+  // What kDrainedWhenShort cannot see (a request and the client's half-close in one edge):
+  // TCP_INQ counts the FIN as left to read, so the next read tries at once and finds EOF.
+  Pair p;
+  ASSERT_TRUE(net::enableInq(p.server.socket().native_handle()));
+  bool done = false;
+  std::string got;
+  boost::system::error_code last;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    auto [ec, n] = co_await p.server.readSome(asio::buffer(buf), kInq);
+    got.assign(buf, n);
+    auto [ec2, n2] = co_await p.server.readSome(asio::buffer(buf), kInq);
+    last = ec2;
+    done = true;
+  }, asio::detached);
+  p.ioc.poll();
+  asio::write(p.client.socket(), asio::buffer("GET", 3));
+  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.runUntil(done);
+  EXPECT_EQ(got, "GET");
+  EXPECT_TRUE(done) << "the FIN was left for an edge that does not come";
+  EXPECT_EQ(last, asio::error::eof);
+}
+
+TEST(ReadyIo, InqReadThatFillsItsBufferExactlyStillWaits) {
+  // A body read that ends exactly at Content-Length fills its buffer: a short-read rule cannot
+  // tell that it drained the socket, and the next request's read starts with an EAGAIN recv().
+  Pair p;
+  ASSERT_TRUE(net::enableInq(p.server.socket().native_handle()));
+  std::string got;
+  bool done = false;
+  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
+    char buf[64];
+    while (got.size() < 64 + 3) {
+      auto [ec, n] = co_await p.server.readSome(asio::buffer(buf), kInq);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    done = true;
+  }, asio::detached);
+  p.ioc.poll();  // the first read finds nothing (EAGAIN) and waits for the edge
+  std::string first(64, 'b');
+  asio::write(p.client.socket(), asio::buffer(first));
+  for (int i = 0; i < 50 && got.size() < first.size(); ++i) p.ioc.run_one_for(100ms);
+  p.ioc.poll();
+  EXPECT_EQ(got, first);
+  EXPECT_EQ(p.of(p.server).reads, 2);  // the third read waits without trying
+  asio::write(p.client.socket(), asio::buffer("GET", 3));
+  p.runUntil(done);
+  EXPECT_EQ(got, first + "GET");
+  EXPECT_EQ(p.of(p.server).eagain, 1);
+  EXPECT_EQ(p.of(p.server).reads, 3);
 }
 
 TEST(ReadyIo, FullReadsKeepReadingWithoutWaiting) {

@@ -3,15 +3,9 @@
 // upstream closed or wrote to while it idled is never reused, whether the FIN came with the
 // response's last bytes (one edge), after it, or not at all (junk bytes).
 //
-// System calls are counted by defining recv(), recvmsg(), poll() and epoll_ctl() in this
-// executable (as ready_io_test does): Asio is header-only and gw_server is a static library,
-// so their calls bind to these. Keep this binary separate from other tests for that.
+// System calls are counted by syscall_counter.cc, which defines recv(), recvmsg(), poll() and
+// epoll_ctl() in this executable: keep it a binary of its own.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -19,61 +13,16 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
-#include <cerrno>
 #include <chrono>
-#include <map>
 #include <string>
 
 #include "runtime/server/upstream_pool.h"
+#include "syscall_counter.h"
 
 namespace {
-struct Counts {
-  int reads = 0;   ///< recv/recvmsg without MSG_PEEK
-  int eagain = 0;  ///< of those, the ones that found nothing
-  int peeks = 0;
-  int polls = 0;
-  int mods = 0;
-};
-std::map<int, Counts> gCounts;  // by descriptor; one thread
-
-void countRead(int fd, ssize_t r, int flags, int err) {
-  Counts& c = gCounts[fd];
-  if ((flags & MSG_PEEK) != 0) {
-    ++c.peeks;
-  } else {
-    ++c.reads;
-    c.eagain += r < 0 && (err == EAGAIN || err == EWOULDBLOCK);
-  }
-}
+using Counts = gw::testing::SyscallCounts;
+auto& gCounts = gw::testing::syscallCounts();
 }  // namespace
-
-extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
-  ssize_t r = syscall(SYS_recvfrom, fd, buf, n, flags, nullptr, nullptr);
-  int saved = errno;
-  countRead(fd, r, flags, saved);
-  errno = saved;
-  return r;
-}
-
-extern "C" ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
-  ssize_t r = syscall(SYS_recvmsg, fd, msg, flags);
-  int saved = errno;
-  countRead(fd, r, flags, saved);
-  errno = saved;
-  return r;
-}
-
-extern "C" int poll(struct pollfd* fds, nfds_t n, int timeout) {
-  for (nfds_t i = 0; i < n; ++i) ++gCounts[fds[i].fd].polls;
-  struct timespec ts{timeout / 1000, (timeout % 1000) * 1000000L};
-  return static_cast<int>(
-      syscall(SYS_ppoll, fds, n, timeout < 0 ? nullptr : &ts, nullptr, sizeof(sigset_t)));
-}
-
-extern "C" int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
-  if (op == EPOLL_CTL_MOD) ++gCounts[fd].mods;
-  return static_cast<int>(syscall(SYS_epoll_ctl, epfd, op, fd, ev));
-}
 
 namespace gw::server {
 namespace {
