@@ -58,25 +58,48 @@ inline uint64_t headWord(const char* p, size_t n) {
   return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
 }
 
-/// Hash of a whole path (after its leading '/'): one multiplication per 8 bytes, the last
-/// word overlapping the one before it (the length is mixed in first, so overlaps cannot alias).
+/// Hash of a whole path (after its leading '/'): one 64-bit multiplication per 8 bytes (each
+/// step is a bijection of the running value, so two paths of one length that differ in one
+/// word never collide before the final mix), the last word overlapping the one before it (the
+/// length is mixed in first, so overlaps cannot alias), and one 128-bit mix for the slot bits.
 inline uint64_t pathHash(const char* p, size_t n) {
   uint64_t h = kK0 ^ (n * kK3);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    h = mum(h ^ load64(p + i), kK1);
+    h = (h ^ load64(p + i)) * kK1;
   }
   if (i < n) {
-    h = mum(h ^ (n >= 8 ? load64(p + n - 8) : headWord(p, n)), kK2);
+    h = (h ^ (n >= 8 ? load64(p + n - 8) : headWord(p, n))) * kK2;
   }
-  return h;
+  return mum(h, kK3);
 }
 
 /// The seed of a template key: its depth and param positions.
 inline uint64_t shapeSeed(size_t depth, uint64_t params) { return mum(kK0 ^ depth, kK1 ^ params); }
-/// The hash of a segment (its words, length and tail hash) at position `pos` of a path.
-inline uint64_t positionHash(uint64_t w0, uint64_t w1, uint64_t lenAndTail, size_t pos) {
-  return mum(w0 ^ kK0 ^ ((pos + 1) * kK2), w1 ^ kK1 ^ lenAndTail);
+/// splitmix64's output function: the per-position keys below.
+constexpr uint64_t splitmix(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/// Two odd multipliers per segment position (kMaxShapeDepth positions): a segment's hash is
+/// linear in its words, so a sum of them differs whenever one position's words differ (an odd
+/// multiplier is invertible mod 2^64); shapeKey() mixes the sum.
+struct PositionKeys {
+  uint64_t k[2 * kMaxShapeDepth];
+  constexpr PositionKeys() : k() {
+    for (size_t i = 0; i < 2 * kMaxShapeDepth; ++i) {
+      k[i] = splitmix(kK0 + (i + 1) * 0x9e3779b97f4a7c15ULL) | 1;
+    }
+  }
+};
+inline constexpr PositionKeys kPositionKeys{};
+
+/// The hash of a segment (its words, length and tail hash) at position `pos` of a path: two
+/// multiplications, one when the segment is shorter than 8 bytes (w1 and tail are 0).
+inline uint64_t positionHash(uint64_t w0, uint64_t w1, uint64_t len, uint64_t tail, size_t pos) {
+  return (w0 ^ len) * kPositionKeys.k[2 * pos] + (w1 ^ tail) * kPositionKeys.k[2 * pos + 1];
 }
 /// A template key's hash: the sum of its literal segments' position hashes, and its seed.
 inline uint64_t shapeKey(uint64_t literalSum, uint64_t seed) { return mum(literalSum ^ seed, kK3); }

@@ -21,29 +21,7 @@ inline uint64_t slashBytes(uint64_t w) {
   return (x - kLow) & ~x & kHigh;
 }
 
-/// The bit of every segment position of a path `depth` (<= 64) segments deep.
-inline uint64_t positionsOf(size_t depth) {
-  return depth == 64 ? ~uint64_t{0} : (uint64_t{1} << depth) - 1;
-}
-
-/// The low `n` (< 8) bytes of w.
-inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint64_t{0} >> (64 - 8 * n)); }
-
 }  // namespace
-
-/// Fills s's words (RouteTable::segment's values) for a segment of the path [p, end) whose
-/// ptr and len are set: a short one (most are) with one load inside the path.
-[[gnu::always_inline]] inline void RouteTable::segmentWords(Segment& s, const char* p,
-                                                           const char* end) {
-  if (s.len >= 8 || end - p < 8) {
-    segment(s, s.ptr, s.len);
-    return;
-  }
-  uint64_t w = s.ptr + 8 <= end ? load64(s.ptr) : load64(end - 8) >> (8 * (s.ptr - (end - 8)));
-  s.w0 = lowBytes(w, s.len);
-  s.w1 = 0;
-  s.tail = 0;
-}
 
 [[gnu::always_inline]] inline int32_t RouteTable::wholePathNode(const char* p, size_t n) const {
   uint64_t h = pathHash(p, n);
@@ -58,34 +36,76 @@ inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint6
   }
 }
 
-[[gnu::always_inline]] inline size_t RouteTable::split(const char* p, size_t n, Segment* segs) {
-  // Only where each segment is: their words are loaded for the positions a probe reads.
+/// A segment shorter than 8 bytes ending at the lowest '/' of w (or, with none, at `left`;
+/// w's bytes past the path are zero): its fields, and its position hash (positionHash() with
+/// w1 = tail = 0).
+[[gnu::always_inline]] inline uint64_t RouteTable::shortSegment(Segment& s, const char* at, uint64_t w,
+                                                               size_t left, size_t depth) {
+  uint64_t slash = slashBytes(w);
+  size_t len = slash != 0 ? static_cast<size_t>(__builtin_ctzll(slash)) / 8 : left;
+  uint64_t w0 = w & (((slash & (0 - slash)) >> 7) - 1);  // the bytes below the lowest '/'
+  s.ptr = at;
+  s.len = len;
+  s.w0 = w0;
+  s.w1 = 0;
+  s.tail = 0;
+  return (w0 ^ len) * kPositionKeys.k[2 * depth];
+}
+
+[[gnu::always_inline]] inline size_t RouteTable::splitHashed(const char* p, size_t n, Segment* segs,
+                                                            uint64_t* hashes, uint64_t& total) {
+  // One pass: each segment's end, words and position hash, with one load per short segment
+  // that never leaves the path.
   const char* end = p + n;
+  const char* at = p;
+  uint64_t sum = 0;
   size_t depth = 0;
-  for (const char* at = p;;) {
+  // Segments that start 8 or more bytes before the end: the word at the segment.
+  while (end - at >= 8) {
+    Segment& s = segs[depth];
+    uint64_t w = load64(at);
+    uint64_t h;
+    if (slashBytes(w) != 0) {
+      h = shortSegment(s, at, w, 8, depth);
+    } else {
+      s.ptr = at;
+      s.len = 8 + walkSegmentLength(at + 8, static_cast<size_t>(end - at) - 8);
+      segment(s, at, s.len);
+      h = positionHash(s.w0, s.w1, s.len, s.tail, depth);
+    }
+    hashes[depth] = h;
+    sum += h;
+    ++depth;
+    if (at + s.len == end) {
+      total = sum;
+      return depth;
+    }
     if (depth == kMaxShapeDepth) {
       return 0;
     }
-    auto left = static_cast<size_t>(end - at);
-    size_t len;
-    if (left >= 8) {
-      uint64_t zero = slashBytes(load64(at));
-      len = zero != 0 ? static_cast<size_t>(__builtin_ctzll(zero)) / 8
-                      : 8 + walkSegmentLength(at + 8, left - 8);
-    } else if (n >= 8 && left > 0) {
-      // The path's last 8 bytes shifted down to `at`: the bytes shifted in are zero, never '/'.
-      uint64_t zero = slashBytes(load64(end - 8) >> (8 * (8 - left)));
-      len = zero != 0 ? static_cast<size_t>(__builtin_ctzll(zero)) / 8 : left;
-    } else {
-      len = walkSegmentLength(at, left);
-    }
-    segs[depth].ptr = at;
-    segs[depth].len = len;
+    at += s.len + 1;
+  }
+  // The last bytes (fewer than 8): one word, the path's last 8 bytes shifted down to `at` (the
+  // bytes shifted in are zero, never '/') or the whole of a shorter path, consumed segment by
+  // segment.
+  auto left = static_cast<size_t>(end - at);
+  uint64_t w = n < 8 ? headWord(p, n) : left == 0 ? 0 : load64(end - 8) >> (8 * (8 - left));
+  for (;;) {
+    Segment& s = segs[depth];
+    uint64_t h = shortSegment(s, at, w, left, depth);
+    hashes[depth] = h;
+    sum += h;
     ++depth;
-    if (len == left) {
+    if (s.len == left) {
+      total = sum;
       return depth;
     }
-    at += len + 1;
+    if (depth == kMaxShapeDepth) {
+      return 0;
+    }
+    at += s.len + 1;
+    left -= s.len + 1;
+    w >>= 8 * (s.len + 1);  // s.len + 1 <= left < 8
   }
 }
 
@@ -98,14 +118,16 @@ inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint6
     if (e.hash != h || e.params != params || e.depth != depth) {
       continue;
     }
-    uint64_t positions = positionsOf(depth);
-    const Lit* lit = lits_.data() + e.lit;
     bool same = true;
-    for (uint64_t b = positions & ~params; same && b != 0; b &= b - 1, ++lit) {
-      const Segment& seg = segs[__builtin_ctzll(b)];
-      same = lit->len == seg.len && lit->w0 == seg.w0 && lit->w1 == seg.w1 &&
-             (seg.len <= kInline ||
-              std::memcmp(bytes_.data() + lit->at + kInline, seg.ptr + kInline, seg.len - kInline) == 0);
+    for (const Lit* lit = lits_.data() + e.lit; lit != lits_.data() + e.lit + e.litCount; ++lit) {
+      // One branch for the length and the first 16 bytes; the bytes past 16 only when longer.
+      const Segment& seg = segs[lit->pos];
+      uint64_t diff = (lit->len ^ seg.len) | (lit->w0 ^ seg.w0) | (lit->w1 ^ seg.w1);
+      if (diff != 0 || (seg.len > kInline && std::memcmp(bytes_.data() + lit->at + kInline,
+                                                         seg.ptr + kInline, seg.len - kInline) != 0)) {
+        same = false;
+        break;
+      }
     }
     if (same) {
       return static_cast<int32_t>(e.node);
@@ -113,7 +135,7 @@ inline uint64_t lowBytes(uint64_t w, size_t n) { return n == 0 ? 0 : w & (~uint6
   }
 }
 
-bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
+[[gnu::always_inline]] inline bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
                          const Candidates& cands) const {
   // The depth-first walk tests terminal candidates only at nodes where the path is consumed,
   // i.e. nodes at the path's depth whose literal segments equal the path's and whose `{param}`
@@ -128,7 +150,10 @@ bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_resul
   size_t restLen = req.path.len - skip;
   WalkSeen seen;  // dropped: when nothing here matches, the walk gathers the 404/405 evidence
   static constexpr gw_param kNoParams[1] = {};
-  int32_t exact = wholePathNode(rest, restLen);
+  size_t lengthBit = restLen < kPathLengthBits ? restLen : kPathLengthBits - 1;
+  int32_t exact = ((pathLengths_[lengthBit / 64] >> (lengthBit % 64)) & 1) != 0
+                      ? wholePathNode(rest, restLen)
+                      : -1;
   if (exact >= 0) {
     const WalkNode& n = nodes_[static_cast<size_t>(exact)].walk;
     if (walkCandidates(cands, n.termFirst, n.termCount, req, ctx, kNoParams, 0, seen, out)) {
@@ -139,37 +164,24 @@ bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_resul
     return false;  // "" and "/" have no segment: only the root, which is all-literal
   }
   Segment segs[kMaxShapeDepth];
-  size_t depth = split(rest, restLen, segs);
-  if (depth == 0) {
-    return false;  // more than kMaxShapeDepth segments: walked
-  }
-  const MaskRange& range = depths_[depth];
+  uint64_t hashes[kMaxShapeDepth];
+  uint64_t total = 0;
+  size_t depth = splitHashed(rest, restLen, segs, hashes, total);
+  const MaskRange& range = depths_[depth];  // depth 0 (more than kMaxShapeDepth): no masks
   const ShapeMask* first = masks_.data() + range.first;
   const ShapeMask* last = first + range.count;
-  // Each literal position of a mask at this depth: its words and position hash, once.
-  uint64_t positions = positionsOf(depth);
-  uint64_t need = 0;
+  gw_param* caps = out.params;  // captured in place: walkCandidates copies nothing
   for (const ShapeMask* m = first; m != last; ++m) {
-    need |= positions & ~m->params;
-  }
-  uint64_t hashes[kMaxShapeDepth];
-  for (uint64_t b = need; b != 0; b &= b - 1) {
-    auto i = static_cast<size_t>(__builtin_ctzll(b));
-    segmentWords(segs[i], rest, rest + restLen);
-    hashes[i] = positionHash(segs[i].w0, segs[i].w1, segs[i].len ^ segs[i].tail, i);
-  }
-  gw_param caps[GW_MAX_PARAMS];
-  for (const ShapeMask* m = first; m != last; ++m) {
+    // A key is the sum of its literal positions' hashes: the whole path's sum less the params'.
+    uint64_t literal = total;
     bool empty = false;
     for (uint64_t b = m->params; b != 0; b &= b - 1) {
-      empty |= segs[__builtin_ctzll(b)].len == 0;  // a `{param}` never captures ""
+      auto i = static_cast<size_t>(__builtin_ctzll(b));
+      empty |= segs[i].len == 0;  // a `{param}` never captures ""
+      literal -= hashes[i];
     }
     if (empty) {
       continue;
-    }
-    uint64_t literal = 0;
-    for (uint64_t b = positions & ~m->params; b != 0; b &= b - 1) {
-      literal += hashes[__builtin_ctzll(b)];
     }
     int32_t node = shapeNode(shapeKey(literal, m->seed), m->params, depth, segs);
     if (node < 0) {
@@ -186,6 +198,18 @@ bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_resul
     }
   }
   return false;
+}
+
+void RouteTable::match(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
+                       const void* self) const {
+  size_t scratch = ctx.scratch_used;
+  if (indexed(req, ctx, out, candidates(cond, self))) {
+    return;
+  }
+  // None of the indexed nodes matched: the walk tests them again, in the same order and from
+  // the same state (the scratch too, so a condition that builds strings sees the same room).
+  ctx.scratch_used = scratch;
+  walk(req, ctx, out, cond, self);
 }
 
 }  // namespace gw::native

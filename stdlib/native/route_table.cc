@@ -120,7 +120,7 @@ void RouteTable::indexTerminals() {
     }
   }
   size_t cap = 16;
-  while (cap < whole.size() * 2) {
+  while (cap < whole.size() * 4) {
     cap *= 2;
   }
   paths_.assign(cap, PathSlot{0, 0, kEmptySlot, 0});
@@ -129,6 +129,8 @@ void RouteTable::indexTerminals() {
     const std::string& k = key[node];
     auto at = static_cast<uint32_t>(bytes_.size());
     bytes_.append(k);
+    size_t bit = std::min(k.size(), kPathLengthBits - 1);
+    pathLengths_[bit / 64] |= uint64_t{1} << (bit % 64);
     uint64_t h = pathHash(k.data(), k.size());
     uint64_t i = h & pathMask_;
     while (paths_[i].len != kEmptySlot) {
@@ -187,17 +189,17 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
     }
   }
   size_t cap = 16;
-  while (cap < nodes.size() * 2) {
+  while (cap < nodes.size() * 4) {
     cap *= 2;
   }
-  shapes_.assign(cap, ShapeSlot{0, 0, kEmptySlot, 0, 0});
+  shapes_.assign(cap, ShapeSlot{0, 0, kEmptySlot, 0, 0, 0});
   shapeMask_ = cap - 1;
   for (size_t i = 0; i < nodes.size(); ++i) {
     uint32_t d = depth[nodes[i]];
     if (!usable[i] || byDepth[d].empty()) {
       continue;
     }
-    // The same hash the match computes from the path's segments (TableTree::split).
+    // The same hash the match computes from the path's segments (RouteTable::splitHashed).
     auto first = static_cast<uint32_t>(lits_.size());
     uint64_t sum = 0;
     for (uint32_t pos = 0; pos < d; ++pos) {
@@ -207,15 +209,16 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
       const Edge& e = edges_[static_cast<size_t>(segs[i][pos])];
       Segment s;
       segment(s, bytes_.data() + e.at, e.len);
-      sum += positionHash(s.w0, s.w1, s.len ^ s.tail, pos);
-      lits_.push_back(Lit{s.w0, s.w1, e.len, e.at});
+      sum += positionHash(s.w0, s.w1, s.len, s.tail, pos);
+      lits_.push_back(Lit{s.w0, s.w1, e.len, e.at, pos});
     }
     uint64_t h = shapeKey(sum, shapeSeed(d, params[i]));
     uint64_t slot = h & shapeMask_;
     while (shapes_[slot].node != kEmptySlot) {
       slot = (slot + 1) & shapeMask_;
     }
-    shapes_[slot] = ShapeSlot{h, params[i], nodes[i], d, first};
+    auto count = static_cast<uint32_t>(lits_.size()) - first;
+    shapes_[slot] = ShapeSlot{h, params[i], nodes[i], d, first, count};
   }
 }
 
@@ -286,15 +289,8 @@ class TableTree {
   RouteTable::Candidates cands_;
 };
 
-void RouteTable::match(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
-                       const void* self) const {
-  size_t scratch = ctx.scratch_used;
-  if (indexed(req, ctx, out, candidates(cond, self))) {
-    return;
-  }
-  // None of the indexed nodes matched: the walk tests them again, in the same order and from
-  // the same state (the scratch too, so a condition that builds strings sees the same room).
-  ctx.scratch_used = scratch;
+void RouteTable::walk(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
+                      const void* self) const {
   RouteWalk<TableTree>(TableTree(*this, cond, self), req, ctx, out).run();
 }
 

@@ -132,12 +132,14 @@ class RouteTable {
     uint64_t params;
     uint32_t node;  // kEmptySlot: free
     uint32_t depth;
-    uint32_t lit;
+    uint32_t lit, litCount;  // lits_[lit .. lit + litCount)
   };
-  /// A template's literal segment: its first 16 bytes as Segment's words, the whole at bytes_.
+  /// A template's literal segment at position `pos`: its first 16 bytes as Segment's words, the
+  /// whole at bytes_.
   struct Lit {
     uint64_t w0, w1;
     uint32_t len, at;
+    uint32_t pos;
   };
   /// A param mask present at one depth, with its key seed (shapeSeed(depth, params)).
   struct ShapeMask {
@@ -171,20 +173,28 @@ class RouteTable {
     return Candidates(cands_.data(), bytes_.data(), cond, self);
   }
 
-  // The terminal index's probe (route_index.cc).
+  /// The depth-first walk (RouteWalk over the table): match() when the index found no match.
+  /// Out of line, so the index's hit path does not pay the walk's frame and register saves.
+  [[gnu::noinline]] void walk(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
+                              CondFn cond, const void* self) const;
+
+  // The terminal index's probe (route_index.cc, with match()).
   /// Whether a node the index finds for `req` matched (`out` filled). False leaves
-  /// ctx->scratch_used advanced by failed conditions: the caller resets it.
+  /// ctx->scratch_used advanced by failed conditions (the caller resets it) and out->params
+  /// holding the captures tried (the walk overwrites what it reports).
   bool indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
                const Candidates& cands) const;
   /// The all-literal node whose segments joined by '/' are [p, p + n), if it has terminals.
   int32_t wholePathNode(const char* p, size_t n) const;
-  /// Splits [p, p + n) at every '/' into segs (ptr and len only); returns the depth, 0 when it
-  /// has more than kMaxShapeDepth segments.
-  static size_t split(const char* p, size_t n, Segment* segs);
-  /// Fills the words of a segment of the path [p, end) that split() found.
-  static void segmentWords(Segment& s, const char* p, const char* end);
+  /// Splits [p, p + n) at every '/' into segs (every field) and hashes (positionHash of each),
+  /// with `total` their sum; returns the depth, 0 when it has more than kMaxShapeDepth segments.
+  static size_t splitHashed(const char* p, size_t n, Segment* segs, uint64_t* hashes,
+                            uint64_t& total);
+  /// Fills s for the segment at `at` that ends before the lowest '/' of its word w (or, with
+  /// none, after `left` bytes); returns its position hash at `depth`.
+  static uint64_t shortSegment(Segment& s, const char* at, uint64_t w, size_t left, size_t depth);
   /// The template node at `depth` with params at `params` whose key hash is h and whose literal
-  /// segments are those of segs (their words filled); -1: none.
+  /// segments are those of segs; -1: none.
   int32_t shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const;
 
   void indexTerminals();
@@ -198,9 +208,13 @@ class RouteTable {
   std::vector<Slot> small_;  // the children of nodes with at most kSmallFanout, by parent
   std::vector<Slot> slots_;  // the other edges: open addressing, linear probing, load <= 1/2
   uint64_t mask_ = 0;
-  std::vector<PathSlot> paths_;  // open addressing, linear probing, load <= 1/2
+  std::vector<PathSlot> paths_;  // open addressing, linear probing, load <= 1/4
   uint64_t pathMask_ = 0;
-  std::vector<ShapeSlot> shapes_;  // open addressing, linear probing, load <= 1/2
+  /// Bit min(n, kPathLengthBits - 1) for every paths_ key of n bytes: a path of a length no
+  /// all-literal node has (e.g. a template's, with its param values) skips the whole-path hash.
+  static constexpr size_t kPathLengthBits = 256;
+  uint64_t pathLengths_[kPathLengthBits / 64] = {};
+  std::vector<ShapeSlot> shapes_;  // open addressing, linear probing, load <= 1/4
   uint64_t shapeMask_ = 0;
   std::vector<Lit> lits_;  // the shapes' literal segments
   std::vector<ShapeMask> masks_;  // by depth, in walk order (never 0: that is paths_)

@@ -162,6 +162,9 @@ inline bool bytesEqual(const char* a, const char* b, size_t n) {
     std::memcpy(&w, p, 8);
     return w;
   };
+  if (n >= 8 && n <= 16) {
+    return ((word(a) ^ word(b)) | (word(a + n - 8) ^ word(b + n - 8))) == 0;
+  }
   if (n >= 8) {
     uint64_t diff = 0;
     for (size_t i = 0; i + 8 < n; i += 8) {
@@ -234,8 +237,10 @@ template <class Tree>
     out.status = 0;
     out.allow_methods = 0;
     out.param_count = capCount;
-    for (uint32_t p = 0; p < capCount; ++p) {  // usually 0-2: no libc call
-      out.params[p] = caps[p];
+    if (caps != out.params) {  // the table's index captures into out.params directly
+      for (uint32_t p = 0; p < capCount; ++p) {  // usually 0-2: no libc call
+        out.params[p] = caps[p];
+      }
     }
     return true;
   }

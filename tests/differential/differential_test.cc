@@ -453,3 +453,67 @@ TEST(Differential, SegmentPositionsRouteTableMatchesLikeTheInterpreter) { segmen
 
 }  // namespace
 }  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// Session 7's index changes: the whole-path probe skipped for a length no all-literal route
+/// has (static and templated paths of one length, joined lengths at and past the filter's last
+/// bit, 255), the split's last word consumed segment by segment (several segments in the last
+/// 8 bytes, trailing '/', paths shorter than 8 bytes with params), bytes the slash detection
+/// must not take for '/' ('.' = '/' ^ 1 right after a '/', UTF-8, 0x01, 0x7f), and captures
+/// written straight into the result when a condition fails and the walk must run again.
+void lengthFilterAndLastWord() {
+  TreeLimit limit(0);
+  std::string source = kUpstreamU;
+  int n = 0;
+  auto route = [&](const std::string& match) {
+    source += routeToU("f" + std::to_string(n++), match);
+  };
+  route("path exact \"/ab/cd\" method [GET]");     // joined length 5
+  route("path \"/ab/{x}\" method [GET, PUT]");     // same length with a 2-byte value
+  route("path \"/{x}/cd\" host \"h1\"");
+  route("path \"/a/{x}/b/{y}\" method [GET]");
+  route("path \"/a/{x}/b/{y}\" when request.query(\"q\") starts_with \"x\"");
+  route("path \"/a/{x}/{y}/c\" method [POST]");
+  route("path \"/.well-known/{id}\" method [GET]");
+  route("path \"/.x/{id}\" method [GET]");
+  route("path \"/caf\xc3\xa9/{id}\" method [GET]");
+  route("path prefix \"/a\" host \"h2\"");
+  std::string longLit(250, 'q');
+  for (size_t len : {253, 254, 255, 256, 300}) {  // joined lengths around kPathLengthBits - 1
+    route("path exact \"/" + longLit.substr(0, 4) + "/" + std::string(len - 5, 'w') + "\"");
+  }
+  route("path \"/" + longLit + "/{id}\" method [GET]");
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/false, &why, &rejected);
+  ASSERT_TRUE(subjects) << why << "\n" << source;
+  ASSERT_TRUE(subjects->jitUsesRouteTable());
+  std::vector<std::string> paths = {
+      "/ab/cd", "/ab/ce", "/ab/c", "/ab/cdx", "/xy/cd", "/ab/", "/ab//", "ab/cd", "/a/1/b/2",
+      "/a/1/b/", "/a//b/2", "/a/1/b/2/", "/a/12345/b/6", "/a/1234567/b/89", "/a/1/2/c",
+      "/a/1/2/c/", "/a/123456/7/c", "/a/1/b/2345678", "/.well-known/x", "/.well-knowm/x",
+      "/.x/1", "/.x/", "/./1", "/../1", "/caf\xc3\xa9/1", "/caf\xc3\xa8/1", "/a/\x01/b/\x7f", "/a/./b/.",
+      "/" + longLit + "/7", "/" + longLit + "/", "/" + longLit};
+  for (size_t len : {253, 254, 255, 256, 257, 300, 301}) {
+    paths.push_back("/" + longLit.substr(0, 4) + "/" + std::string(len - 5, 'w'));
+    paths.push_back("/" + longLit.substr(0, 4) + "/" + std::string(len - 6, 'w') + "v");
+  }
+  for (const std::string& path : paths) {
+    for (const char* host : {"h0", "h1", "h2"}) {
+      for (uint32_t method : {GW_METHOD_GET, GW_METHOD_PUT, GW_METHOD_POST}) {
+        for (const char* query : {"", "q=x1"}) {
+          ASSERT_EQ(disagreement(*subjects, method, host, path, query), "");
+        }
+      }
+    }
+  }
+}
+
+TEST(Differential, LengthFilterAndLastWordRouteTableMatchesLikeTheInterpreter) {
+  lengthFilterAndLastWord();
+}
+
+}  // namespace
+}  // namespace gw::difftest
