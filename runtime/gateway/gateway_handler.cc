@@ -224,8 +224,7 @@ void GatewayHandler::drain() {
   if (partPool_) partPool_->closeAll();  // its idle connections' waits would keep the loop alive
 }
 
-void GatewayHandler::addLimitHeaders(const State& st,
-                                     std::vector<std::pair<std::string, std::string>>& out) {
+void GatewayHandler::addLimitHeaders(const State& st, server::FieldList& out) {
   if (st.decisions.empty()) return;
   limit::RateLimitHeaders h = limit::RateLimitHeaders::build(st.decisions);
   h.forEach([&](std::string_view n, std::string_view v) { out.emplace_back(n, v); });

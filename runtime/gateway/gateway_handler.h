@@ -64,7 +64,7 @@ class GatewayHandler final : public server::Handler {
                                                     server::Decision& out, State& st,
                                                     const gw_match_result& mr);
   void respondLimited(server::Decision& out, State& st);
-  void addLimitHeaders(const State& st, std::vector<std::pair<std::string, std::string>>& out);
+  void addLimitHeaders(const State& st, server::FieldList& out);
   void setIdentity(const Generation& g, const std::shared_ptr<const auth::Identity>& id);
   boost::asio::awaitable<bool> authenticate(server::RequestContext& req, server::Decision& out,
                                             State& st, uint32_t route);

@@ -79,7 +79,7 @@ bool HeaderRules::mustStrip(std::string_view name) const noexcept {
   return false;
 }
 
-void HeaderRules::collect(const http::HeaderList& headers, std::vector<std::string>& out) const {
+void HeaderRules::collect(const http::HeaderList& headers, server::NameList& out) const {
   if (empty()) {
     return;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/http/header.h"
+#include "runtime/server/edit_list.h"
 
 namespace gw::gateway {
 
@@ -24,7 +25,7 @@ class HeaderRules {
   /// True when a client header called `name` must be removed before forwarding.
   bool mustStrip(std::string_view name) const noexcept;
   /// Appends to `out` the name (as received) of every header of `headers` that mustStrip.
-  void collect(const http::HeaderList& headers, std::vector<std::string>& out) const;
+  void collect(const http::HeaderList& headers, server::NameList& out) const;
   bool empty() const { return globs_.empty() && exact_.empty(); }
 
  private:

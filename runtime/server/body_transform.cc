@@ -149,7 +149,7 @@ void Forwarder::addCompressionHeaders(Exchange& ex, bool varies, bool compressin
     }
   }
   if (!compressing) return;
-  std::erase_if(edits.set, [](const auto& f) { return http::iequals(f.first, "content-encoding"); });
+  edits.set.eraseIf([](const auto& f) { return http::iequals(f.first, "content-encoding"); });
   edits.set.emplace_back("Content-Encoding", transform::codingName(ex.action.coding));
   edits.remove.emplace_back("Accept-Ranges");  // ranges of the compressed bytes are not served
   std::string_view etag = fieldValue(response_.headers, "etag");

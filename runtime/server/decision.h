@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "runtime/http/header.h"
+#include "runtime/server/edit_list.h"
 #include "runtime/server/server_options.h"
 #include "runtime/transform/compress_rule.h"
 #include "runtime/transform/json_edit.h"
@@ -23,10 +23,11 @@ namespace gw::server {
 struct RequestContext;
 
 /// Header edits a decision applies to the forwarded request or to the response. Owned strings;
-/// `clear()` keeps capacity so a session-owned Decision is reused without allocating.
+/// `clear()` keeps the lists' elements and their strings' capacity (EditList), so a
+/// session-owned Decision is reused without allocating.
 struct HeaderEdits {
-  std::vector<std::pair<std::string, std::string>> set;  ///< replace (or add) these fields
-  std::vector<std::string> remove;                       ///< drop these fields
+  FieldList set;    ///< replace (or add) these fields
+  NameList remove;  ///< drop these fields
 
   void clear() {
     set.clear();
@@ -78,7 +79,7 @@ class RetryHook {
 /// the standard JSON error body `{"error":..,"status":..,"request_id":..}`.
 struct LocalResponse {
   int status = 404;
-  std::vector<std::pair<std::string, std::string>> headers;  ///< e.g. Allow for 405
+  FieldList headers;  ///< e.g. Allow for 405
   std::string contentType = "application/json";
   std::string body;
   std::string error;  ///< message for the generated JSON body; empty: the status text
