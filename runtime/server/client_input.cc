@@ -31,11 +31,12 @@ asio::awaitable<boost::system::error_code> ClientInput::readHead() {
   if (headEnd_ == headCap_) {
     co_return asio::error::message_size;
   }
-  // kDrainedPerInq (the listener set TCP_INQ): the read after a keep-alive response waits for
-  // the next request's edge instead of first making a recv() that returns EAGAIN (one per
-  // request), and a FIN that came with the request is still seen at once (ready_io.h).
+  // kDrainedWhenShort: the read after a keep-alive response waits for the next request's edge
+  // instead of first making a recv() that returns EAGAIN (one per request; ready_io.h). Not
+  // kDrainedPerInq: its recvmsg() costs more than recv() (bench/RESULTS.md, "Session 7 (io
+  // helper)"), a price every request would pay for a half-close seen before the idle timeout.
   auto room = asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_);
-  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedPerInq);
+  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedWhenShort);
   headEnd_ += n;
   co_return ec;
 }
@@ -47,6 +48,9 @@ asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t max
   inBody_ = true;
   // Never read more than the head buffer can take back in finishRequest().
   std::size_t want = std::min({maxBytes, bodyCap_, headCap_});
+  // kDrainedPerInq (the listener set TCP_INQ): a read that ends exactly at Content-Length
+  // fills its buffer, which a short-read rule takes for "may have more"; the kernel's count
+  // says the socket is drained, so the next head read does not start with an EAGAIN recv().
   auto [ec, n] = co_await stream_.readSome(asio::buffer(body_.get(), want),
                                            net::ShortRead::kDrainedPerInq);
   bodyBegin_ = 0;

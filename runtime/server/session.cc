@@ -126,8 +126,8 @@ asio::awaitable<void> Session::lingeringClose() {
     std::size_t drained = 0;
     char sink[4096];
     // First what is there already: a FIN that came with the last request raised no edge of its
-    // own, and a read that could not tell it was there (TLS, or a kernel without TCP_INQ) left
-    // it for the next edge, so waiting would wait kLingerTime.
+    // own (ClientInput's head reads leave it for the next edge), so waiting would wait
+    // kLingerTime.
     boost::system::error_code rec;
     while (drained < kLingerBytes) {
       std::size_t n = client_.readNow(asio::buffer(sink), rec);

@@ -39,8 +39,8 @@ boost::system::error_code Worker::listen(const tcp::endpoint& endpoint) {
   if (acceptor_.set_option(ReusePort(true), ec); ec) {
     return ec;
   }
-  // Accepted connections inherit TCP_INQ: ClientInput's reads then know exactly when a client
-  // connection is drained, a FIN that came with a request included (runtime/net/inq_recv.h).
+  // Accepted connections inherit TCP_INQ (no system call per connection): ClientInput's body
+  // reads then know exactly when a client connection is drained (runtime/net/inq_recv.h).
   net::enableInq(acceptor_.native_handle());
   if (acceptor_.bind(endpoint, ec); ec) {
     return ec;
