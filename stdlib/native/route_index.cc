@@ -23,15 +23,15 @@ inline uint64_t slashBytes(uint64_t w) {
 
 }  // namespace
 
-[[gnu::always_inline]] inline int32_t RouteTable::wholePathNode(const char* p, size_t n) const {
+[[gnu::always_inline]] inline const RouteTable::PathSlot* RouteTable::wholePathNode(const char* p, size_t n) const {
   uint64_t h = pathHash(p, n);
   for (uint64_t i = h & pathMask_;; i = (i + 1) & pathMask_) {
     const PathSlot& e = paths_[i];
     if (e.len == kEmptySlot) {
-      return -1;
+      return nullptr;
     }
     if (e.hash == h && e.len == n && bytesEqual(bytes_.data() + e.at, p, n)) {
-      return static_cast<int32_t>(e.node);
+      return &e;
     }
   }
 }
@@ -109,11 +109,11 @@ inline uint64_t slashBytes(uint64_t w) {
   }
 }
 
-[[gnu::always_inline]] inline int32_t RouteTable::shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const {
+[[gnu::always_inline]] inline const RouteTable::ShapeSlot* RouteTable::shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const {
   for (uint64_t i = h & shapeMask_;; i = (i + 1) & shapeMask_) {
     const ShapeSlot& e = shapes_[i];
-    if (e.node == kEmptySlot) {
-      return -1;
+    if (e.termCount == 0) {
+      return nullptr;
     }
     if (e.hash != h || e.params != params || e.depth != depth) {
       continue;
@@ -130,7 +130,7 @@ inline uint64_t slashBytes(uint64_t w) {
       }
     }
     if (same) {
-      return static_cast<int32_t>(e.node);
+      return &e;
     }
   }
 }
@@ -151,12 +151,11 @@ inline uint64_t slashBytes(uint64_t w) {
   WalkSeen seen;  // dropped: when nothing here matches, the walk gathers the 404/405 evidence
   static constexpr gw_param kNoParams[1] = {};
   size_t lengthBit = restLen < kPathLengthBits ? restLen : kPathLengthBits - 1;
-  int32_t exact = ((pathLengths_[lengthBit / 64] >> (lengthBit % 64)) & 1) != 0
-                      ? wholePathNode(rest, restLen)
-                      : -1;
-  if (exact >= 0) {
-    const WalkNode& n = nodes_[static_cast<size_t>(exact)].walk;
-    if (walkCandidates(cands, n.termFirst, n.termCount, req, ctx, kNoParams, 0, seen, out)) {
+  const PathSlot* exact = ((pathLengths_[lengthBit / 64] >> (lengthBit % 64)) & 1) != 0
+                              ? wholePathNode(rest, restLen)
+                              : nullptr;
+  if (exact != nullptr) {
+    if (walkCandidates(cands, exact->termFirst, exact->termCount, req, ctx, kNoParams, 0, seen, out)) {
       return true;
     }
   }
@@ -173,27 +172,26 @@ inline uint64_t slashBytes(uint64_t w) {
   gw_param* caps = out.params;  // captured in place: walkCandidates copies nothing
   for (const ShapeMask* m = first; m != last; ++m) {
     // A key is the sum of its literal positions' hashes: the whole path's sum less the params'.
+    // The captures are taken in the same pass (stores only: a miss leaves them for the walk to
+    // overwrite).
     uint64_t literal = total;
     bool empty = false;
-    for (uint64_t b = m->params; b != 0; b &= b - 1) {
+    uint32_t capCount = 0;
+    for (uint64_t b = m->params; b != 0; b &= b - 1, ++capCount) {
       auto i = static_cast<size_t>(__builtin_ctzll(b));
-      empty |= segs[i].len == 0;  // a `{param}` never captures ""
+      const Segment& seg = segs[i];
+      empty |= seg.len == 0;  // a `{param}` never captures ""
       literal -= hashes[i];
+      caps[capCount] = gw_param{capCount, 0, gw_str{seg.ptr, seg.len}};
     }
     if (empty) {
       continue;
     }
-    int32_t node = shapeNode(shapeKey(literal, m->seed), m->params, depth, segs);
-    if (node < 0) {
+    const ShapeSlot* node = shapeNode(shapeKey(literal, m->seed), m->params, depth, segs);
+    if (node == nullptr) {
       continue;
     }
-    uint32_t capCount = 0;
-    for (uint64_t b = m->params; b != 0; b &= b - 1, ++capCount) {
-      const Segment& seg = segs[__builtin_ctzll(b)];
-      caps[capCount] = gw_param{capCount, 0, gw_str{seg.ptr, seg.len}};
-    }
-    const WalkNode& n = nodes_[static_cast<size_t>(node)].walk;
-    if (walkCandidates(cands, n.termFirst, n.termCount, req, ctx, caps, capCount, seen, out)) {
+    if (walkCandidates(cands, node->termFirst, node->termCount, req, ctx, caps, capCount, seen, out)) {
       return true;
     }
   }

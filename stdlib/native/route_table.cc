@@ -123,7 +123,7 @@ void RouteTable::indexTerminals() {
   while (cap < whole.size() * 4) {
     cap *= 2;
   }
-  paths_.assign(cap, PathSlot{0, 0, kEmptySlot, 0});
+  paths_.assign(cap, PathSlot{0, 0, 0, kEmptySlot, 0});
   pathMask_ = cap - 1;
   for (uint32_t node : whole) {
     const std::string& k = key[node];
@@ -136,7 +136,8 @@ void RouteTable::indexTerminals() {
     while (paths_[i].len != kEmptySlot) {
       i = (i + 1) & pathMask_;
     }
-    paths_[i] = PathSlot{h, node, static_cast<uint32_t>(k.size()), at};
+    const WalkNode& n = nodes_[node].walk;
+    paths_[i] = PathSlot{h, n.termFirst, n.termCount, static_cast<uint32_t>(k.size()), at};
   }
   std::vector<uint32_t> keep;
   for (uint32_t node : shaped) {
@@ -192,7 +193,7 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
   while (cap < nodes.size() * 4) {
     cap *= 2;
   }
-  shapes_.assign(cap, ShapeSlot{0, 0, kEmptySlot, 0, 0, 0});
+  shapes_.assign(cap, ShapeSlot{});
   shapeMask_ = cap - 1;
   for (size_t i = 0; i < nodes.size(); ++i) {
     uint32_t d = depth[nodes[i]];
@@ -214,11 +215,13 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
     }
     uint64_t h = shapeKey(sum, shapeSeed(d, params[i]));
     uint64_t slot = h & shapeMask_;
-    while (shapes_[slot].node != kEmptySlot) {
+    while (shapes_[slot].termCount != 0) {
       slot = (slot + 1) & shapeMask_;
     }
     auto count = static_cast<uint32_t>(lits_.size()) - first;
-    shapes_[slot] = ShapeSlot{h, params[i], nodes[i], d, first, count};
+    const WalkNode& n = nodes_[nodes[i]].walk;
+    shapes_[slot] = ShapeSlot{h, params[i], n.termFirst, n.termCount, first,
+                              static_cast<uint16_t>(count), static_cast<uint16_t>(d)};
   }
 }
 

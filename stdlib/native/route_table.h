@@ -25,7 +25,8 @@
 // - a second hash table maps whole paths to the all-literal nodes that have terminal candidates
 //   (exact routes and templates without params, keyed by their segments joined by '/'): the
 //   walk's first test (RouteWalk::run), so a static path costs one hash of the path and one
-//   probe whatever the number of routes and however deep it is;
+//   probe whatever the number of routes and however deep it is; a bit per joined length skips
+//   the hash for a path whose length no such node has (a template's path, typically);
 // - a third one maps every other node with terminal candidates (a template: reached through
 //   `{param}` edges) to its key: its depth, the positions of its params (a bit mask) and its
 //   literal segments. The walk's order among the nodes a path can reach is lexicographic in
@@ -33,10 +34,12 @@
 //   the path's depth in that order finds the nodes the depth-first walk would test, in its
 //   order, with no walk (depths with more than kMaxShapes masks, or deeper than kMaxShapeDepth,
 //   are left to the walk). The key's hash is a sum of per-position segment hashes, so the path
-//   is split and each segment hashed once, and a mask's key is that sum minus its param
-//   segments' hashes: one subtraction per param and one multiplication per mask.
-// match() probes the index first (TableTree::indexed) and sets up a RouteWalk only when no
-// indexed node matched: a hit costs no walk state at all.
+//   is split and every segment hashed once, in one pass (one multiplication per short
+//   segment), and a mask's key is that sum minus its param segments' hashes: one subtraction
+//   per param and one multiplication per mask. Both tables' slots hold the node's candidate
+//   range, so a hit reads no node.
+// match() probes the index first (RouteTable::indexed, route_index.cc) and sets up a RouteWalk
+// only when no indexed node matched: a hit costs no walk state at all.
 //
 // Immutable after finish(); match() is thread-safe and allocation-free.
 #include <cstdint>
@@ -121,18 +124,18 @@ class RouteTable {
   /// A whole-path entry: `node`'s path (segments joined by '/'), bytes_[at .. at+len).
   struct PathSlot {
     uint64_t hash;
-    uint32_t node;
+    uint32_t termFirst, termCount;  // the node's terminal candidates (no load of the node)
     uint32_t len;  // kEmptySlot: free
     uint32_t at;
   };
-  /// A template node: `node`, at `depth` with params at the bits of `params`; its literal
+  /// A template node at `depth` with params at the bits of `params`; its literal
   /// segments, in order, are lits_[lit ..). `hash` is shapeKey() of its literal segments.
   struct ShapeSlot {
     uint64_t hash;
     uint64_t params;
-    uint32_t node;  // kEmptySlot: free
-    uint32_t depth;
-    uint32_t lit, litCount;  // lits_[lit .. lit + litCount)
+    uint32_t termFirst, termCount;  // the node's terminal candidates; termCount 0: free
+    uint32_t lit;                   // lits_[lit .. lit + litCount)
+    uint16_t litCount, depth;
   };
   /// A template's literal segment at position `pos`: its first 16 bytes as Segment's words, the
   /// whole at bytes_.
@@ -185,7 +188,7 @@ class RouteTable {
   bool indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
                const Candidates& cands) const;
   /// The all-literal node whose segments joined by '/' are [p, p + n), if it has terminals.
-  int32_t wholePathNode(const char* p, size_t n) const;
+  const PathSlot* wholePathNode(const char* p, size_t n) const;
   /// Splits [p, p + n) at every '/' into segs (every field) and hashes (positionHash of each),
   /// with `total` their sum; returns the depth, 0 when it has more than kMaxShapeDepth segments.
   static size_t splitHashed(const char* p, size_t n, Segment* segs, uint64_t* hashes,
@@ -194,8 +197,8 @@ class RouteTable {
   /// none, after `left` bytes); returns its position hash at `depth`.
   static uint64_t shortSegment(Segment& s, const char* at, uint64_t w, size_t left, size_t depth);
   /// The template node at `depth` with params at `params` whose key hash is h and whose literal
-  /// segments are those of segs; -1: none.
-  int32_t shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const;
+  /// segments are those of segs; null: none.
+  const ShapeSlot* shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const;
 
   void indexTerminals();
   void indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,
