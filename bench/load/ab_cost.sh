@@ -7,6 +7,8 @@
 #
 # Usage: A=/tmp/gw-old B=build-rel/bin/gw bench/load/ab_cost.sh
 # Knobs: PAIRS=3 TARGET=gw-peers DURATION=8 NGINX=0 SYSCALLS=0 OUT_DIR=/tmp/gw-ab
+#        ALLOCS=1: also cost.sh's allocation pass (libc uprobes, its own window after the CPU
+#        one, so the CPU columns are not slowed by it), filling the alloc/req column
 #        (passes CONNS, SUT_CPUS, WRK_CPUS through to cost.sh)
 # Output: $OUT_DIR/ab.txt; per-run cost.sh summaries in $OUT_DIR/<n>-<side>/summary.txt.
 set -euo pipefail
@@ -14,13 +16,13 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${A:?A=<gw binary, before>}" "${B:?B=<gw binary, after>}"
 PAIRS="${PAIRS:-3}" TARGET="${TARGET:-gw-peers}" DURATION="${DURATION:-8}" NGINX="${NGINX:-0}"
-SYSCALLS="${SYSCALLS:-0}" OUT_DIR="${OUT_DIR:-/tmp/gw-ab}"
+SYSCALLS="${SYSCALLS:-0}" ALLOCS="${ALLOCS:-0}" OUT_DIR="${OUT_DIR:-/tmp/gw-ab}"
 mkdir -p "$OUT_DIR"
 OUT="$OUT_DIR/ab.txt"
 
 run() {  # SIDE BINARY TARGETS N: one cost.sh CPU pass; appends "side row" lines to $OUT
   local side=$1 bin=$2 targets=$3 n=$4 dir="$OUT_DIR/$4-$1"
-  GW_BIN="$bin" TARGETS="$targets" DURATION="$DURATION" SYSCALLS="$SYSCALLS" ALLOCS=0 \
+  GW_BIN="$bin" TARGETS="$targets" DURATION="$DURATION" SYSCALLS="$SYSCALLS" ALLOCS="$ALLOCS" \
     PROFILE=0 OUT_DIR="$dir" "$HERE/cost.sh" > "$dir.log" 2>&1 ||
     { echo "ab_cost.sh: cost.sh failed, see $dir.log" >&2; exit 1; }
   grep -v '^#' "$dir/summary.txt" | grep -v '^target' |
