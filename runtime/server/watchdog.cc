@@ -2,13 +2,18 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 
 namespace gw::server {
 
 boost::asio::awaitable<void> Watchdog::run() {
   namespace asio = boost::asio;
   while (!stopped_) {
-    timer_.expires_at(deadline_);
+    Clock::time_point wake = deadline_;
+    if (cadence_ != Millis::max()) {
+      wake = std::min(wake, Clock::now() + cadence_);  // see the class comment
+    }
+    timer_.expires_at(wake);
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (stopped_) {
       break;

@@ -13,10 +13,19 @@ namespace gw::server {
 /// time point (no syscall, no allocation); a single timer wakes at the stored deadline and, if
 /// it has passed, cancels the pending operations on the watched sockets, so the awaiting code
 /// sees operation_aborted and asks `fired()` to tell a timeout from a failure. Rescheduling
-/// happens only when a deadline moves earlier. Single-threaded (the session's worker).
+/// happens only when a deadline moves earlier than the timer's expiry. The timer never waits
+/// past the deadline, nor (once a timeout was armed) past one "cadence" (the shortest timeout
+/// of at least kMinCadence armed so far) from when it was set: an arm() of a timeout at least
+/// that long then always lands after the expiry and needs no cancel, which would cost a timer
+/// completion and a coroutine resume per request (deadlines alternate between the client's
+/// and the upstream's timeouts); an idle session's timer wakes once per cadence instead.
+/// Single-threaded (the session's worker).
 class Watchdog {
  public:
   using Clock = std::chrono::steady_clock;
+  /// Shorter timeouts (a linger, a test's) cancel the timer as before rather than make an
+  /// idle session's timer wake more than once a second.
+  static constexpr Millis kMinCadence{1000};
 
   explicit Watchdog(const boost::asio::any_io_executor& ex)
       : timer_(ex, Clock::time_point::max()) {}
@@ -31,6 +40,9 @@ class Watchdog {
   void arm(Millis timeout) {
     deadline_ = Clock::now() + timeout;
     fired_ = false;
+    if (timeout < cadence_ && timeout >= kMinCadence) {
+      cadence_ = timeout;
+    }
     if (deadline_ < timer_.expiry()) {
       timer_.cancel();  // wake the loop so it sleeps until the earlier deadline
     }
@@ -66,6 +78,7 @@ class Watchdog {
 
   boost::asio::steady_timer timer_;
   Clock::time_point deadline_ = Clock::time_point::max();
+  Millis cadence_ = Millis::max();  ///< the shortest timeout armed so far (max: none yet)
   boost::asio::ip::tcp::socket* client_ = nullptr;
   boost::asio::ip::tcp::socket* upstream_ = nullptr;
   bool fired_ = false;
