@@ -34,8 +34,17 @@ class EditList {
     for (const T& e : other) pushCopy(e);
     return *this;
   }
-  EditList(EditList&&) noexcept = default;
-  EditList& operator=(EditList&&) noexcept = default;
+  /// Takes the elements; `other` is left empty (and usable).
+  EditList(EditList&& other) noexcept
+      : slots_(std::move(other.slots_)), size_(std::exchange(other.size_, 0)) {
+    other.slots_.clear();
+  }
+  EditList& operator=(EditList&& other) noexcept {
+    slots_ = std::move(other.slots_);
+    size_ = std::exchange(other.size_, 0);
+    other.slots_.clear();
+    return *this;
+  }
 
   /// Appends an element made from `args` (a name; or a field's name and value), reusing a
   /// cleared element's strings when one is left.

@@ -99,6 +99,13 @@ TEST(EditList, CopyTakesOnlyTheLiveElements) {
   EXPECT_EQ(live(c), (Fields{{"Live", "1"}}));
   b = std::move(c);
   EXPECT_EQ(live(b), (Fields{{"Live", "1"}}));
+  EXPECT_TRUE(c.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty and usable
+  c.emplace_back("Again", "2");
+  EXPECT_EQ(live(c), (Fields{{"Again", "2"}}));
+  FieldList d(std::move(b));
+  EXPECT_EQ(live(d), (Fields{{"Live", "1"}}));
+  EXPECT_EQ(b.size(), 0u);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(b.begin(), b.end());
 }
 
 TEST(EditList, ADecisionReusedForTheSameEditsAllocatesNothing) {
