@@ -55,13 +55,15 @@ TEST(ChildProcess, MissingProgram) {
 
 TEST(ChildProcess, TimeBoundKillsAndReaps) {
   auto started = std::chrono::steady_clock::now();
-  // The child keeps stderr open while it sleeps: the bound must not wait for EOF.
-  ChildRun run = sh("echo started >&2; exec sleep 30", milliseconds(300));
+  // The child keeps stderr open while it sleeps: the bound must not wait for EOF. The bound
+  // leaves a loaded machine time to run the shell's echo before the kill (at 300 ms the kill
+  // could come first).
+  ChildRun run = sh("echo started >&2; exec sleep 30", milliseconds(1500));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
   EXPECT_TRUE(run.timedOut);
   EXPECT_EQ(run.signal, SIGKILL);
   EXPECT_EQ(run.stderrText, "started\n");
-  EXPECT_EQ(describeEnd(run, milliseconds(300)), "was killed after 300 ms (its time limit)");
+  EXPECT_EQ(describeEnd(run, milliseconds(1500)), "was killed after 1500 ms (its time limit)");
   // Reaped: no child of ours is left, zombie or not.
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
 }
