@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "runtime/net/inq_recv.h"
 #include "runtime/server/transport.h"
@@ -48,6 +49,11 @@ struct Pair {
     gCounts.clear();
   }
   Counts& of(Transport& t) { return gCounts[t.socket().native_handle()]; }
+  /// The client sends `data` and half-closes: its FIN follows the bytes.
+  void sendThenHalfClose(std::string_view data) {
+    asio::write(client.socket(), asio::buffer(data));
+    client.socket().shutdown(tcp::socket::shutdown_send);
+  }
   /// Runs until `done` or 5 s (a lost wake-up shows as a timeout, not a hang).
   void runUntil(const bool& done) {
     auto end = std::chrono::steady_clock::now() + 5s;
@@ -148,8 +154,7 @@ TEST(ReadyIo, InqReadsSeeAFinThatCameWithTheData) {
     done = true;
   }, asio::detached);
   p.ioc.poll();
-  asio::write(p.client.socket(), asio::buffer("GET", 3));
-  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.sendThenHalfClose("GET");
   p.runUntil(done);
   EXPECT_EQ(got, "GET");
   EXPECT_TRUE(done) << "the FIN was left for an edge that does not come";
@@ -217,8 +222,7 @@ TEST(ReadyIo, DefaultReadsSeeAFinThatCameWithTheData) {
   boost::system::error_code last;
   readToEnd(p, got, last, done);
   p.ioc.poll();
-  asio::write(p.client.socket(), asio::buffer("body", 4));
-  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.sendThenHalfClose("body");
   p.runUntil(done);
   EXPECT_EQ(got, "body");
   EXPECT_EQ(last, asio::error::eof);
@@ -235,8 +239,7 @@ TEST(ReadyIo, ReadNowFindsTheFinADrainedReadLeft) {
     read = true;
   }, asio::detached);
   p.ioc.poll();
-  asio::write(p.client.socket(), asio::buffer("GET", 3));
-  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.sendThenHalfClose("GET");
   p.runUntil(read);
   EXPECT_EQ(got, "GET");
   char sink[16];
@@ -276,8 +279,7 @@ TEST(ReadyIo, CancelAbortsAPendingRead) {
 
 TEST(ReadyIo, EndOfStreamIsReported) {
   Pair p;
-  asio::write(p.client.socket(), asio::buffer("bye", 3));
-  p.client.socket().shutdown(tcp::socket::shutdown_send);
+  p.sendThenHalfClose("bye");
   std::string got;
   boost::system::error_code last;
   bool done = false;
