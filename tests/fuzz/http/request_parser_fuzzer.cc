@@ -8,14 +8,9 @@
 
 #include "runtime/http/path_normalizer.h"
 #include "runtime/http/request_parser.h"
+#include "tests/fuzz/http/views_inside.h"
 
-namespace {
-
-bool inside(std::string_view buf, std::string_view v) {
-  return v.empty() || (v.data() >= buf.data() && v.data() + v.size() <= buf.data() + buf.size());
-}
-
-}  // namespace
+using gw::fuzz::inside;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gw::http;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "runtime/http/response_parser.h"
+#include "tests/fuzz/http/views_inside.h"
 
 namespace {
 
@@ -16,10 +17,7 @@ using namespace gw::http;
 
 constexpr ResponseLimits kLimits{2048, 32};
 constexpr int kMaxInterimHeads = 4;
-
-bool inside(std::string_view buf, std::string_view v) {
-  return v.empty() || (v.data() >= buf.data() && v.data() + v.size() <= buf.data() + buf.size());
-}
+using gw::fuzz::inside;
 
 void check(bool ok) {
   if (!ok) {
