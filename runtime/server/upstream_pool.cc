@@ -99,9 +99,6 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
   }
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  if (!tls) {
-    net::enableInq(socket.native_handle());  // the forwarder's kDrainedPerInq reads (class comment)
-  }
   if (tls) {
     watchdog.arm(connectTimeout);  // connect + handshake share the connect timeout's length
     boost::system::error_code hec = co_await conn->transport.connectTls(tls, host);
@@ -112,6 +109,8 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
       co_return AcquireResult{nullptr,
                               timedOut ? ConnectError::kTimeout : ConnectError::kHandshake};
     }
+  } else {
+    net::enableInq(socket.native_handle());  // the forwarder's kDrainedPerInq reads (class comment)
   }
   co_return AcquireResult{std::move(conn), ConnectError::kNone};
 }
