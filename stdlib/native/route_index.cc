@@ -21,6 +21,21 @@ inline uint64_t slashBytes(uint64_t w) {
   return (x - kLow) & ~x & kHigh;
 }
 
+/// The byte offset of the lowest '/' that slashBytes() found (m != 0).
+inline size_t firstSlash(uint64_t m) { return static_cast<unsigned>(__builtin_ctzll(m)) >> 3; }
+
+/// kHeadMask.m[n]: the low n bytes of a word (n <= 8).
+struct HeadMasks {
+  uint64_t m[9];
+  constexpr HeadMasks() : m() {
+    for (size_t n = 0; n < 8; ++n) {
+      m[n] = (uint64_t{1} << (8 * n)) - 1;
+    }
+    m[8] = ~uint64_t{0};
+  }
+};
+inline constexpr HeadMasks kHeadMask{};
+
 }  // namespace
 
 [[gnu::always_inline]] inline const RouteTable::PathSlot* RouteTable::wholePathNode(const char* p, size_t n) const {
@@ -36,80 +51,81 @@ inline uint64_t slashBytes(uint64_t w) {
   }
 }
 
-/// A segment shorter than 8 bytes ending at the lowest '/' of w (or, with none, at `left`;
-/// w's bytes past the path are zero): its fields, and its position hash (positionHash() with
-/// w1 = tail = 0).
-[[gnu::always_inline]] inline uint64_t RouteTable::shortSegment(Segment& s, const char* at, uint64_t w,
-                                                               size_t left, size_t depth) {
-  uint64_t slash = slashBytes(w);
-  size_t len = slash != 0 ? static_cast<size_t>(__builtin_ctzll(slash)) / 8 : left;
-  uint64_t w0 = w & (((slash & (0 - slash)) >> 7) - 1);  // the bytes below the lowest '/'
-  s.ptr = at;
-  s.len = len;
-  s.w0 = w0;
-  s.w1 = 0;
-  s.tail = 0;
-  return (w0 ^ len) * kPositionKeys.k[2 * depth];
+size_t RouteTable::longSegment(const char* at, size_t left, size_t depth, Split& split) {
+  size_t len = 8 + walkSegmentLength(at + 8, left - 8);
+  Segment s;
+  segment(s, at, len);
+  split.ptr[depth] = at;
+  split.len[depth] = len;
+  split.w0[depth] = s.w0;
+  split.hash[depth] = positionHash(s.w0, s.w1, s.len, s.tail, depth);
+  return len;
 }
 
-[[gnu::always_inline]] inline size_t RouteTable::splitHashed(const char* p, size_t n, Segment* segs,
-                                                            uint64_t* hashes, uint64_t& total) {
-  // One pass: each segment's end, words and position hash, with one load per short segment
-  // that never leaves the path.
-  const char* end = p + n;
-  const char* at = p;
+[[gnu::always_inline]] inline size_t RouteTable::splitHashed(const char* p, size_t n, Split& split,
+                                                            uint64_t& total) {
+  // One pass: each segment's start, length, first word and position hash, with one load per
+  // short segment that never leaves the path, and four stores (the other fields of a Segment
+  // are never read: a long literal is compared byte for byte).
   uint64_t sum = 0;
   size_t depth = 0;
-  // Segments that start 8 or more bytes before the end: the word at the segment.
-  while (end - at >= 8) {
-    Segment& s = segs[depth];
-    uint64_t w = load64(at);
-    uint64_t h;
-    if (slashBytes(w) != 0) {
-      h = shortSegment(s, at, w, 8, depth);
-    } else {
-      s.ptr = at;
-      s.len = 8 + walkSegmentLength(at + 8, static_cast<size_t>(end - at) - 8);
-      segment(s, at, s.len);
-      h = positionHash(s.w0, s.w1, s.len, s.tail, depth);
-    }
-    hashes[depth] = h;
+  auto put = [&](size_t at, size_t len, uint64_t w0, uint64_t h) {
+    split.ptr[depth] = p + at;
+    split.len[depth] = len;
+    split.w0[depth] = w0;
+    split.hash[depth] = h;
     sum += h;
     ++depth;
-    if (at + s.len == end) {
-      total = sum;
-      return depth;
+  };
+  // Segments that start 8 or more bytes before the end: the word at the segment. A '/' in it
+  // means another segment follows, so only a long segment can be the last one here.
+  size_t at = 0;
+  while (n >= 8 && at <= n - 8) {
+    uint64_t w = load64(p + at);
+    uint64_t slash = slashBytes(w);
+    size_t len;
+    if (slash != 0) {
+      len = firstSlash(slash);
+      w &= kHeadMask.m[len];
+      put(at, len, w, (w ^ len) * kPositionKeys.k[2 * depth]);  // positionHash(), w1 = tail = 0
+    } else {
+      len = longSegment(p + at, n - at, depth, split);
+      sum += split.hash[depth];
+      ++depth;
+      if (at + len == n) {
+        total = sum;
+        return depth;
+      }
     }
     if (depth == kMaxShapeDepth) {
       return 0;
     }
-    at += s.len + 1;
+    at += len + 1;
   }
   // The last bytes (fewer than 8): one word, the path's last 8 bytes shifted down to `at` (the
   // bytes shifted in are zero, never '/') or the whole of a shorter path, consumed segment by
   // segment.
-  auto left = static_cast<size_t>(end - at);
-  uint64_t w = n < 8 ? headWord(p, n) : left == 0 ? 0 : load64(end - 8) >> (8 * (8 - left));
+  size_t left = n - at;
+  uint64_t w = n < 8 ? headWord(p, n) : left == 0 ? 0 : load64(p + n - 8) >> (8 * (8 - left));
   for (;;) {
-    Segment& s = segs[depth];
-    uint64_t h = shortSegment(s, at, w, left, depth);
-    hashes[depth] = h;
-    sum += h;
-    ++depth;
-    if (s.len == left) {
+    uint64_t slash = slashBytes(w);
+    size_t len = slash != 0 ? firstSlash(slash) : left;
+    uint64_t w0 = w & kHeadMask.m[len];
+    put(at, len, w0, (w0 ^ len) * kPositionKeys.k[2 * depth]);
+    if (len == left) {
       total = sum;
       return depth;
     }
     if (depth == kMaxShapeDepth) {
       return 0;
     }
-    at += s.len + 1;
-    left -= s.len + 1;
-    w >>= 8 * (s.len + 1);  // s.len + 1 <= left < 8
+    at += len + 1;
+    left -= len + 1;
+    w >>= 8 * (len + 1);  // len + 1 <= left < 8
   }
 }
 
-[[gnu::always_inline]] inline const RouteTable::ShapeSlot* RouteTable::shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const {
+[[gnu::always_inline]] inline const RouteTable::ShapeSlot* RouteTable::shapeNode(uint64_t h, uint64_t params, size_t depth, const Split& split) const {
   for (uint64_t i = h & shapeMask_;; i = (i + 1) & shapeMask_) {
     const ShapeSlot& e = shapes_[i];
     if (e.termCount == 0) {
@@ -120,11 +136,10 @@ inline uint64_t slashBytes(uint64_t w) {
     }
     bool same = true;
     for (const Lit* lit = lits_.data() + e.lit; lit != lits_.data() + e.lit + e.litCount; ++lit) {
-      // One branch for the length and the first 16 bytes; the bytes past 16 only when longer.
-      const Segment& seg = segs[lit->pos];
-      uint64_t diff = (lit->len ^ seg.len) | (lit->w0 ^ seg.w0) | (lit->w1 ^ seg.w1);
-      if (diff != 0 || (seg.len > kInline && std::memcmp(bytes_.data() + lit->at + kInline,
-                                                         seg.ptr + kInline, seg.len - kInline) != 0)) {
+      // One branch for the length and the first 8 bytes; the bytes past 8 only when longer.
+      size_t pos = lit->pos;
+      uint64_t diff = (lit->len ^ split.len[pos]) | (lit->w0 ^ split.w0[pos]);
+      if (diff != 0 || (lit->len > 8 && !bytesEqual(bytes_.data() + lit->at, split.ptr[pos], lit->len))) {
         same = false;
         break;
       }
@@ -162,10 +177,9 @@ inline uint64_t slashBytes(uint64_t w) {
   if (restLen == 0) {
     return false;  // "" and "/" have no segment: only the root, which is all-literal
   }
-  Segment segs[kMaxShapeDepth];
-  uint64_t hashes[kMaxShapeDepth];
+  Split split;  // not zero-filled: only [0, depth) is written and read
   uint64_t total = 0;
-  size_t depth = splitHashed(rest, restLen, segs, hashes, total);
+  size_t depth = splitHashed(rest, restLen, split, total);
   const MaskRange& range = depths_[depth];  // depth 0 (more than kMaxShapeDepth): no masks
   const ShapeMask* first = masks_.data() + range.first;
   const ShapeMask* last = first + range.count;
@@ -179,15 +193,15 @@ inline uint64_t slashBytes(uint64_t w) {
     uint32_t capCount = 0;
     for (uint64_t b = m->params; b != 0; b &= b - 1, ++capCount) {
       auto i = static_cast<size_t>(__builtin_ctzll(b));
-      const Segment& seg = segs[i];
-      empty |= seg.len == 0;  // a `{param}` never captures ""
-      literal -= hashes[i];
-      caps[capCount] = gw_param{capCount, 0, gw_str{seg.ptr, seg.len}};
+      size_t len = split.len[i];
+      empty |= len == 0;  // a `{param}` never captures ""
+      literal -= split.hash[i];
+      caps[capCount] = gw_param{capCount, 0, gw_str{split.ptr[i], len}};
     }
     if (empty) {
       continue;
     }
-    const ShapeSlot* node = shapeNode(shapeKey(literal, m->seed), m->params, depth, segs);
+    const ShapeSlot* node = shapeNode(shapeKey(literal, m->seed), m->params, depth, split);
     if (node == nullptr) {
       continue;
     }
@@ -196,6 +210,11 @@ inline uint64_t slashBytes(uint64_t w) {
     }
   }
   return false;
+}
+
+bool RouteTable::matchIndexOnly(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
+                                CondFn cond, const void* self) const {
+  return indexed(req, ctx, out, candidates(cond, self));
 }
 
 void RouteTable::match(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,

@@ -80,6 +80,12 @@ class RouteTable {
   void match(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
              const void* self) const;
 
+  /// The terminal index alone, no walk: true when a node it found matched (`out` filled as
+  /// match() fills it); false leaves `out` and ctx->scratch_used unspecified. For tests and
+  /// diagnostics: it tells a request the index answers from one left to the fallback walk.
+  bool matchIndexOnly(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out, CondFn cond,
+                      const void* self) const;
+
   size_t nodeCount() const { return nodes_.size(); }
   /// Bytes held (for memory reports).
   size_t memoryBytes() const;
@@ -189,16 +195,26 @@ class RouteTable {
                const Candidates& cands) const;
   /// The all-literal node whose segments joined by '/' are [p, p + n), if it has terminals.
   const PathSlot* wholePathNode(const char* p, size_t n) const;
-  /// Splits [p, p + n) at every '/' into segs (every field) and hashes (positionHash of each),
-  /// with `total` their sum; returns the depth, 0 when it has more than kMaxShapeDepth segments.
-  static size_t splitHashed(const char* p, size_t n, Segment* segs, uint64_t* hashes,
-                            uint64_t& total);
-  /// Fills s for the segment at `at` that ends before the lowest '/' of its word w (or, with
-  /// none, after `left` bytes); returns its position hash at `depth`.
-  static uint64_t shortSegment(Segment& s, const char* at, uint64_t w, size_t left, size_t depth);
+  /// A path split for the index, one array per field, so the split stores only what the
+  /// probe reads (a literal check reads len and w0, a capture ptr and len): segment i is
+  /// [ptr[i], ptr[i] + len[i]), w0[i] its first min(len, 8) bytes zero padded (Segment's w0),
+  /// hash[i] its positionHash() at position i.
+  struct Split {
+    const char* ptr[kMaxShapeDepth];
+    size_t len[kMaxShapeDepth];
+    uint64_t w0[kMaxShapeDepth];
+    uint64_t hash[kMaxShapeDepth];
+  };
+  /// Splits [p, p + n) at every '/' into `split`, with `total` the sum of its hashes; returns
+  /// the depth, 0 when the path has more than kMaxShapeDepth segments.
+  static size_t splitHashed(const char* p, size_t n, Split& split, uint64_t& total);
+  /// Fills split at `depth` for the segment at `at` that has no '/' in its first 8 bytes
+  /// (`left` >= 8 bytes to the path's end); returns its length. Out of line: rare (REST
+  /// segments are short), and inlined its temporaries made GCC spill the split's loop state.
+  [[gnu::noinline]] static size_t longSegment(const char* at, size_t left, size_t depth, Split& split);
   /// The template node at `depth` with params at `params` whose key hash is h and whose literal
-  /// segments are those of segs; null: none.
-  const ShapeSlot* shapeNode(uint64_t h, uint64_t params, size_t depth, const Segment* segs) const;
+  /// segments are those of `split`; null: none.
+  const ShapeSlot* shapeNode(uint64_t h, uint64_t params, size_t depth, const Split& split) const;
 
   void indexTerminals();
   void indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,

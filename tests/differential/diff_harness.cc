@@ -7,6 +7,7 @@
 #include "compiler/parse/loader.h"
 #include "compiler/policy/build.h"
 #include "compiler/sema/sema.h"
+#include "stdlib/native/route_table.h"
 
 namespace gw::difftest {
 
@@ -126,6 +127,29 @@ std::string Subjects::compare(const GenRequest& req) const {
   if (d.empty()) d = diff("jit-authz-fn", want, run(*jit_, native_.get(), req), *interp_);
   if (d.empty() && aot_) d = diff("aot", want, run(*aot_, nullptr, req), *interp_);
   return d.empty() ? d : d + " for request " + req.describe;
+}
+
+gw_match_result Subjects::interpreterMatch(const GenRequest& req) const {
+  return run(*interp_, nullptr, req).m;
+}
+
+std::string Subjects::indexAnswer(const GenRequest& req) const {
+  const native::RouteTable* table = native_->routeTable();
+  if (table == nullptr) {
+    return "the JIT compiled the tree: no route table for " + req.describe;
+  }
+  char scratch[256];
+  gw_eval_ctx ctx = jit_->makeContext(scratch, sizeof(scratch));
+  gw_match_result got{};
+  auto cond = [](const void* self, uint32_t fn, const gw_request* r, gw_eval_ctx* c) -> int32_t {
+    gw_bool_fn f = static_cast<const jit::NativeCode*>(self)->boolFunction(fn);
+    return f ? f(r, c) : 0;
+  };
+  if (!table->matchIndexOnly(req.view, ctx, got, cond, native_.get())) {
+    return "the index left it to the walk: " + req.describe;
+  }
+  std::string want = describeMatch(run(*interp_, nullptr, req).m), have = describeMatch(got);
+  return want == have ? std::string() : "index: interpreter " + want + " vs " + have + " for " + req.describe;
 }
 
 }  // namespace gw::difftest

@@ -23,6 +23,12 @@ class Subjects {
   size_t treeNodes() const { return interp_->ir().matcher.nodes.size(); }
   /// Whether the JIT matches through native::RouteTable (the tree was too large to compile).
   bool jitUsesRouteTable() const { return native_->match() == nullptr; }
+  /// Empty when the route table's terminal index alone (RouteTable::matchIndexOnly, no walk)
+  /// answers `req` with the interpreter's match, else why not (no table, the index left the
+  /// request to the walk, or a different answer).
+  std::string indexAnswer(const GenRequest& req) const;
+  /// The interpreter's match for `req` (the oracle).
+  gw_match_result interpreterMatch(const GenRequest& req) const;
 
  private:
   std::shared_ptr<const policy::CompiledPolicy> interp_;

@@ -2,9 +2,12 @@
 // GW_DIFF_SEEDS / GW_DIFF_REQUESTS scale the run (defaults keep CI fast on 2 cores).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "compiler/codegen/match_mode.h"
@@ -34,19 +37,26 @@ std::string routeToU(const std::string& name, const std::string& match) {
   return "route " + name + " {\n  match { " + match + " }\n  forward u\n}\n";
 }
 
+/// A hand-written request, named in messages as "<method id> <host> <path>?<query>" (`host`
+/// and `query` must outlive it).
+std::unique_ptr<GenRequest> handRequest(uint32_t method, std::string_view host,
+                                        const std::string& path, std::string_view query = {}) {
+  auto req = std::make_unique<GenRequest>();
+  req->text.push_back(path);
+  req->view.method_id = method;
+  req->view.path = gw_str{req->text.back().data(), req->text.back().size()};
+  req->view.host = gw_str{host.data(), host.size()};
+  req->view.query = gw_str{query.data(), query.size()};
+  req->describe = std::to_string(method) + " " + std::string(host) + " " + path + "?" +
+                  std::string(query);
+  return req;
+}
+
 /// Asks every subject one hand-written request: "" when they all answer alike, else what
-/// differs (the request is named in the message as "<method id> <host> <path>?<query>").
+/// differs.
 std::string disagreement(const Subjects& subjects, uint32_t method, std::string_view host,
                          const std::string& path, std::string_view query = {}) {
-  GenRequest req;
-  req.text.push_back(path);
-  req.view.method_id = method;
-  req.view.path = gw_str{req.text.back().data(), req.text.back().size()};
-  req.view.host = gw_str{host.data(), host.size()};
-  req.view.query = gw_str{query.data(), query.size()};
-  req.describe = std::to_string(method) + " " + std::string(host) + " " + path + "?" +
-                 std::string(query);
-  return subjects.compare(req);
+  return subjects.compare(*handRequest(method, host, path, query));
 }
 
 void agreeOnGeneratedPolicies(int seeds) {
@@ -513,6 +523,132 @@ void lengthFilterAndLastWord() {
 
 TEST(Differential, LengthFilterAndLastWordRouteTableMatchesLikeTheInterpreter) {
   lengthFilterAndLastWord();
+}
+
+}  // namespace
+}  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// The route table's terminal index must answer (RouteTable::matchIndexOnly, no walk) every
+/// request a template or exact route of an indexable route set matches: the walk gives the same
+/// answers, so only this hook shows the index silently falling back to it (a wrong key, a
+/// split that stops early). bench/match's REST shape (over the node budget: the default
+/// matcher choice), with the requests the walk must answer as controls (a prefix route, a host
+/// no route has, a 405) so the hook is shown to tell the two apart.
+TEST(Differential, RouteTableIndexAnswersTheRestShape) {
+  std::string source = kUpstreamU;
+  for (int r = 0; r < 60; ++r) {
+    std::string base = "/v1/r" + std::to_string(r);
+    std::string host = " host \"api" + std::to_string(r % 4) + ".example.com\"";
+    std::string n = std::to_string(r);
+    source += routeToU("l" + n, "path exact \"" + base + "\" method [GET, POST]" + host);
+    source += routeToU("i" + n, "path \"" + base + "/{id}\" method [GET, PUT, DELETE]" + host);
+    source += routeToU("s" + n, "path \"" + base + "/{id}/items/{item}\" method GET" + host);
+    source += routeToU("f" + n, "path prefix \"" + base + "/files\"" + host);
+  }
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/false, &why, &rejected);
+  ASSERT_TRUE(subjects) << why;
+  ASSERT_TRUE(subjects->jitUsesRouteTable());
+  for (int r = 0; r < 60; ++r) {
+    std::string base = "/v1/r" + std::to_string(r);
+    std::string host = "api" + std::to_string(r % 4) + ".example.com";
+    for (const std::string& path : {base, base + "/123", base + "/123/items/9",
+                                    base + "/12345678901234567890/items/abcdefghi"}) {
+      auto req = handRequest(GW_METHOD_GET, host, path);
+      ASSERT_EQ(subjects->compare(*req), "");
+      ASSERT_EQ(subjects->indexAnswer(*req), "");
+    }
+    std::string other = "api" + std::to_string((r + 1) % 4) + ".example.com";
+    for (const auto& [method, h, path] :
+         {std::tuple{GW_METHOD_GET, host, base + "/files/a.txt"},
+          std::tuple{GW_METHOD_GET, other, base + "/123/items/9"},
+          std::tuple{GW_METHOD_POST, host, base + "/123/items/9"}}) {
+      auto req = handRequest(method, h, path);
+      ASSERT_EQ(subjects->compare(*req), "");
+      ASSERT_NE(subjects->indexAnswer(*req), "") << "the walk's answer came from the index: " << path;
+    }
+  }
+}
+
+/// The index's split at its boundaries: literal segments of 1, 7, 8, 9, 15, 16 and 17 bytes at
+/// the first, a middle and the last position, `{param}` values of the same lengths (so the
+/// whole path's length crosses 8, 16, 32 and 64 bytes and a '/' falls on every word and chunk
+/// boundary), empty segments and a trailing '/', bytes next to '/' in the byte-parallel test
+/// ('.' and '0' = '/' +- 1, 0xaf = '/' | 0x80), one byte off a literal, GW_MAX_PARAMS params,
+/// and 63 to 65 segments. Every request the interpreter matches must come from the index.
+TEST(Differential, SplitBoundariesRouteTableMatchesLikeTheInterpreter) {
+  TreeLimit limit(0);
+  std::string source = kUpstreamU;
+  int n = 0;
+  auto route = [&](const std::string& match) {
+    source += routeToU("b" + std::to_string(n++), match);
+  };
+  const size_t lengths[] = {1, 7, 8, 9, 15, 16, 17};
+  std::vector<std::string> lits;
+  for (size_t len : lengths) {
+    std::string lit;
+    for (size_t i = 0; i < len; ++i) lit += static_cast<char>('a' + (i * 5 + len) % 26);
+    lits.push_back(lit);
+    route("path \"/" + lit + "/{a}\" method [GET]");
+    route("path \"/{a}/" + lit + "/{b}\" method [GET]");
+    route("path \"/x/{a}/{b}/" + lit + "\" method [GET]");
+  }
+  route("path \"/t/{a}/\" method [GET]");  // a trailing empty literal
+  std::string many;
+  for (uint32_t i = 0; i < GW_MAX_PARAMS; ++i) many += "/{p" + std::to_string(i) + "}";
+  route("path \"/many" + many + "\" method [GET]");
+  std::string deep;
+  for (int i = 0; i < 62; ++i) deep += "/z";
+  route("path \"" + deep + "/{p}\" method [GET]");        // depth 63
+  route("path \"" + deep + "/z/{p}\" method [GET]");      // depth 64: the index's deepest
+  route("path \"" + deep + "/z/z/{p}\" method [GET]");    // depth 65: walked
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/false, &why, &rejected);
+  ASSERT_TRUE(subjects) << why << "\n" << source;
+  std::vector<std::string> values = {"1", "1234567", "12345678", "123456789", "123456789012345",
+                                     "1234567890123456", "12345678901234567", "a.b", "./.", "0/0",
+                                     "\xaf\xaf", "x\xaf", "\x2e\x30\x2e"};
+  std::vector<std::string> paths;
+  for (const std::string& lit : lits) {
+    std::string off = lit;
+    off.back() = off.back() == 'z' ? 'y' : static_cast<char>(off.back() + 1);
+    for (const std::string& l : {lit, off}) {
+      for (const std::string& v : values) {
+        paths.push_back("/" + l + "/" + v);
+        paths.push_back("/" + v + "/" + l + "/" + v);
+        paths.push_back("/x/" + v + "/" + v + "/" + l);
+        paths.push_back("/x/" + v + "/" + v + "/" + l + "/");
+        paths.push_back("/" + l + "/" + v + "/");
+      }
+      paths.push_back("/" + l + "/");
+      paths.push_back("//" + l + "/1");
+      paths.push_back("/x//1/" + l);
+    }
+  }
+  std::string vals;
+  for (uint32_t i = 0; i < GW_MAX_PARAMS; ++i) vals += "/v" + std::to_string(i);
+  for (const std::string& p : {"/many" + vals, "/many" + vals + "/w", std::string("/t/1/"),
+                               std::string("/t/1"), std::string("/t//"), deep + "/1", deep + "/z/1",
+                               deep + "/z/z/1", deep + "/z/", std::string(64, '/')}) {
+    paths.push_back(p);
+  }
+  size_t indexed = 0;
+  for (const std::string& path : paths) {
+    auto req = handRequest(GW_METHOD_GET, "h", path);
+    ASSERT_EQ(subjects->compare(*req), "");
+    gw_match_result want = subjects->interpreterMatch(*req);
+    size_t depth = static_cast<size_t>(std::count(path.begin(), path.end(), '/'));
+    if (want.route >= 0 && depth <= 64) {
+      ASSERT_EQ(subjects->indexAnswer(*req), "");
+      ++indexed;
+    }
+  }
+  EXPECT_GE(indexed, paths.size() / 5);  // a quarter of the cases are hits (235 of 960)
 }
 
 }  // namespace
