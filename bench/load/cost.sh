@@ -25,6 +25,11 @@
 # Usage: GW_BIN=build-rel/bin/gw bench/load/cost.sh
 # Knobs: TARGETS="nginx gw-min gw-peers" CONNS=64 DURATION=10 SUT_CPUS=0 WRK_CPUS=1
 #        SYSCALLS=1 ALLOCS=1 PROFILE=0 OUT_DIR=/tmp/gw-cost (summary in $OUT_DIR/summary.txt)
+#        PERF_ON=origin: the perf passes (CPU, syscalls, profile) count the origin's worker
+#        instead of the proxy (what the proxy's pattern costs the origin, in perf's units)
+#        EPOLL=1: also an epoll pass (perf record of epoll_wait's entries and exits on the proxy
+#        and the origin), giving epoll_wait calls per request, events per call and the share of
+#        calls that block (timeout != 0), for both; in $OUT_DIR/epoll.txt
 #        IR=1: instead of the above, instructions per request of the gw targets under
 #        callgrind (REQUESTS=2000 WARMUP_REQS=500 CONNS, GW_BACKEND=jit|interpreter)
 # Needs root (perf on other processes, uprobes), perf, nginx, wrk, openssl, curl.
@@ -34,9 +39,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GW_BIN="$(realpath "${GW_BIN:-build-rel/bin/gw}")"
 TARGETS="${TARGETS:-nginx gw-min gw-peers}"
 CONNS="${CONNS:-64}" DURATION="${DURATION:-10}" SUT_CPUS="${SUT_CPUS:-0}" WRK_CPUS="${WRK_CPUS:-1}"
-SYSCALLS="${SYSCALLS:-1}" ALLOCS="${ALLOCS:-1}" PROFILE="${PROFILE:-0}"
+SYSCALLS="${SYSCALLS:-1}" ALLOCS="${ALLOCS:-1}" PROFILE="${PROFILE:-0}" EPOLL="${EPOLL:-0}"
 IR="${IR:-0}" REQUESTS="${REQUESTS:-2000}" WARMUP_REQS="${WARMUP_REQS:-500}"
-OUT_DIR="${OUT_DIR:-/tmp/gw-cost}"
+OUT_DIR="${OUT_DIR:-/tmp/gw-cost}" PERF_ON="${PERF_ON:-proxy}"
 source "$HERE/../lib/e2e.sh"
 e2e_init cost
 mkdir -p "$OUT_DIR"
@@ -126,19 +131,22 @@ window() {
   # counted after the ") " that ends the command name, which may hold spaces).
   local ticks="for p in ${TPIDS//,/ }; do cat /proc/\$p/task/*/stat; done |
     sed 's/^.*) //' | awk '{u += \$12; s += \$13} END {print u, s}'"
-  # The origin's: utime + stime, and its voluntary + involuntary context switches.
+  # The origin's: utime + stime, and its voluntary and involuntary context switches.
   local oticks="{ for p in ${ORIGIN_PIDS//,/ }; do cat /proc/\$p/task/*/stat; done |
     sed 's/^.*) //' | awk '{t += \$12 + \$13} END {printf \"%d \", t}';
-    for p in ${ORIGIN_PIDS//,/ }; do cat /proc/\$p/task/*/status; done |
-    awk '/ctxt_switches/ {c += \$2} END {print c}'; }"
+    $(switches "$ORIGIN_PIDS"); }"
+  # The proxy's voluntary (it blocked: epoll_wait) and involuntary (preempted) switches.
+  local pswitches="$(switches "$TPIDS")"
   # Context switches by thread (tid, name): which of the proxy's threads wake up.
   local threads="for t in \$(ls -d /proc/{${TPIDS},0}/task/* 2>/dev/null); do
     echo \$(basename \$t) \$(tr ' ' _ < \$t/comm) \
       \$(awk '/ctxt_switches/ {c += \$2} END {print c}' \$t/status);
     done"
-  "$@" -p "$TPIDS" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; $oticks > $RUN/o0;
-    $threads > $RUN/th0; sleep $WINDOW; $st > $RUN/st1; $ticks > $RUN/t1; $oticks > $RUN/o1;
-    $threads > $RUN/th1" \
+  local on="$TPIDS"
+  [[ $PERF_ON == origin ]] && on="$ORIGIN_PIDS"
+  "$@" -p "${WIN_PIDS:-$on}" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; $oticks > $RUN/o0;
+    $threads > $RUN/th0; $pswitches > $RUN/p0; sleep $WINDOW; $st > $RUN/st1; $ticks > $RUN/t1;
+    $oticks > $RUN/o1; $threads > $RUN/th1; $pswitches > $RUN/p1" \
     2> "$OUT_DIR/$name.$pass.perf" >/dev/null
   wait "$wrk"
   local r0 a0 r1 a1
@@ -151,11 +159,17 @@ window() {
   hz="$(getconf CLK_TCK)"
   USER_US="$(per $((u1 - u0)) "$REQS" $((1000000 / hz)))"
   SYS_US="$(per $((s1 - s0)) "$REQS" $((1000000 / hz)))"
-  local ot0 oc0 ot1 oc1
-  read -r ot0 oc0 < "$RUN/o0"
-  read -r ot1 oc1 < "$RUN/o1"
+  local ot0 ov0 oi0 ot1 ov1 oi1 pv0 pi0 pv1 pi1
+  read -r ot0 ov0 oi0 < "$RUN/o0"
+  read -r ot1 ov1 oi1 < "$RUN/o1"
+  read -r pv0 pi0 < "$RUN/p0"
+  read -r pv1 pi1 < "$RUN/p1"
   ORIGIN_US="$(per $((ot1 - ot0)) "$REQS" $((1000000 / hz)))"
-  ORIGIN_CS="$(per $((oc1 - oc0)) "$REQS")"
+  ORIGIN_CS="$(per $((ov1 - ov0 + oi1 - oi0)) "$REQS")"
+  ORIGIN_VI="$(per $((ov1 - ov0)) "$REQS")/$(per $((oi1 - oi0)) "$REQS")"
+  PROXY_VI="$(per $((pv1 - pv0)) "$REQS")/$(per $((pi1 - pi0)) "$REQS")"
+  # Requests the origin handles per wake-up (each voluntary switch is one sleep in epoll_wait).
+  ORIGIN_PER_WAKE="$(per "$REQS" $((ov1 - ov0 > 0 ? ov1 - ov0 : 1)))"
   CONNS_NEW=$((a1 - a0 - 1))
   awk -v n="$REQS" 'NR == FNR {c[$1] = $3; next} ($1 in c) && $3 > c[$1] {
       printf "%s %s %.3f cs/req\n", $1, $2, ($3 - c[$1]) / n }' "$RUN/th0" "$RUN/th1" \
@@ -164,6 +178,31 @@ window() {
   CONNS_OPEN=$(($(awk 'NR == 1 {print $3}' "$RUN/st1") - 1))
   RPS="$(awk '/^Requests\/sec/ {print $2}' "$OUT_DIR/$name.$pass.wrk")"
   P99="$(awk '$1 == "99%" {print $2}' "$OUT_DIR/$name.$pass.wrk")"
+}
+
+# switches PIDS: a command printing the voluntary and the involuntary context switches of all
+# threads of the comma-separated PIDS, from /proc/<pid>/task/*/status.
+switches() {
+  echo "for p in ${1//,/ }; do cat /proc/\$p/task/*/status; done |
+    awk '/^voluntary_ctxt/ {v += \$2} /^nonvoluntary_ctxt/ {i += \$2} END {print v, i}'"
+}
+
+# epoll_stats TARGET PERF_DATA: per side (proxy, origin) epoll_wait calls per request, events
+# returned per call, and the shares of calls that asked to block and that returned nothing.
+epoll_stats() {
+  perf script -i "$2" -F tid,event,trace 2>/dev/null | awk -v t="$1" -v n="$REQS" \
+    -v proxy=",$TPIDS," -v origin=",$ORIGIN_PIDS," '
+    function side(tid) { return index(origin, "," tid ",") ? "origin" : "proxy" }
+    function hex(x,  i, v) { v = 0; x = tolower(x); sub(/^0x/, "", x); for (i = 1; i <= length(x); i++)
+        v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1; return v }
+    /sys_enter_epoll_wait/ { s = side($1); calls[s]++; for (i = 1; i <= NF; i++)
+        if ($i ~ /^timeout:/) { v = $i; sub(/timeout: */, "", v); if (v == "") v = $(i + 1);
+          if (hex(v) != 0) block[s]++ } }
+    /sys_exit_epoll_wait/ { s = side($1); for (i = 1; i <= NF; i++) if ($i ~ /^0x/) r = $i;
+        r = hex(r); if (r > 0 && r < 65536) ev[s] += r; else empty[s]++ }
+    END { for (s in calls) printf "%-9s %-6s epoll_wait/req %.3f events/call %.2f " \
+        "blocking %.0f%% empty %.0f%%\n", t, s, calls[s] / n, ev[s] / calls[s],
+        100 * block[s] / calls[s], 100 * empty[s] / calls[s] }'
 }
 
 count() {  # FILE EVENT-REGEX: sum of the perf stat -x, counts of matching events
@@ -214,9 +253,10 @@ fi
 {
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %s\n' target 'req/s' 'p99' \
-    'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' 'orig us' 'orig cs' \
-    'top syscalls/req'
+  [[ $PERF_ON == origin ]] && echo "# PERF_ON=origin: CPU, sysc, cs and syscall columns are the origin's"
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %s\n' target 'req/s' \
+    'p99' 'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' 'orig us' \
+    'orig cs' 'cs vol/inv' 'orig vol/inv' 'orig r/wk' 'top syscalls/req'
 } | tee "$SUMMARY"
 for t in $TARGETS; do
   start_target "$t"
@@ -227,6 +267,7 @@ for t in $TARGETS; do
   sysc="$(per "$(count "$OUT_DIR/$t.cpu.perf" raw_syscalls)" "$REQS")"
   cs="$(per "$(count "$OUT_DIR/$t.cpu.perf" context-switches)" "$REQS")"
   rps=$RPS p99=$P99 up=$CONNS_NEW/$CONNS_OPEN usersys="$USER_US/$SYS_US" ous=$ORIGIN_US ocs=$ORIGIN_CS
+  pvi=$PROXY_VI ovi=$ORIGIN_VI opw=$ORIGIN_PER_WAKE
   top="-"
   if [[ $SYSCALLS == 1 ]]; then
     window "$t" sys perf stat -x, -e 'syscalls:sys_enter_*'
@@ -239,6 +280,11 @@ for t in $TARGETS; do
     window "$t" alloc perf stat -x, -e 'probe_libc:*'
     allocs="$(per "$(count "$OUT_DIR/$t.alloc.perf" 'probe_libc:(malloc|calloc|realloc|posix_memalign)$')" "$REQS")"
   fi
+  if [[ $EPOLL == 1 ]]; then
+    WIN_PIDS="$TPIDS,$ORIGIN_PIDS" window "$t" epoll perf record -q \
+      -e syscalls:sys_enter_epoll_wait -e syscalls:sys_exit_epoll_wait -o "$RUN/epoll.data"
+    epoll_stats "$t" "$RUN/epoll.data" | tee -a "$OUT_DIR/epoll.txt"
+  fi
   if [[ $PROFILE == 1 ]]; then
     window "$t" prof perf record -q -F 4999 ${PROFILE_GRAPH:+-g --call-graph dwarf,16384} \
       -o "$OUT_DIR/$t.perf.data"
@@ -247,8 +293,9 @@ for t in $TARGETS; do
     window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
       -o "$OUT_DIR/$t.allocs.perf.data"
   fi
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %s\n' "$t" "$rps" "$p99" "$cpu" \
-    "$usersys" "$sysc" "$cs" "$allocs" "$up" "$ous" "$ocs" "$top" | tee -a "$SUMMARY"
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %s\n' "$t" "$rps" \
+    "$p99" "$cpu" "$usersys" "$sysc" "$cs" "$allocs" "$up" "$ous" "$ocs" "$pvi" "$ovi" "$opw" \
+    "$top" | tee -a "$SUMMARY"
   stop_target
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
