@@ -2,6 +2,10 @@
 // docs/compiler-backend.md "The terminal index" the reasoning). Built by route_table.cc.
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "stdlib/native/route_hash.h"
 #include "stdlib/native/route_table.h"
 
@@ -53,17 +57,86 @@ inline constexpr HeadMasks kHeadMask{};
 
 size_t RouteTable::longSegment(const char* at, size_t left, size_t depth, Split& split) {
   size_t len = 8 + walkSegmentLength(at + 8, left - 8);
+  putLong(at, len, depth, split);
+  return len;
+}
+
+void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split) {
   Segment s;
   segment(s, at, len);
   split.ptr[depth] = at;
   split.len[depth] = len;
   split.w0[depth] = s.w0;
   split.hash[depth] = positionHash(s.w0, s.w1, s.len, s.tail, depth);
-  return len;
 }
+
+#if defined(__SSE2__)
+[[gnu::always_inline]] inline size_t RouteTable::splitBits(const char* p, size_t n, Split& split,
+                                                          uint64_t& total) {
+  // Every '/' of the path as one bit, 16 bytes per compare (the last 16 or 8 bytes loaded
+  // again, overlapping, so nothing past the path is read), and bit n for the last segment's
+  // end; then a segment per set bit, its length the distance between two bits. No per-segment
+  // search, no depth check (n < 64: at most 64 segments) and no general-purpose register held
+  // by the search's constants.
+  const __m128i slash = _mm_set1_epi8('/');
+  auto bits16 = [&](const char* q) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash))));
+  };
+  auto bits8 = [&](uint64_t w) {  // the upper 8 bytes are zero: never '/'
+    __m128i v = _mm_cvtsi64_si128(static_cast<long long>(w));
+    return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash))));
+  };
+  uint64_t last = n >= 8 ? load64(p + n - 8) : headWord(p, n);  // bytes [base, n)
+  size_t base = n >= 8 ? n - 8 : 0;
+  uint64_t bits;
+  if (n >= 16) {
+    bits = bits16(p);
+    for (size_t at = 16; at + 16 <= n; at += 16) {
+      bits |= bits16(p + at) << at;
+    }
+    bits |= bits16(p + n - 16) << (n - 16);
+  } else {
+    bits = (n >= 8 ? bits8(load64(p)) : 0) | (bits8(last) << base);
+  }
+  bits |= uint64_t{1} << n;
+  uint64_t sum = 0;
+  size_t depth = 0;
+  size_t at = 0;
+  do {
+    auto end = static_cast<size_t>(static_cast<unsigned>(__builtin_ctzll(bits)));
+    bits &= bits - 1;
+    size_t len = end - at;
+    if (len < 8) {
+      // The word at the segment, or near the end the path's last word shifted down to it (an
+      // empty last segment, at == n, shifts by 0 & 63 and is masked to nothing).
+      uint64_t w = at + 8 <= n ? load64(p + at) : last >> ((8 * (at - base)) & 63);
+      w &= kHeadMask.m[len];
+      uint64_t h = (w ^ len) * kPositionKeys.k[2 * depth];  // positionHash(), w1 = tail = 0
+      split.ptr[depth] = p + at;
+      split.len[depth] = len;
+      split.w0[depth] = w;
+      split.hash[depth] = h;
+      sum += h;
+    } else {
+      putLong(p + at, len, depth, split);
+      sum += split.hash[depth];
+    }
+    ++depth;
+    at = end + 1;
+  } while (bits != 0);
+  total = sum;
+  return depth;
+}
+#endif
 
 [[gnu::always_inline]] inline size_t RouteTable::splitHashed(const char* p, size_t n, Split& split,
                                                             uint64_t& total) {
+#if defined(__SSE2__)
+  if (n < 64) {
+    return splitBits(p, n, split, total);
+  }
+#endif
   // One pass: each segment's start, length, first word and position hash, with one load per
   // short segment that never leaves the path, and four stores (the other fields of a Segment
   // are never read: a long literal is compared byte for byte).

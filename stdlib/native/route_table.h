@@ -212,6 +212,10 @@ class RouteTable {
   /// (`left` >= 8 bytes to the path's end); returns its length. Out of line: rare (REST
   /// segments are short), and inlined its temporaries made GCC spill the split's loop state.
   [[gnu::noinline]] static size_t longSegment(const char* at, size_t left, size_t depth, Split& split);
+  /// Fills split at `depth` for the segment [at, at + len), len >= 8 (Segment's words and tail).
+  [[gnu::noinline]] static void putLong(const char* at, size_t len, size_t depth, Split& split);
+  /// splitHashed() for a path of fewer than 64 bytes, from a bit mask of its '/' (SSE2).
+  static size_t splitBits(const char* p, size_t n, Split& split, uint64_t& total);
   /// The template node at `depth` with params at `params` whose key hash is h and whose literal
   /// segments are those of `split`; null: none.
   const ShapeSlot* shapeNode(uint64_t h, uint64_t params, size_t depth, const Split& split) const;

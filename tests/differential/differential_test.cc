@@ -598,6 +598,8 @@ TEST(Differential, SplitBoundariesRouteTableMatchesLikeTheInterpreter) {
     route("path \"/x/{a}/{b}/" + lit + "\" method [GET]");
   }
   route("path \"/t/{a}/\" method [GET]");  // a trailing empty literal
+  route("path \"/q/{a}/{b}\" method [GET]");
+  route("path \"/{a}/{b}/q\" method [GET]");
   std::string many;
   for (uint32_t i = 0; i < GW_MAX_PARAMS; ++i) many += "/{p" + std::to_string(i) + "}";
   route("path \"/many" + many + "\" method [GET]");
@@ -630,6 +632,19 @@ TEST(Differential, SplitBoundariesRouteTableMatchesLikeTheInterpreter) {
       paths.push_back("/x//1/" + l);
     }
   }
+  // Every whole length from 5 to 75 bytes, '/' at every offset around the 8- and 16-byte
+  // loads (and the 64-byte limit of the one-mask split), bytes next to '/' on both sides.
+  auto value = [](size_t len) {
+    std::string v;
+    for (size_t i = 0; i < len; ++i) v += "a.0\xaf" "b"[i % 5];
+    return v;
+  };
+  for (size_t i = 1; i <= 62; ++i) {
+    for (size_t j : {1, 2, 7, 8, 9}) {
+      paths.push_back("/q/" + value(i) + "/" + value(j));
+      paths.push_back("/" + value(i) + "/" + value(j) + "/q");
+    }
+  }
   std::string vals;
   for (uint32_t i = 0; i < GW_MAX_PARAMS; ++i) vals += "/v" + std::to_string(i);
   for (const std::string& p : {"/many" + vals, "/many" + vals + "/w", std::string("/t/1/"),
@@ -648,7 +663,8 @@ TEST(Differential, SplitBoundariesRouteTableMatchesLikeTheInterpreter) {
       ++indexed;
     }
   }
-  EXPECT_GE(indexed, paths.size() / 5);  // a quarter of the cases are hits (235 of 960)
+  std::printf("%zu of %zu requests answered by the index\n", indexed, paths.size());
+  EXPECT_GE(indexed, paths.size() / 2);  // most cases are hits, not misses
 }
 
 }  // namespace
