@@ -33,7 +33,7 @@ run() {  # SIDE BINARY TARGETS N: one cost.sh CPU pass; appends "side row" lines
 {
   echo "# ab_cost.sh $(date -u +%FT%TZ) A=$A B=$B target=$TARGET pairs=$PAIRS"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# n  side   load        target req/s p99 CPU-us/req user/sys-us sysc/req cs/req alloc/req up-conns syscalls"
+  echo "# n  side   load        target req/s p99 CPU-us/req user/sys-us sysc/req cs/req alloc/req up-conns orig-us orig-cs cs-vol/inv orig-vol/inv orig-req/wake syscalls"
 } | tee "$OUT"
 for n in $(seq "$PAIRS"); do
   if ((n % 2 == 1)); then order="A B"; else order="B A"; fi
@@ -44,14 +44,18 @@ for n in $(seq "$PAIRS"); do
   done
   if [[ $NGINX == 1 ]]; then run nginx "$A" nginx "$n"; fi
 done
-# Medians of CPU, user and system µs per request for each side (each column on its own).
+# Medians of each side's CPU, user and system µs per request and context switches per request,
+# and of the origin's CPU µs, context switches and requests per wake-up (each column on its own).
 col() {  # SIDE FIELD: the median of one column of that side's rows
   awk -v s="$1" -v f="$2" '$2 == s { split($9, us, "/"); v[8] = $8; v[91] = us[1];
-      v[92] = us[2]; print v[f] }' "$OUT" | sort -g | awk '{a[NR] = $1}
+      v[92] = us[2]; v[11] = $11; v[14] = $14; v[15] = $15; v[18] = $18; print v[f] }' "$OUT" |
+    sort -g | awk '{a[NR] = $1}
     END { if (NR) print a[int((NR + 1) / 2)] }'
 }
 for side in A B nginx; do
   [[ -n "$(col "$side" 8)" ]] || continue
-  echo "# median $side: CPU $(col "$side" 8) us/req, user $(col "$side" 91), sys $(col "$side" 92)"
+  echo "# median $side: CPU $(col "$side" 8) us/req, user $(col "$side" 91), sys $(col "$side" 92)," \
+    "cs/req $(col "$side" 11); origin: $(col "$side" 14) us/req, $(col "$side" 15) cs/req," \
+    "$(col "$side" 18) requests per wake-up"
 done | tee -a "$OUT"
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
