@@ -2,7 +2,7 @@
 // docs/compiler-backend.md "The terminal index" the reasoning). Built by route_table.cc.
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -70,7 +70,7 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   split.hash[depth] = positionHash(s.w0, s.w1, s.len, s.tail, depth);
 }
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 [[gnu::always_inline]] inline size_t RouteTable::splitBits(const char* p, size_t n, Split& split,
                                                           uint64_t& total) {
   // Every '/' of the path as one bit, 16 bytes per compare (the last 16 or 8 bytes loaded
@@ -132,7 +132,7 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
 
 [[gnu::always_inline]] inline size_t RouteTable::splitHashed(const char* p, size_t n, Split& split,
                                                             uint64_t& total) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
   if (n < 64) {
     return splitBits(p, n, split, total);
   }

@@ -35,7 +35,9 @@
 //   order, with no walk (depths with more than kMaxShapes masks, or deeper than kMaxShapeDepth,
 //   are left to the walk). The key's hash is a sum of per-position segment hashes, so the path
 //   is split and every segment hashed once, in one pass (one multiplication per short
-//   segment), and a mask's key is that sum minus its param segments' hashes: one subtraction
+//   segment; a path under 64 bytes is cut at the bits of one SSE2 mask of its '/'), into
+//   arrays of only what the probe reads (Split), and a mask's key is that sum minus its param
+//   segments' hashes: one subtraction
 //   per param and one multiplication per mask. Both tables' slots hold the node's candidate
 //   range, so a hit reads no node.
 // match() probes the index first (RouteTable::indexed, route_index.cc) and sets up a RouteWalk
