@@ -33,7 +33,7 @@ run() {  # SIDE BINARY TARGETS N: one cost.sh CPU pass; appends "side row" lines
 {
   echo "# ab_cost.sh $(date -u +%FT%TZ) A=$A B=$B target=$TARGET pairs=$PAIRS"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# n  side   load        target req/s p99 CPU-us/req user/sys-us sysc/req cs/req alloc/req up-conns orig-us orig-cs cs-vol/inv orig-vol/inv orig-req/wake syscalls"
+  echo "# n  side   load        target req/s p99 CPU-us/req user/sys-us sysc/req cs/req alloc/req up-conns orig-us orig-cs cs-vol/inv orig-vol/inv orig-req/wake acks-p/o syscalls"
 } | tee "$OUT"
 for n in $(seq "$PAIRS"); do
   if ((n % 2 == 1)); then order="A B"; else order="B A"; fi

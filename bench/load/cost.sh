@@ -144,9 +144,14 @@ window() {
     done"
   local on="$TPIDS"
   [[ $PERF_ON == origin ]] && on="$ORIGIN_PIDS"
+  # Segments on the upstream connections, both ends (ss -ti): pure ACKs = segs_out minus
+  # data_segs_out. A proxy that acknowledges responses at once (quick-ack) instead of with its
+  # next request would show here, and so would the origin's.
+  local segs="{ $(segments "dport = :$UP_PORT"); $(segments "sport = :$UP_PORT"); }"
   "$@" -p "${WIN_PIDS:-$on}" -- bash -c "$st > $RUN/st0; $ticks > $RUN/t0; $oticks > $RUN/o0;
-    $threads > $RUN/th0; $pswitches > $RUN/p0; sleep $WINDOW; $st > $RUN/st1; $ticks > $RUN/t1;
-    $oticks > $RUN/o1; $threads > $RUN/th1; $pswitches > $RUN/p1" \
+    $threads > $RUN/th0; $pswitches > $RUN/p0; $segs > $RUN/s0; sleep $WINDOW; $st > $RUN/st1;
+    $ticks > $RUN/t1; $oticks > $RUN/o1; $threads > $RUN/th1; $pswitches > $RUN/p1;
+    $segs > $RUN/s1" \
     2> "$OUT_DIR/$name.$pass.perf" >/dev/null
   wait "$wrk"
   local r0 a0 r1 a1
@@ -176,6 +181,9 @@ window() {
     > "$OUT_DIR/$name.$pass.threads"
   # Connections open at the origin at the window's end, less the status request's own.
   CONNS_OPEN=$(($(awk 'NR == 1 {print $3}' "$RUN/st1") - 1))
+  # Pure ACKs per request sent by the proxy / by the origin on the upstream connections.
+  UP_ACKS="$(paste -d' ' "$RUN/s0" "$RUN/s1" | awk -v n="$REQS" '
+    { a[NR] = (($3 - $1) - ($4 - $2)) / n } END { printf "%.2f/%.2f", a[1], a[2] }')"
   RPS="$(awk '/^Requests\/sec/ {print $2}' "$OUT_DIR/$name.$pass.wrk")"
   P99="$(awk '$1 == "99%" {print $2}' "$OUT_DIR/$name.$pass.wrk")"
 }
@@ -203,6 +211,14 @@ epoll_stats() {
     END { for (s in calls) printf "%-9s %-6s epoll_wait/req %.3f events/call %.2f " \
         "blocking %.0f%% empty %.0f%%\n", t, s, calls[s] / n, ev[s] / calls[s],
         100 * block[s] / calls[s], 100 * empty[s] / calls[s] }'
+}
+
+# segments FILTER: a command printing the segments and data segments sent by the established
+# sockets ss selects with FILTER (summed).
+segments() {
+  echo "ss -tinH state established '$1' | tr ' ' '\\n' |
+    awk -F: '\$1 == \"segs_out\" {s += \$2} \$1 == \"data_segs_out\" {d += \$2}
+      END {print s + 0, d + 0}'"
 }
 
 count() {  # FILE EVENT-REGEX: sum of the perf stat -x, counts of matching events
@@ -254,9 +270,9 @@ fi
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
   [[ $PERF_ON == origin ]] && echo "# PERF_ON=origin: CPU, sysc, cs and syscall columns are the origin's"
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %s\n' target 'req/s' \
-    'p99' 'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' 'orig us' \
-    'orig cs' 'cs vol/inv' 'orig vol/inv' 'orig r/wk' 'top syscalls/req'
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %9s %s\n' target \
+    'req/s' 'p99' 'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' \
+    'orig us' 'orig cs' 'cs vol/inv' 'orig vol/inv' 'orig r/wk' 'acks p/o' 'top syscalls/req'
 } | tee "$SUMMARY"
 for t in $TARGETS; do
   start_target "$t"
@@ -267,7 +283,7 @@ for t in $TARGETS; do
   sysc="$(per "$(count "$OUT_DIR/$t.cpu.perf" raw_syscalls)" "$REQS")"
   cs="$(per "$(count "$OUT_DIR/$t.cpu.perf" context-switches)" "$REQS")"
   rps=$RPS p99=$P99 up=$CONNS_NEW/$CONNS_OPEN usersys="$USER_US/$SYS_US" ous=$ORIGIN_US ocs=$ORIGIN_CS
-  pvi=$PROXY_VI ovi=$ORIGIN_VI opw=$ORIGIN_PER_WAKE
+  pvi=$PROXY_VI ovi=$ORIGIN_VI opw=$ORIGIN_PER_WAKE acks=$UP_ACKS
   top="-"
   if [[ $SYSCALLS == 1 ]]; then
     window "$t" sys perf stat -x, -e 'syscalls:sys_enter_*'
@@ -293,9 +309,9 @@ for t in $TARGETS; do
     window "$t" allocsites perf record -q -e 'probe_libc:malloc' -g --call-graph dwarf,16384 \
       -o "$OUT_DIR/$t.allocs.perf.data"
   fi
-  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %s\n' "$t" "$rps" \
-    "$p99" "$cpu" "$usersys" "$sysc" "$cs" "$allocs" "$up" "$ous" "$ocs" "$pvi" "$ovi" "$opw" \
-    "$top" | tee -a "$SUMMARY"
+  printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %9s %s\n' "$t" \
+    "$rps" "$p99" "$cpu" "$usersys" "$sysc" "$cs" "$allocs" "$up" "$ous" "$ocs" "$pvi" "$ovi" \
+    "$opw" "$acks" "$top" | tee -a "$SUMMARY"
   stop_target
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
