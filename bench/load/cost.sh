@@ -201,8 +201,9 @@ epoll_stats() {
   perf script -i "$2" -F tid,event,trace 2>/dev/null | awk -v t="$1" -v n="$REQS" \
     -v proxy=",$TPIDS," -v origin=",$ORIGIN_PIDS," '
     function side(tid) { return index(origin, "," tid ",") ? "origin" : "proxy" }
-    function hex(x,  i, v) { v = 0; x = tolower(x); sub(/^0x/, "", x); for (i = 1; i <= length(x); i++)
-        v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1; return v }
+    function hex(x,  i, v) { v = 0; x = tolower(x); sub(/^0x/, "", x)
+        for (i = 1; i <= length(x); i++) v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
+        return v }
     /sys_enter_epoll_wait/ { s = side($1); calls[s]++; for (i = 1; i <= NF; i++)
         if ($i ~ /^timeout:/) { v = $i; sub(/timeout: */, "", v); if (v == "") v = $(i + 1);
           if (hex(v) != 0) block[s]++ } }
@@ -269,7 +270,8 @@ fi
 {
   echo "# cost.sh $(date -u +%FT%TZ) gw=$GW_BIN ($(git -C "$HERE" rev-parse --short HEAD 2>/dev/null))"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, window ${WINDOW}s"
-  [[ $PERF_ON == origin ]] && echo "# PERF_ON=origin: CPU, sysc, cs and syscall columns are the origin's"
+  [[ $PERF_ON == origin ]] &&
+    echo "# PERF_ON=origin: CPU, sysc, cs and syscall columns are the origin's"
   printf '%-9s %9s %8s %10s %11s %10s %9s %10s %11s %9s %9s %11s %11s %9s %9s %s\n' target \
     'req/s' 'p99' 'CPU us/req' 'user/sys us' 'sysc/req' 'cs/req' 'alloc/req' 'up new/open' \
     'orig us' 'orig cs' 'cs vol/inv' 'orig vol/inv' 'orig r/wk' 'acks p/o' 'top syscalls/req'

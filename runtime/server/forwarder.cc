@@ -77,6 +77,7 @@ asio::awaitable<bool> Forwarder::sendContinue(Exchange& ex) {
 }
 
 asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
+  UpstreamPool::ExchangeCount counted(pool_);  // sendRequest() asks whether others are running
   const http::RequestHead& head = ex.head;
   maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
   completion_ = Completion{};
@@ -189,10 +190,13 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
   // behind them; they are what one epoll_wait returned), so the requests read in one batch
   // reach their upstreams back to back instead of one between each two client reads. On a
   // core shared with the upstream, each send to a sleeping upstream wakes it and it preempts
-  // the worker: sent one at a time, the upstream ran ~1.8 requests per wake-up; sent together,
-  // ~3.3, and its CPU per request fell (bench/RESULTS.md, "Session 8 (sched helper)"). Costs
-  // a coroutine suspension, and an epoll_wait(0) when the request was the batch's only work.
-  co_await asio::post(conn.transport.socket().get_executor(), asio::use_awaitable);
+  // the worker: sent one at a time, the upstream ran ~1.7 requests per wake-up; sent together,
+  // ~3.2, and its CPU per request fell (bench/RESULTS.md, "Session 8 (sched helper)"). It
+  // costs a coroutine suspension, and an epoll_wait(0) when the request is the batch's only
+  // work: so a request that is this worker's only exchange (no batch to gather) goes at once.
+  if (pool_.exchanges() > 1) {
+    co_await asio::post(conn.transport.socket().get_executor(), asio::use_awaitable);
+  }
   const http::RequestHead& head = ex.head;
   UpstreamBody kind = head.chunked             ? UpstreamBody::kChunked
                       : head.hasContentLength ? UpstreamBody::kContentLength

@@ -89,6 +89,22 @@ class UpstreamPool {
 
   std::size_t idleCount() const;
 
+  /// Upstream exchanges of this worker in progress (the Forwarder counts each forward() with
+  /// an ExchangeCount): the forwarder gathers a batch's sends only when another one is.
+  std::size_t exchanges() const { return exchanges_; }
+
+  /// Counts one exchange for as long as it lives.
+  class ExchangeCount {
+   public:
+    explicit ExchangeCount(UpstreamPool& pool) : pool_(pool) { ++pool_.exchanges_; }
+    ~ExchangeCount() { --pool_.exchanges_; }
+    ExchangeCount(const ExchangeCount&) = delete;
+    ExchangeCount& operator=(const ExchangeCount&) = delete;
+
+   private:
+    UpstreamPool& pool_;
+  };
+
  private:
   std::unique_ptr<UpstreamConnection> takeIdle(const std::string& key, bool verify);
   /// Arms the connection's PeerWatch (see the class comment).
@@ -98,6 +114,7 @@ class UpstreamPool {
   PoolOptions options_;
   std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
   std::string keyScratch_;
+  std::size_t exchanges_ = 0;
   bool closed_ = false;
 };
 

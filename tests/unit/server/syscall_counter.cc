@@ -19,6 +19,11 @@ std::map<int, SyscallCounts>& syscallCounts() {
   return counts;
 }
 
+std::atomic<int>& zeroTimeoutWaits() {
+  static std::atomic<int> n{0};
+  return n;
+}
+
 SocketCallLog& socketCalls() {
   static SocketCallLog log;
   return log;
@@ -101,4 +106,9 @@ extern "C" int epoll_ctl(int epfd, int op, int fd, struct epoll_event* ev) {
     ++gw::testing::syscallCounts()[fd].mods;
   }
   return static_cast<int>(syscall(SYS_epoll_ctl, epfd, op, fd, ev));
+}
+
+extern "C" int epoll_wait(int epfd, struct epoll_event* events, int max, int timeout) {
+  if (timeout == 0) ++gw::testing::zeroTimeoutWaits();
+  return static_cast<int>(syscall(SYS_epoll_pwait, epfd, events, max, timeout, nullptr, 0));
 }
