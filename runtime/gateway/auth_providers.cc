@@ -389,82 +389,130 @@ void AuthProviders::appendMetrics(std::string& out) const {
   appendFamilies(out, introspection);
 }
 
+namespace {
+
+/// One pass over a route's providers in order, shared by authenticate() and authenticateNow():
+/// step() decides every provider that needs no round trip; an introspect provider's credential
+/// is handed back to the caller, which reports the endpoint's answer through introspected().
+class AuthScan {
+ public:
+  enum class Step : uint8_t { kAccepted, kNext, kIntrospect };
+
+  /// kAccepted: outcome() holds the identity. kIntrospect: `cred` is to be introspected.
+  Step step(const AuthProvider& p, const server::RequestContext& req, std::string_view& cred) {
+    if (p.clientCertificate) {
+      // Only a certificate that verified against the listener's client_ca counts; without
+      // one the provider saw no credential (401, or anonymous when optional).
+      if (req.clientCert == nullptr) return Step::kNext;
+      return accept(p, certificateIdentity(p, *req.clientCert));
+    }
+    bool malformed = false;
+    cred = credentialFor(p, req, scratch_, malformed);
+    if (malformed) {
+      reject(p, auth::AuthError::kInvalidRequest);
+      return Step::kNext;
+    }
+    if (cred.empty()) return Step::kNext;
+    if (p.jwt) {
+      auth::JwtVerdict v = p.jwt->authenticate(cred);
+      // A key the fetcher has not seen yet: ask for a throttled re-fetch on the control loop
+      // (never waited for here); this request gets its 401 now.
+      if (v.error == auth::AuthError::kUnknownKid && p.jwks) p.jwks->fetcher->requestRefetch(v.kid);
+      return settle(p, v.error, std::move(v.identity));
+    }
+    if (p.apiKeys) {
+      std::shared_ptr<const auth::Identity> id = p.apiKeys->lookup(cred);
+      auth::AuthError err = id ? auth::AuthError::kOk : auth::AuthError::kUnknownApiKey;
+      return settle(p, err, std::move(id));
+    }
+    return Step::kIntrospect;
+  }
+
+  Step introspected(const AuthProvider& p, authnet::IntrospectionResult r) {
+    if (r.unavailable()) {
+      // A later provider may still accept the request; if none does, the answer is 503:
+      // a 401 would tell the client its (possibly valid) token is bad.
+      if (unavailable_ == nullptr) unavailable_ = &p;
+      return Step::kNext;
+    }
+    return settle(p, r.error, std::move(r.identity));
+  }
+
+  /// The outcome once no provider accepted (or the accepted one).
+  AuthOutcome finish(bool optional) {
+    if (out_.kind == AuthOutcome::Kind::kAuthenticated) return std::move(out_);
+    if (unavailable_ != nullptr) {
+      out_.kind = AuthOutcome::Kind::kUnavailable;
+      out_.error = auth::AuthError::kIntrospectionFailed;
+      out_.presented = true;
+      out_.provider = unavailable_;
+      return std::move(out_);
+    }
+    out_.kind = (!out_.presented && optional) ? AuthOutcome::Kind::kAnonymous
+                                              : AuthOutcome::Kind::kRejected;
+    return std::move(out_);
+  }
+
+ private:
+  Step settle(const AuthProvider& p, auth::AuthError err,
+              std::shared_ptr<const auth::Identity> id) {
+    if (err == auth::AuthError::kOk && id) return accept(p, std::move(id));
+    reject(p, err);
+    return Step::kNext;
+  }
+  Step accept(const AuthProvider& p, std::shared_ptr<const auth::Identity> id) {
+    out_.kind = AuthOutcome::Kind::kAuthenticated;
+    out_.identity = std::move(id);
+    out_.error = auth::AuthError::kOk;
+    out_.presented = true;
+    out_.provider = &p;
+    return Step::kAccepted;
+  }
+  void reject(const AuthProvider& p, auth::AuthError err) {
+    if (!out_.presented) {  // the first failure decides the challenge
+      out_.presented = true;
+      out_.error = err;
+      out_.provider = &p;
+    }
+  }
+
+  AuthOutcome out_;
+  std::string scratch_;
+  const AuthProvider* unavailable_ = nullptr;
+};
+
+}  // namespace
+
 boost::asio::awaitable<AuthOutcome> AuthProviders::authenticate(
     const std::vector<const AuthProvider*>& providers, bool optional,
     const server::RequestContext& req) {
-  AuthOutcome out;
-  std::string scratch;
-  const AuthProvider* unavailable = nullptr;
+  AuthScan scan;
   for (const AuthProvider* p : providers) {
-    if (p->clientCertificate) {
-      // Only a certificate that verified against the listener's client_ca counts; without
-      // one the provider saw no credential (401, or anonymous when optional).
-      if (req.clientCert == nullptr) continue;
-      out.kind = AuthOutcome::Kind::kAuthenticated;
-      out.identity = certificateIdentity(*p, *req.clientCert);
-      out.error = auth::AuthError::kOk;
-      out.presented = true;
-      out.provider = p;
-      co_return out;
-    }
-    bool malformed = false;
-    std::string_view cred = credentialFor(*p, req, scratch, malformed);
-    if (malformed) {
-      if (!out.presented) {
-        out.presented = true;
-        out.error = auth::AuthError::kInvalidRequest;
-        out.provider = p;
-      }
-      continue;
-    }
-    if (cred.empty()) continue;
-    auth::AuthError err;
-    std::shared_ptr<const auth::Identity> id;
-    if (p->jwt) {
-      auth::JwtVerdict v = p->jwt->authenticate(cred);
-      err = v.error;
-      // A key the fetcher has not seen yet: ask for a throttled re-fetch on the control loop
-      // (never waited for here); this request gets its 401 now.
-      if (err == auth::AuthError::kUnknownKid && p->jwks) p->jwks->fetcher->requestRefetch(v.kid);
-      id = std::move(v.identity);
-    } else if (p->apiKeys) {
-      id = p->apiKeys->lookup(cred);
-      err = id ? auth::AuthError::kOk : auth::AuthError::kUnknownApiKey;
-    } else {
+    std::string_view cred;
+    AuthScan::Step step = scan.step(*p, req, cred);
+    if (step == AuthScan::Step::kIntrospect) {
       authnet::IntrospectionResult r = co_await p->introspector->introspect(std::string(cred));
-      if (r.unavailable()) {
-        // A later provider may still accept the request; if none does, the answer is 503:
-        // a 401 would tell the client its (possibly valid) token is bad.
-        if (unavailable == nullptr) unavailable = p;
-        continue;
-      }
-      err = r.error;
-      id = std::move(r.identity);
+      step = scan.introspected(*p, std::move(r));
     }
-    if (err == auth::AuthError::kOk && id) {
-      out.kind = AuthOutcome::Kind::kAuthenticated;
-      out.identity = std::move(id);
-      out.error = err;
-      out.presented = true;
-      out.provider = p;
-      co_return out;
-    }
-    if (!out.presented) {  // the first failure decides the challenge
-      out.presented = true;
-      out.error = err;
-      out.provider = p;
-    }
+    if (step == AuthScan::Step::kAccepted) break;
   }
-  if (unavailable != nullptr) {
-    out.kind = AuthOutcome::Kind::kUnavailable;
-    out.error = auth::AuthError::kIntrospectionFailed;
-    out.presented = true;
-    out.provider = unavailable;
-    co_return out;
+  co_return scan.finish(optional);
+}
+
+AuthOutcome AuthProviders::authenticateNow(const std::vector<const AuthProvider*>& providers,
+                                           bool optional, const server::RequestContext& req) {
+  AuthScan scan;
+  for (const AuthProvider* p : providers) {
+    std::string_view cred;
+    AuthScan::Step step = scan.step(*p, req, cred);
+    if (step == AuthScan::Step::kIntrospect) {
+      // Outside the contract (RouteRuntime::decidesNow): answer as an endpoint that could
+      // not be asked, never as a rejected credential.
+      step = scan.introspected(*p, authnet::IntrospectionResult{});  // kIntrospectionFailed
+    }
+    if (step == AuthScan::Step::kAccepted) break;
   }
-  out.kind = (!out.presented && optional) ? AuthOutcome::Kind::kAnonymous
-                                          : AuthOutcome::Kind::kRejected;
-  co_return out;
+  return scan.finish(optional);
 }
 
 }  // namespace gw::gateway

@@ -74,6 +74,11 @@ class AuthProviders {
   static boost::asio::awaitable<AuthOutcome> authenticate(
       const std::vector<const AuthProvider*>& providers, bool optional,
       const server::RequestContext& req);
+  /// authenticate() without a coroutine, for providers that need no round trip (no introspect
+  /// provider: RouteRuntime::decidesNow); an introspect provider reached anyway counts as an
+  /// endpoint that could not answer. Same outcomes, same order.
+  static AuthOutcome authenticateNow(const std::vector<const AuthProvider*>& providers,
+                                     bool optional, const server::RequestContext& req);
 
  private:
   std::vector<std::unique_ptr<AuthProvider>> providers_;

@@ -139,6 +139,24 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
                                                   LimitPhase phase, const Generation& g,
                                                   State& st, const gw_match_result* mr) {
   if (limits.empty()) co_return true;
+  bool allowed = applyLocalLimits(limits, phase, g, st, mr);
+  if (st.redisUsed == 0) co_return allowed;
+  if (!allowed) {
+    // A local limit already refuses: spend no shared quota; report only the decided limits.
+    for (size_t i = st.redisUsed; i-- > 0;) {
+      auto slot = static_cast<std::ptrdiff_t>(st.redisPending[i].decision);
+      st.decisions.erase(st.decisions.begin() + slot);
+    }
+    co_return false;
+  }
+  co_return co_await applyRedisLimits(g, st);
+}
+
+bool GatewayHandler::applyLocalLimits(const std::vector<AppliedLimit>& limits, LimitPhase phase,
+                                      const Generation& g, State& st,
+                                      const gw_match_result* mr) {
+  st.redisUsed = 0;
+  if (!anyLimitApplies(limits, phase)) return true;
   const policy::CompiledPolicy& p = g.policy();
   const gw_request& req = view_.request();
   gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
@@ -148,7 +166,6 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
   }
   bool allowed = true;
   int64_t now = SteadyClock::instance().nowNs();
-  st.redisUsed = 0;
   for (const AppliedLimit& l : limits) {
     if ((phase == LimitPhase::kBeforeAuth && l.needsIdentity) ||
         (phase == LimitPhase::kAfterAuth && !l.needsIdentity)) {
@@ -171,16 +188,7 @@ asio::awaitable<bool> GatewayHandler::applyLimits(const std::vector<AppliedLimit
     allowed = allowed && d.allowed;
     st.decisions.push_back(d);
   }
-  if (st.redisUsed == 0) co_return allowed;
-  if (!allowed) {
-    // A local limit already refuses: spend no shared quota; report only the decided limits.
-    for (size_t i = st.redisUsed; i-- > 0;) {
-      auto slot = static_cast<std::ptrdiff_t>(st.redisPending[i].decision);
-      st.decisions.erase(st.decisions.begin() + slot);
-    }
-    co_return false;
-  }
-  co_return co_await applyRedisLimits(g, st);
+  return allowed;
 }
 
 asio::awaitable<bool> GatewayHandler::applyRedisLimits(const Generation& g, State& st) {
@@ -262,11 +270,17 @@ asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
   const Generation& g = *st.gen;
   const policy::Route& r = g.policy().routes()[route];
   AuthOutcome a = co_await AuthProviders::authenticate(g.routes[route].auth, r.authOptional, req);
+  co_return admit(a, out, st, route);
+}
+
+bool GatewayHandler::admit(const AuthOutcome& a, server::Decision& out, State& st,
+                           uint32_t route) {
+  const Generation& g = *st.gen;
   if (a.kind == AuthOutcome::Kind::kAuthenticated) {
     st.identity = a.identity;
-    co_return true;
+    return true;
   }
-  if (a.kind == AuthOutcome::Kind::kAnonymous) co_return true;
+  if (a.kind == AuthOutcome::Kind::kAnonymous) return true;
   if (a.kind == AuthOutcome::Kind::kUnavailable) {
     st.outcome = accesslog::Outcome::kUnavailable;
     size_t provider = 0;
@@ -277,7 +291,7 @@ asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
     shard_.inc(g.series.authUnavailable[provider]);
     out.respondError(503, "authentication service unavailable");
     out.respond.headers.emplace_back("Retry-After", "1");
-    co_return false;
+    return false;
   }
   st.outcome = accesslog::Outcome::kUnauthenticated;
   countAuthFailure(g, a, st);
@@ -296,7 +310,7 @@ asio::awaitable<bool> GatewayHandler::authenticate(server::RequestContext& req,
   } else if (kind == Challenge::kKey) {
     out.respond.headers.emplace_back("WWW-Authenticate", "Key realm=\"gw\"");
   }
-  co_return false;
+  return false;
 }
 
 void GatewayHandler::transforms(const server::RequestContext& req, server::Decision& out,
@@ -599,43 +613,59 @@ asio::awaitable<void> GatewayHandler::decide(server::RequestContext& req, server
   gw_eval_ctx ctx = p.makeContext(scratch_.data(), scratch_.size());
   gw_match_result mr{};
   p.match(view, ctx, mr);
-  if (mr.status == 405) {
-    shard_.inc(g.series.methodNotAllowed);
-    st.outcome = accesslog::Outcome::kMethodNotAllowed;
-    out.respondError(405, "method not allowed");
-    out.respond.headers.emplace_back("Allow", allowHeader(mr.allow_methods));
-    addLimitHeaders(st, out.respond.headers);
-    co_return;
-  }
-  if (mr.status != 0 || mr.route < 0) {
-    shard_.inc(g.series.noRoute);
-    st.outcome = accesslog::Outcome::kNoRoute;
-    out.respondError(404, "no route");
-    addLimitHeaders(st, out.respond.headers);
-    co_return;
-  }
+  if (answerUnmatched(out, st, mr)) co_return;
   uint32_t route = static_cast<uint32_t>(mr.route);
   st.route = mr.route;
   if (!co_await limitAndAuthenticate(req, out, st, mr)) co_return;
-  ctx = p.makeContext(scratch_.data(), scratch_.size());
-  ctx.params = mr.params;
-  ctx.param_count = mr.param_count;
-  policy::AuthzResult az = p.authorize(route, view, ctx);
-  if (!az.allow) {
-    shard_.inc(g.series.deniedBy(p, route, az.policy, az.rule));
-    st.outcome = accesslog::Outcome::kDeny;
-    st.rule = az.ruleText;
-    out.respondError(403, "forbidden");
-    addLimitHeaders(st, out.respond.headers);
-    co_return;
-  }
-  ctx.scratch_used = 0;
+  if (!authorizeRoute(out, st, mr, ctx)) co_return;
   if (!p.routes()[route].aggregate.empty()) {
     co_await aggregate(req, out, st, mr);
     co_return;
   }
   forwardTo(req, out, st, mr, ctx);
   co_return;
+}
+
+bool GatewayHandler::answerUnmatched(server::Decision& out, State& st,
+                                     const gw_match_result& mr) {
+  const Generation& g = *st.gen;
+  if (mr.status == 405) {
+    shard_.inc(g.series.methodNotAllowed);
+    st.outcome = accesslog::Outcome::kMethodNotAllowed;
+    out.respondError(405, "method not allowed");
+    out.respond.headers.emplace_back("Allow", allowHeader(mr.allow_methods));
+    addLimitHeaders(st, out.respond.headers);
+    return true;
+  }
+  if (mr.status != 0 || mr.route < 0) {
+    shard_.inc(g.series.noRoute);
+    st.outcome = accesslog::Outcome::kNoRoute;
+    out.respondError(404, "no route");
+    addLimitHeaders(st, out.respond.headers);
+    return true;
+  }
+  return false;
+}
+
+bool GatewayHandler::authorizeRoute(server::Decision& out, State& st, const gw_match_result& mr,
+                                    gw_eval_ctx& ctx) {
+  const Generation& g = *st.gen;
+  const policy::CompiledPolicy& p = g.policy();
+  uint32_t route = static_cast<uint32_t>(mr.route);
+  ctx = p.makeContext(scratch_.data(), scratch_.size());
+  ctx.params = mr.params;
+  ctx.param_count = mr.param_count;
+  policy::AuthzResult az = p.authorize(route, view_.request(), ctx);
+  if (!az.allow) {
+    shard_.inc(g.series.deniedBy(p, route, az.policy, az.rule));
+    st.outcome = accesslog::Outcome::kDeny;
+    st.rule = az.ruleText;
+    out.respondError(403, "forbidden");
+    addLimitHeaders(st, out.respond.headers);
+    return false;
+  }
+  ctx.scratch_used = 0;
+  return true;
 }
 
 void GatewayHandler::forwardTo(const server::RequestContext& req, server::Decision& out, State& st,

@@ -37,6 +37,11 @@ class GatewayHandler final : public server::Handler {
                  size_t lane);
   ~GatewayHandler() override;
 
+  /// The whole pipeline without a coroutine when no step of the request can suspend (the
+  /// gateway's limits and the matched route's are local, no introspect provider, not an
+  /// `aggregate`: RouteRuntime::decidesNow); false, with nothing counted, charged or written to
+  /// `out`, otherwise (gateway_decide_now.cc).
+  bool decideNow(server::RequestContext& req, server::Decision& out) override;
   boost::asio::awaitable<void> decide(server::RequestContext& req, server::Decision& out) override;
   void onComplete(const server::RequestContext& req, server::Decision& decision,
                   const server::Completion& done) override;
@@ -57,6 +62,10 @@ class GatewayHandler final : public server::Handler {
   boost::asio::awaitable<bool> applyLimits(const std::vector<AppliedLimit>& limits,
                                            LimitPhase phase, const Generation& g, State& st,
                                            const gw_match_result* mr = nullptr);
+  /// applyLimits()'s part that never suspends: decides the local limits of `phase`; Redis ones
+  /// are only queued (st.redisUsed) for applyRedisLimits(). False: a local limit refuses.
+  bool applyLocalLimits(const std::vector<AppliedLimit>& limits, LimitPhase phase,
+                        const Generation& g, State& st, const gw_match_result* mr = nullptr);
   boost::asio::awaitable<bool> applyRedisLimits(const Generation& g, State& st);
   /// Route limits, authentication, then the route limits keyed on the identity. False when
   /// `out` holds the answer (429, 401, 503).
@@ -68,6 +77,15 @@ class GatewayHandler final : public server::Handler {
   void setIdentity(const Generation& g, const std::shared_ptr<const auth::Identity>& id);
   boost::asio::awaitable<bool> authenticate(server::RequestContext& req, server::Decision& out,
                                             State& st, uint32_t route);
+  /// What authentication's outcome means for the request: true to go on (identity kept in
+  /// `st`), false when `out` holds the 401/400/503.
+  bool admit(const AuthOutcome& a, server::Decision& out, State& st, uint32_t route);
+  /// 405 (with Allow) or 404 into `out` when `mr` matched no route; false when it did.
+  bool answerUnmatched(server::Decision& out, State& st, const gw_match_result& mr);
+  /// The route's `authorize` block; false when `out` holds the 403. Leaves `ctx` ready for
+  /// forwardTo() (the route's params, empty scratch).
+  bool authorizeRoute(server::Decision& out, State& st, const gw_match_result& mr,
+                      gw_eval_ctx& ctx);
   void transforms(const server::RequestContext& req, server::Decision& out, State& st,
                   const gw_match_result& mr);
   void forwardTo(const server::RequestContext& req, server::Decision& out, State& st,

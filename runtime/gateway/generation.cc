@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 #include <unordered_map>
@@ -151,6 +152,13 @@ bool buildUpstreams(Generation& g, SharedState& shared, std::string* error) {
   return true;
 }
 
+/// True when none of `limits` keeps its counters in Redis (a decision that never suspends).
+bool allLocal(const Generation& g, const std::vector<AppliedLimit>& limits) {
+  return std::none_of(limits.begin(), limits.end(), [&](const AppliedLimit& l) {
+    return g.limits[l.limit].spec.store == limit::StoreKind::redis;
+  });
+}
+
 bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
   const policy::CompiledPolicy& p = g.policy();
   std::unordered_map<std::string, uint32_t> upstreamIndex;
@@ -216,6 +224,12 @@ bool buildRoutes(Generation& g, const AuthProviders& auth, std::string* error) {
       return false;
     }
     g.gatewayLimits.push_back({static_cast<uint32_t>(idx), decl->key, false});
+  }
+  g.gatewayLimitsLocal = allLocal(g, g.gatewayLimits);
+  for (RouteRuntime& rr : g.routes) {
+    bool introspects = std::any_of(rr.auth.begin(), rr.auth.end(),
+                                   [](const AuthProvider* a) { return a->introspector != nullptr; });
+    rr.decidesNow = allLocal(g, rr.limits) && !introspects && rr.aggregate.empty();
   }
   return true;
 }

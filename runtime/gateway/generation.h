@@ -76,6 +76,9 @@ struct RouteRuntime {
   std::vector<AggregatePartRuntime> aggregate;  // per `aggregate` part (empty: a forward route)
   uint32_t retryMethodMask = 0;  // `retry_methods`: bit gw_method of each non-idempotent
                                  // method the route lets its upstream retry
+  /// No step of the route can suspend (no `store redis` limit, no introspect provider, not an
+  /// `aggregate`): GatewayHandler::decideNow() decides its requests without a coroutine.
+  bool decidesNow = false;
 };
 
 /// A trusted proxy network (IPv4 or IPv6).
@@ -103,6 +106,7 @@ class Generation {
 
   std::vector<LimitRuntime> limits;
   std::vector<AppliedLimit> gatewayLimits;
+  bool gatewayLimitsLocal = true;  ///< no gateway limit uses `store redis` (decideNow() applies)
   RedisStoreConfig redis;
   std::vector<UpstreamPlan> upstreams;
   std::vector<RouteRuntime> routes;

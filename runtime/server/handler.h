@@ -38,6 +38,13 @@ class Handler {
   /// "respond locally" or "forward". May suspend (rate limiter, auth lookups). Must not throw.
   virtual boost::asio::awaitable<void> decide(RequestContext& req, Decision& out) = 0;
 
+  /// decide() without a coroutine, tried first: true when `out` is decided; false, having left
+  /// `out` as it came and counted nothing, when some step of this request may suspend: the
+  /// session then awaits decide(). Why: an awaitable costs a frame allocation, a start and a
+  /// resumption through Asio's awaitable thread, per request, even when nothing waits (the
+  /// common policy: local limits, JWT). Must not throw.
+  virtual bool decideNow(RequestContext& /*req*/, Decision& /*out*/) { return false; }
+
   /// Called once per decided request after its response was written or abandoned, on the same
   /// worker thread, with the Decision `decide` filled (its `handlerData` included). Must not throw.
   virtual void onComplete(const RequestContext& /*req*/, Decision& /*decision*/,

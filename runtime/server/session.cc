@@ -216,7 +216,9 @@ asio::awaitable<bool> Session::handleRequest() {
     co_return co_await respondLocal(mustClose);
   }
   decision_.clear();
-  co_await worker_.handler().decide(ctx_, decision_);
+  if (!worker_.handler().decideNow(ctx_, decision_)) {
+    co_await worker_.handler().decide(ctx_, decision_);
+  }
   if (decision_.kind == Decision::Kind::kRespond) {
     bool keep = co_await respondLocal(mustClose);
     Completion done;
