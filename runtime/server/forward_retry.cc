@@ -51,8 +51,16 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
     Step step = Step::kUpstreamFailed;
     ConnectError connectError = ConnectError::kNone;
     for (int tries = 0; tries < 2; ++tries) {
-      AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
-                                                 ex.watchdog, tries > 0, ex.action.tls);
+      AcquireResult acq;
+      if (tries == 0) {
+        acq.conn = pool_.idle(ex.action.host, ex.action.port, ex.action.tls);
+      }
+      if (!acq.conn) {
+        AcquireResult made = co_await pool_.acquire(ex.action.host, ex.action.port,
+                                                    connectTimeout, ex.watchdog, true,
+                                                    ex.action.tls);
+        acq = std::move(made);
+      }
       if (!acq.conn) {
         attempt.upstream = Completion::Upstream::kConnectFailed;
         connectError = acq.error;
@@ -60,7 +68,13 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
       }
       ex.watchdog.watchUpstream(&acq.conn->transport.socket());
       acq.conn->maxIdle = ex.action.idleTimeout;
-      step = co_await sendRequest(ex, *acq.conn);
+      if (gathersSends()) {
+        co_await batchEnd(*acq.conn);
+      }
+      step = sendHeadNow(ex, *acq.conn);
+      if (step == Step::kLater) {
+        step = co_await sendRequest(ex, *acq.conn);
+      }
       if (step == Step::kOk) {
         step = co_await readResponseHead(ex, *acq.conn);
       }
@@ -94,7 +108,11 @@ asio::awaitable<ForwardOutcome> Forwarder::forwardWithRetries(Exchange& ex) {
       continue;
     }
     if (conn) {
-      co_return co_await relayResponse(ex, std::move(conn));
+      Relay now = relayNow(ex, *conn);
+      if (now == Relay::kDone || now == Relay::kFailed) {
+        co_return endRelay(ex, std::move(conn), now == Relay::kDone, relayClose_);
+      }
+      co_return co_await relayResponse(ex, std::move(conn), now);
     }
     completion_.upstream = attempt.upstream;
     bool close = !head.keepAlive || ex.draining;

@@ -77,7 +77,7 @@ asio::awaitable<bool> Forwarder::sendContinue(Exchange& ex) {
 }
 
 asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
-  UpstreamPool::ExchangeCount counted(pool_);  // sendRequest() asks whether others are running
+  UpstreamPool::ExchangeCount counted(pool_);  // gathersSends() asks whether others are running
   const http::RequestHead& head = ex.head;
   maxBody_ = ex.action.maxBody != 0 ? ex.action.maxBody : options_.defaultMaxBody;
   completion_ = Completion{};
@@ -111,9 +111,17 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
   Step step = Step::kUpstreamFailed;
   for (int attempt = 0; attempt < 2; ++attempt) {
     // A request with a body is not retried on a stale connection (below): verify the reuse.
-    AcquireResult acq = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
-                                               ex.watchdog, attempt > 0, ex.action.tls,
-                                               head.hasBody());
+    // A pooled connection is taken without acquire()'s coroutine frame (the common case).
+    AcquireResult acq;
+    if (attempt == 0) {
+      acq.conn = pool_.idle(ex.action.host, ex.action.port, ex.action.tls, head.hasBody());
+    }
+    if (!acq.conn) {
+      AcquireResult made = co_await pool_.acquire(ex.action.host, ex.action.port, connectTimeout,
+                                                  ex.watchdog, true, ex.action.tls,
+                                                  head.hasBody());
+      acq = std::move(made);
+    }
     if (!acq.conn) {
       completion_.upstream = Completion::Upstream::kConnectFailed;
       co_return co_await respondError(ex, connectErrorStatus(acq.error),
@@ -130,12 +138,23 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
         co_return ForwardOutcome::kClose;
       }
     }
-    step = co_await sendRequest(ex, conn);
+    if (gathersSends()) {
+      co_await batchEnd(conn);
+    }
+    step = sendHeadNow(ex, conn);
+    if (step == Step::kLater) {
+      step = co_await sendRequest(ex, conn);
+    }
     if (step == Step::kOk) {
       step = co_await readResponseHead(ex, conn);
     }
     if (step == Step::kOk) {
-      co_return co_await relayResponse(ex, std::move(acq.conn));
+      // The common response goes out without relayResponse()'s coroutine frame.
+      Relay now = relayNow(ex, conn);
+      if (now == Relay::kDone || now == Relay::kFailed) {
+        co_return endRelay(ex, std::move(acq.conn), now == Relay::kDone, relayClose_);
+      }
+      co_return co_await relayResponse(ex, std::move(acq.conn), now);
     }
     ex.watchdog.watchUpstream(nullptr);
     // The peer may close an idle keep-alive connection just as we reuse it: a bodyless request
@@ -185,7 +204,24 @@ asio::awaitable<Forwarder::Step> Forwarder::writeUpstream(
   co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
 }
 
-asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamConnection& conn) {
+Forwarder::Step Forwarder::sendHeadNow(Exchange& ex, UpstreamConnection& conn) {
+  headSent_ = 0;
+  // Content-Length: 0 counts as a body here: its head says so (sendContentLengthBody()).
+  if (requestBodyReady_ || ex.head.chunked || ex.head.hasContentLength) {
+    return Step::kLater;
+  }
+  scratch_.clear();
+  appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, UpstreamBody::kNone, 0);
+  std::array<asio::const_buffer, 1> headBuf{asio::buffer(scratch_)};
+  boost::system::error_code now;
+  headSent_ = conn.transport.writeNow(headBuf, now);
+  if (now) {
+    return Step::kUpstreamFailed;  // nothing waited, so no timeout
+  }
+  return headSent_ == scratch_.size() ? Step::kOk : Step::kLater;
+}
+
+asio::awaitable<void> Forwarder::batchEnd(UpstreamConnection& conn) {
   // The send waits for the end of the worker's current run of ready handlers (a post goes
   // behind them; they are what one epoll_wait returned), so the requests read in one batch
   // reach their upstreams back to back instead of one between each two client reads. On a
@@ -193,14 +229,21 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
   // the worker: sent one at a time, the upstream ran ~1.7 requests per wake-up; sent together,
   // ~3.2, and its CPU per request fell (bench/RESULTS.md, "Session 8 (sched helper)"). It
   // costs a coroutine suspension, and an epoll_wait(0) when the request is the batch's only
-  // work: so a request that is this worker's only exchange (no batch to gather) goes at once.
-  if (pool_.exchanges() > 1) {
-    co_await asio::post(conn.transport.socket().get_executor(), asio::use_awaitable);
-  }
+  // work: so a request that is this worker's only exchange (no batch to gather) goes at once
+  // (gathersSends()). Not a coroutine of its own: the caller awaits the post's awaitable.
+  return asio::post(conn.transport.socket().get_executor(), asio::use_awaitable);
+}
+
+asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamConnection& conn) {
   const http::RequestHead& head = ex.head;
   UpstreamBody kind = head.chunked             ? UpstreamBody::kChunked
                       : head.hasContentLength ? UpstreamBody::kContentLength
                                               : UpstreamBody::kNone;
+  if (kind == UpstreamBody::kNone && !requestBodyReady_) {
+    // The rest of the head sendHeadNow() began (a full socket buffer, or TLS).
+    std::array<asio::const_buffer, 1> rest{asio::buffer(scratch_) + headSent_};
+    co_return co_await writeUpstream(ex, conn, rest);
+  }
   scratch_.clear();
   if (requestBodyReady_) {  // a body held whole: edited JSON, or kept for retries
     appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, UpstreamBody::kContentLength,
@@ -212,27 +255,7 @@ asio::awaitable<Forwarder::Step> Forwarder::sendRequest(Exchange& ex, UpstreamCo
   if (kind == UpstreamBody::kChunked) {
     co_return co_await sendChunkedBody(ex, conn);
   }
-  if (kind == UpstreamBody::kContentLength) {
-    co_return co_await sendContentLengthBody(ex, conn);
-  }
-  // The common bodyless request is written here rather than through writeUpstream(): one
-  // coroutine frame (an allocation) less per request. Same deadline and outcome mapping; the
-  // head normally goes out in this one non-blocking write, without a suspension.
-  std::array<asio::const_buffer, 1> headBuf{asio::buffer(scratch_)};
-  boost::system::error_code now;
-  std::size_t done = conn.transport.writeNow(headBuf, now);
-  if (now) {
-    co_return Step::kUpstreamFailed;
-  }
-  if (done == scratch_.size()) {
-    co_return Step::kOk;
-  }
-  boost::system::error_code ec =
-      co_await finishWrite(conn.transport, ex.watchdog, upstreamTimeout(ex), headBuf, done);
-  if (!ec) {
-    co_return Step::kOk;
-  }
-  co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
+  co_return co_await sendContentLengthBody(ex, conn);
 }
 
 asio::awaitable<Forwarder::Step> Forwarder::sendContentLengthBody(Exchange& ex,

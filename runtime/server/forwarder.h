@@ -11,6 +11,7 @@
 #include "runtime/server/client_input.h"
 #include "runtime/server/decision.h"
 #include "runtime/server/handler.h"
+#include "runtime/server/message_writer.h"
 #include "runtime/server/request_context.h"
 #include "runtime/server/upstream_pool.h"
 #include "runtime/server/watchdog.h"
@@ -55,7 +56,8 @@ class Forwarder {
 
  private:
   enum class Step {
-    kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge, kBadJson
+    kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge, kBadJson,
+    kLater  ///< sendHeadNow(): sendRequest() sends the request (or the rest of its head)
   };
 
   /// forward() with a RetryHook for a bodyless request or one whose body is buffered in
@@ -71,12 +73,41 @@ class Forwarder {
   boost::asio::awaitable<bool> sendContinue(Exchange& ex);
   boost::asio::awaitable<Step> writeUpstream(Exchange& ex, UpstreamConnection& conn,
                                              std::span<const boost::asio::const_buffer> bufs);
+  /// The common bodyless request sent without a coroutine frame: its head in one non-blocking
+  /// write. kOk (all sent), kUpstreamFailed, or kLater: a body to send, or the socket took only
+  /// part of the head (headSent_ bytes); then sendRequest().
+  Step sendHeadNow(Exchange& ex, UpstreamConnection& conn);
+  /// Waits for the end of the worker's batch of ready handlers: when gathersSends(), every
+  /// send of a request to an upstream comes after it (forwarder.cc says why). Call before
+  /// sendHeadNow().
+  boost::asio::awaitable<void> batchEnd(UpstreamConnection& conn);
+  /// Another upstream exchange of this worker is in progress, so a batch may gather.
+  bool gathersSends() const { return pool_.exchanges() > 1; }
+  /// Sends the request after batchEnd() and a sendHeadNow() that returned kLater.
   boost::asio::awaitable<Step> sendRequest(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> sendContentLengthBody(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> sendChunkedBody(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> readResponseHead(Exchange& ex, UpstreamConnection& conn);
+  /// How far relayNow() got with a response.
+  enum class Relay : std::uint8_t {
+    kNotNow,   ///< nothing done: a body to stream or transform; relayResponse() does it all
+    kDone,     ///< written whole (endRelay() next)
+    kPartial,  ///< the socket took part of the one write; relayResponse() writes the rest
+    kFailed,   ///< the client connection failed (endRelay() next)
+  };
+  /// The common response without a coroutine frame: no body, or a Content-Length body that
+  /// came whole with the head, and no body transform: head and body in one non-blocking write.
+  Relay relayNow(Exchange& ex, UpstreamConnection& conn);
+  /// What every relay starts with: the client's framing of the response and whether the
+  /// connection closes after it (`close`), the completion's upstream fields, the ResponseHook.
+  ClientBody beginRelay(Exchange& ex, bool& close);
+  /// Returns a reusable connection to the pool; the exchange's outcome for the client.
+  ForwardOutcome endRelay(Exchange& ex, std::unique_ptr<UpstreamConnection> conn, bool ok,
+                          bool close);
+  /// The response after relayNow() returned `started` (kNotNow or kPartial).
   boost::asio::awaitable<ForwardOutcome> relayResponse(Exchange& ex,
-                                                       std::unique_ptr<UpstreamConnection> conn);
+                                                       std::unique_ptr<UpstreamConnection> conn,
+                                                       Relay started);
   boost::asio::awaitable<bool> relayLengthBody(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<bool> relayChunkedBody(Exchange& ex, UpstreamConnection& conn,
                                                 bool toChunked);
@@ -139,6 +170,10 @@ class Forwarder {
   ChunkBatch batch_;
   std::uint64_t maxBody_ = 0;
   std::size_t responseHeadLength_ = 0;
+  std::size_t headSent_ = 0;  ///< bytes of a bodyless request's head sendHeadNow() wrote
+  std::size_t relayWhole_ = 0;  ///< relayNow(): the body bytes sent with the head
+  std::size_t relaySent_ = 0;   ///< relayNow(): bytes its one write took
+  bool relayClose_ = false;     ///< relayNow(): the client connection closes after it
   bool sawResponseBytes_ = false;
   bool badResponse_ = false;
   bool requestBodyDone_ = true;

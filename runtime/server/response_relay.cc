@@ -11,11 +11,9 @@ namespace gw::server {
 
 namespace asio = boost::asio;
 
-asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
-    Exchange& ex, std::unique_ptr<UpstreamConnection> connPtr) {
-  UpstreamConnection& conn = *connPtr;
+ClientBody Forwarder::beginRelay(Exchange& ex, bool& close) {
   bool clientHttp10 = ex.head.versionMinor == 0;
-  bool close = !ex.head.keepAlive || ex.draining;
+  close = !ex.head.keepAlive || ex.draining;
   ClientBody body = ClientBody::kNone;
   switch (response_.body) {
     case http::BodyKind::kNone:
@@ -37,6 +35,70 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
     ex.action.hook->onResponseHead(ex.ctx, response_.status, response_.headers,
                                    ex.action.responseHeaders);
   }
+  return body;
+}
+
+Forwarder::Relay Forwarder::relayNow(Exchange& ex, UpstreamConnection& conn) {
+  // A bodyless response, or one whose whole Content-Length body came with the head (the common
+  // small response): one write of head and body, which the socket normally takes at once.
+  relayWhole_ = 0;
+  if (response_.body == http::BodyKind::kContentLength &&
+      response_.contentLength <= conn.buffered().size() - responseHeadLength_) {
+    relayWhole_ = static_cast<std::size_t>(response_.contentLength);
+  } else if (response_.body != http::BodyKind::kNone) {
+    return Relay::kNotNow;
+  }
+  if (transformsResponse(ex)) {
+    return Relay::kNotNow;
+  }
+  ClientBody body = beginRelay(ex, relayClose_);
+  scratch_.clear();
+  appendClientResponseHead(scratch_, response_, ex.action.responseHeaders, ex.ctx.requestId, body,
+                           relayClose_);
+  conn.begin += responseHeadLength_;  // the head views are not used past this point
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
+                                         asio::buffer(conn.buffered().data(), relayWhole_)};
+  boost::system::error_code ec;
+  relaySent_ = ex.client.writeNow(bufs, ec);
+  if (ec) {
+    return Relay::kFailed;
+  }
+  if (relaySent_ < scratch_.size() + relayWhole_) {
+    return Relay::kPartial;
+  }
+  conn.begin += relayWhole_;
+  completion_.bytesOut += relayWhole_;
+  return Relay::kDone;
+}
+
+ForwardOutcome Forwarder::endRelay(Exchange& ex, std::unique_ptr<UpstreamConnection> conn,
+                                   bool ok, bool close) {
+  ex.watchdog.watchUpstream(nullptr);
+  bool reusable = ok && response_.keepAlive && conn->begin == conn->end &&
+                  response_.body != http::BodyKind::kUntilClose;
+  if (reusable) {
+    pool_.release(std::move(conn));
+  }
+  return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
+}
+
+asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
+    Exchange& ex, std::unique_ptr<UpstreamConnection> connPtr, Relay started) {
+  UpstreamConnection& conn = *connPtr;
+  if (started == Relay::kPartial) {  // the rest of relayNow()'s one write, under the deadline
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
+                                           asio::buffer(conn.buffered().data(), relayWhole_)};
+    boost::system::error_code ec =
+        co_await finishWrite(ex.client, ex.watchdog, options_.idleTimeout, bufs, relaySent_);
+    if (!ec) {
+      conn.begin += relayWhole_;
+      completion_.bytesOut += relayWhole_;
+    }
+    co_return endRelay(ex, std::move(connPtr), !ec, relayClose_);
+  }
+  // kNotNow: a body to stream, or a body transform.
+  bool close = false;
+  ClientBody body = beginRelay(ex, close);
   if (transformsResponse(ex)) {
     co_return co_await relayTransformed(ex, std::move(connPtr));
   }
@@ -45,34 +107,12 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
                            close);
   conn.begin += responseHeadLength_;  // the head views are not used past this point
   bool ok = false;
-  // A bodyless response, or one whose whole Content-Length body came with the head (the common
-  // small response), is written right here in one write: relayLengthBody() and writeClient()
-  // would each add a coroutine frame (an allocation) per request for the same write.
-  std::size_t whole = 0;
-  bool inOneWrite = response_.body == http::BodyKind::kNone;
-  if (response_.body == http::BodyKind::kContentLength &&
-      response_.contentLength <= conn.buffered().size()) {
-    whole = static_cast<std::size_t>(response_.contentLength);
-    inOneWrite = true;
-  }
-  if (inOneWrite) {
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(scratch_),
-                                           asio::buffer(conn.buffered().data(), whole)};
-    // One non-blocking write normally takes it all: no suspension, no deadline needed.
-    boost::system::error_code ec;
-    std::size_t n = ex.client.writeNow(bufs, ec);
-    if (!ec && n < scratch_.size() + whole) {
-      ec = co_await finishWrite(ex.client, ex.watchdog, options_.idleTimeout, bufs, n);
-    }
-    ok = !ec;
-    if (ok) {
-      conn.begin += whole;
-      completion_.bytesOut += whole;
-    }
-  }
-  switch (inOneWrite ? http::BodyKind::kNone : response_.body) {
-    case http::BodyKind::kNone:
+  switch (response_.body) {
+    case http::BodyKind::kNone: {  // relayNow() sends these; kept whole for any other caller
+      std::array<asio::const_buffer, 1> head{asio::buffer(scratch_)};
+      ok = co_await writeClient(ex, head);
       break;
+    }
     case http::BodyKind::kContentLength:
       ok = co_await relayLengthBody(ex, conn);
       break;
@@ -83,13 +123,7 @@ asio::awaitable<ForwardOutcome> Forwarder::relayResponse(
       ok = co_await relayUntilClose(ex, conn, body == ClientBody::kChunked);
       break;
   }
-  ex.watchdog.watchUpstream(nullptr);
-  bool reusable = ok && response_.keepAlive && conn.begin == conn.end &&
-                  response_.body != http::BodyKind::kUntilClose;
-  if (reusable) {
-    pool_.release(std::move(connPtr));
-  }
-  co_return ok && !close ? ForwardOutcome::kKeepAlive : ForwardOutcome::kClose;
+  co_return endRelay(ex, std::move(connPtr), ok, close);
 }
 
 asio::awaitable<bool> Forwarder::relayLengthBody(Exchange& ex, UpstreamConnection& conn) {

@@ -56,9 +56,8 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& ke
   return nullptr;
 }
 
-asio::awaitable<AcquireResult> UpstreamPool::acquire(
-    std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
-    bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
+void UpstreamPool::makeKey(std::string_view host, std::uint16_t port,
+                           const std::shared_ptr<const tls::UpstreamTlsContext>& tls) {
   keyScratch_.assign(host);
   keyScratch_.push_back(':');
   char digits[8];
@@ -72,6 +71,19 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
     auto pres = std::to_chars(ptr, ptr + sizeof ptr, address, 16);
     keyScratch_.append(ptr, pres.ptr);
   }
+}
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::idle(
+    std::string_view host, std::uint16_t port,
+    const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
+  makeKey(host, port, tls);
+  return takeIdle(keyScratch_, verifyIdle);
+}
+
+asio::awaitable<AcquireResult> UpstreamPool::acquire(
+    std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
+    bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
+  makeKey(host, port, tls);
   if (!fresh) {
     if (auto c = takeIdle(keyScratch_, verifyIdle)) {
       co_return AcquireResult{std::move(c), ConnectError::kNone};

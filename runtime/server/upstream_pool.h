@@ -79,6 +79,13 @@ class UpstreamPool {
       bool fresh = false, const std::shared_ptr<const tls::UpstreamTlsContext>& tls = nullptr,
       bool verifyIdle = false);
 
+  /// acquire()'s first step without a coroutine: a live idle connection to host:port (same
+  /// `tls`, verified like acquire()'s `verifyIdle`), or null when acquire() must connect. Why:
+  /// acquire() is a coroutine frame per request even when, as almost always, the pool has one.
+  std::unique_ptr<UpstreamConnection> idle(
+      std::string_view host, std::uint16_t port,
+      const std::shared_ptr<const tls::UpstreamTlsContext>& tls = nullptr, bool verifyIdle = false);
+
   /// Returns a connection whose last response was fully read and which may be kept alive.
   /// After closeAll() the connection is closed instead.
   void release(std::unique_ptr<UpstreamConnection> conn);
@@ -106,6 +113,9 @@ class UpstreamPool {
   };
 
  private:
+  /// keyScratch_ = the idle-list key of host:port (and `tls`).
+  void makeKey(std::string_view host, std::uint16_t port,
+               const std::shared_ptr<const tls::UpstreamTlsContext>& tls);
   std::unique_ptr<UpstreamConnection> takeIdle(const std::string& key, bool verify);
   /// Arms the connection's PeerWatch (see the class comment).
   static void watchIdle(UpstreamConnection& conn);
