@@ -203,9 +203,11 @@ TEST(SessionAllocations, SteadyStateProxiedRequestAllocatesNothing) {
     std::printf("%d client(s): %.3f operator new, %.3f aligned_alloc per request\n", clients,
                 per.news, per.aligned);
     // The counts include what the worker does right after a response (onComplete, the next
-    // head read), so a window may see one request's tail more or less than it served.
-    EXPECT_LE(per.news, 0.01) << clients << " clients";
-    EXPECT_LE(per.aligned, 0.01) << clients << " clients: coroutine frames and operations "
+    // head read), and how the loop interleaves the sessions varies with the host's load: a
+    // few allocations per thousand requests are noise (0.001 seen); one more frame that does
+    // not fit the cache costs ~0.5 per request (a change that did, bench/RESULTS.md).
+    EXPECT_LE(per.news, 0.05) << clients << " clients";
+    EXPECT_LE(per.aligned, 0.05) << clients << " clients: coroutine frames and operations "
                                     "beyond Asio's per-thread cache";
   }
   EXPECT_EQ(ForwardingHandler::decideCalls.load(), 0);
