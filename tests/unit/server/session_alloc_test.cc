@@ -26,6 +26,7 @@
 
 #include "runtime/server/handler.h"
 #include "runtime/server/server.h"
+#include "loopback_sockets.h"
 
 namespace {
 
@@ -63,17 +64,8 @@ namespace {
 
 constexpr std::string_view kReply = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 
-int listenLoopback(std::uint16_t& port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd, 16) != 0) return -1;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  port = ntohs(a.sin_port);
-  return fd;
-}
+using gw::testing::connectLoopback;
+using gw::testing::listenLoopback;
 
 /// Reads one message head (and the `body` bytes after it) from a blocking socket.
 bool readMessage(int fd, std::string& buf, std::size_t body) {
@@ -161,12 +153,8 @@ PerRequest proxyInRounds(int clients) {
   EXPECT_FALSE(server.start());
   std::vector<int> fds;
   for (int i = 0; i < clients; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(server.port());
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    int fd = connectLoopback(server.port());
+    EXPECT_GE(fd, 0);
     fds.push_back(fd);
   }
   const std::string request =
