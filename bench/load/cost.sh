@@ -13,6 +13,9 @@
 #   gw-min     gw, bench/load/minimal.gw: one route, no policy, no access log
 #   gw-peers   gw, bench/load/peers.gw: 100 routes, RS256 JWT (verdict cache), header
 #              transforms, per-IP token bucket, JSON access log to a file (issue 4's shape)
+#   gw-real    gw, issue 4's realistic policy exactly as peers.sh runs it (run-gw.sh with
+#              GW_AUTH=none: gen_policy.py 100 --auth none: 100 routes, header transforms,
+#              request id, per-IP token bucket, JSON access log to a file; no JWT)
 # The origin's share of the core is reported too ("orig us", "orig cs": its worker's CPU time and
 # context switches per request, from /proc): a proxy that spreads its requests over more
 # upstream connections, or hands the origin fewer requests per wake-up, costs it more.
@@ -90,10 +93,14 @@ start_target() {
       wait_http "http://127.0.0.1:$PORT/"
       TPIDS="$(pgrep -P "$MASTER" | paste -sd,)"
       ;;
-    gw-min | gw-peers)
-      local tmpl=minimal.gw log=off
-      [[ $1 == gw-peers ]] && tmpl=peers.gw log="$RUN/access.log"
-      render "$HERE/$tmpl" "$RUN/$1.gw"
+    gw-min | gw-peers | gw-real)
+      local tmpl="$HERE/minimal.gw" log=off
+      [[ $1 == gw-peers ]] && tmpl="$HERE/peers.gw" log="$RUN/access.log"
+      if [[ $1 == gw-real ]]; then  # run-gw.sh's GW_AUTH=none template
+        tmpl="$RUN/real.template.gw" log="$RUN/access.log"
+        python3 "$HERE/gen_policy.py" 100 --auth none --out "$tmpl"
+      fi
+      render "$tmpl" "$RUN/$1.gw"
       GW_ACCESS_LOG="$log" start_gw "$RUN/$1.gw"
       MASTER="${PIDS[-1]}"
       PORT="$GW_PORT"

@@ -1,5 +1,7 @@
 #include "runtime/http/framing.h"
 
+#include "runtime/http/known_field.h"
+
 namespace gw::http {
 
 bool parseContentLengthValue(std::string_view value, std::uint64_t& out) {
@@ -67,7 +69,8 @@ ParseResult analyzeFraming(const HeaderList& headers, int versionMinor, Framing&
   TeScan te;
   bool hasTe = false;
   for (const Header& h : headers) {
-    if (iequals(h.name, "content-length")) {
+    const KnownField f = classifyField(h.name);
+    if (f == KnownField::kContentLength) {
       std::uint64_t v = 0;
       if (!parseContentLengthValue(h.value, v)) {
         return ParseResult::error(400, "invalid content-length");
@@ -77,10 +80,10 @@ ParseResult analyzeFraming(const HeaderList& headers, int versionMinor, Framing&
       }
       out.hasContentLength = true;
       out.contentLength = v;
-    } else if (iequals(h.name, "transfer-encoding")) {
+    } else if (f == KnownField::kTransferEncoding) {
       hasTe = true;
       scanTransferEncoding(h.value, te);
-    } else if (iequals(h.name, "connection")) {
+    } else if (f == KnownField::kConnection) {
       forEachListElement(h.value, [&](std::string_view t) {
         out.connectionClose = out.connectionClose || iequals(t, "close");
         out.connectionKeepAlive = out.connectionKeepAlive || iequals(t, "keep-alive");

@@ -1,7 +1,10 @@
 #include "runtime/http/request_parser.h"
 
+#include <array>
+
 #include "runtime/http/framing.h"
 #include "runtime/http/head_lexer.h"
+#include "runtime/http/known_field.h"
 
 namespace gw::http {
 
@@ -12,12 +15,17 @@ constexpr std::size_t kMaxLeadingEmptyLines = 4;
 /// Method, two spaces, "HTTP/1.1" and CRLF around the target.
 constexpr std::size_t kRequestLineOverhead = kMaxMethodLength + 12;
 
-bool isHostByte(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-    return true;
+// reg-name bytes (unreserved, sub-delims, '%'): one table read per byte of every Host value.
+constexpr std::array<bool, 256> kHostByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
   }
-  return std::string_view("-._~!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
-}
+  return t;
+}();
+
+bool isHostByte(unsigned char c) { return kHostByte[c]; }
 
 /// Validates `authority` = uri-host [":" port] and stores the lower-cased host without port.
 bool parseAuthority(std::string_view authority, std::string& host) {
@@ -61,9 +69,9 @@ bool parseAuthority(std::string_view authority, std::string& host) {
       return false;
     }
   }
-  host.clear();
-  for (char c : name) {
-    host.push_back(toLower(c));
+  host.resize(name.size());  // reused: no allocation once the capacity is there
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    host[i] = toLower(name[i]);
   }
   return true;
 }
@@ -240,7 +248,8 @@ ParseResult RequestParser::parseHead(std::string_view text, RequestHead& head) {
                                           : framing.connectionKeepAlive && !framing.connectionClose;
   int hostCount = 0;
   for (const Header& h : head.headers) {
-    if (iequals(h.name, "host")) {
+    const KnownField f = classifyField(h.name);
+    if (f == KnownField::kHost) {
       if (++hostCount > 1) {
         return ParseResult::error(400, "multiple host headers");
       }
@@ -249,7 +258,7 @@ ParseResult RequestParser::parseHead(std::string_view text, RequestHead& head) {
       if (!parseAuthority(h.value, dest)) {
         return ParseResult::error(400, "invalid host header");
       }
-    } else if (iequals(h.name, "expect") && head.versionMinor == 1) {
+    } else if (f == KnownField::kExpect && head.versionMinor == 1) {
       if (!iequals(h.value, "100-continue")) {
         return ParseResult::error(417, "unsupported expectation");
       }

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "runtime/http/known_field.h"
+
 namespace gw::server {
 
 namespace {
@@ -139,12 +141,7 @@ std::string_view statusText(int status) {
   }
 }
 
-bool isHopByHop(std::string_view n) {
-  return http::iequals(n, "connection") || http::iequals(n, "keep-alive") ||
-         http::iequals(n, "proxy-connection") || http::iequals(n, "te") ||
-         http::iequals(n, "trailer") || http::iequals(n, "upgrade") ||
-         http::iequals(n, "transfer-encoding");
-}
+bool isHopByHop(std::string_view n) { return http::isHopByHop(http::classifyField(n)); }
 
 void appendLocalResponse(std::string& out, const LocalResponse& r, std::string_view requestId,
                          bool close) {
@@ -215,16 +212,23 @@ void appendUpstreamRequestHead(std::string& out, const RequestContext& req,
   out.append(" HTTP/1.1\r\n");
   bool hasHost = false;
   for (const http::Header& h : headers) {
-    if (isHopByHop(h.name) || conn.contains(h.name) || fwd.requestHeaders.overrides(h.name) ||
-        http::iequals(h.name, "content-length") || http::iequals(h.name, "expect") ||
-        http::iequals(h.name, "x-request-id") || http::iequals(h.name, "traceparent") ||
-        http::iequals(h.name, "x-forwarded-proto")) {
+    const http::KnownField f = http::classifyField(h.name);
+    switch (f) {
+      case http::KnownField::kContentLength:  // framing and the fields regenerated below
+      case http::KnownField::kExpect:
+      case http::KnownField::kXRequestId:
+      case http::KnownField::kTraceparent:
+      case http::KnownField::kXForwardedProto:
+      case http::KnownField::kXForwardedFor:  // re-emitted below as one field with our hop
+      case http::KnownField::kForwarded:      // appended
+        continue;
+      default:
+        break;
+    }
+    if (http::isHopByHop(f) || conn.contains(h.name) || fwd.requestHeaders.overrides(h.name)) {
       continue;
     }
-    if (http::iequals(h.name, "x-forwarded-for") || http::iequals(h.name, "forwarded")) {
-      continue;  // re-emitted below as one field with our hop appended
-    }
-    hasHost = hasHost || http::iequals(h.name, "host");
+    hasHost = hasHost || f == http::KnownField::kHost;
     appendField(out, h.name, h.value);
   }
   appendEdits(out, fwd.requestHeaders);
@@ -266,10 +270,11 @@ void appendClientResponseHead(std::string& out, const http::ResponseHead& up,
   ConnectionTokens conn(up.headers);
   appendStatusLine(out, up.status);
   for (const http::Header& h : up.headers) {
+    const http::KnownField f = http::classifyField(h.name);
     // Content-Length stays on bodiless responses (HEAD, 304) where it describes the entity.
-    bool framing = http::iequals(h.name, "content-length") && body != ClientBody::kNone;
-    if (isHopByHop(h.name) || conn.contains(h.name) || framing || edits.overrides(h.name) ||
-        (http::iequals(h.name, "content-length") && up.status == 204)) {
+    bool length = f == http::KnownField::kContentLength;
+    bool framing = length && (body != ClientBody::kNone || up.status == 204);
+    if (framing || http::isHopByHop(f) || conn.contains(h.name) || edits.overrides(h.name)) {
       continue;
     }
     appendField(out, h.name, h.value);

@@ -35,13 +35,25 @@ void UpstreamPool::watchIdle(UpstreamConnection& conn) {
   conn.watch->idle(conn.transport.socket(), conn.transport.reactor());
 }
 
-std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(const std::string& key, bool verify) {
-  auto it = idle_.find(key);
-  if (it == idle_.end()) {
+UpstreamPool::IdleList& UpstreamPool::listFor(
+    std::string_view host, std::uint16_t port,
+    const std::shared_ptr<const tls::UpstreamTlsContext>& tls) {
+  if (lastList_ != nullptr && port == lastPort_ && tls.get() == lastTls_ && host == lastHost_) {
+    return *lastList_;
+  }
+  makeKey(host, port, tls);
+  lastList_ = &idle_[keyScratch_];  // mapped values keep their address across rehashes
+  lastHost_.assign(host);
+  lastPort_ = port;
+  lastTls_ = tls.get();
+  return *lastList_;
+}
+
+std::unique_ptr<UpstreamConnection> UpstreamPool::takeIdle(IdleList& list, bool verify) {
+  if (list.empty()) {
     return nullptr;
   }
   auto now = std::chrono::steady_clock::now();
-  auto& list = it->second;
   while (!list.empty()) {
     std::unique_ptr<UpstreamConnection> c = std::move(list.back());
     list.pop_back();
@@ -76,21 +88,20 @@ void UpstreamPool::makeKey(std::string_view host, std::uint16_t port,
 std::unique_ptr<UpstreamConnection> UpstreamPool::idle(
     std::string_view host, std::uint16_t port,
     const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
-  makeKey(host, port, tls);
-  return takeIdle(keyScratch_, verifyIdle);
+  return takeIdle(listFor(host, port, tls), verifyIdle);
 }
 
 asio::awaitable<AcquireResult> UpstreamPool::acquire(
     std::string_view host, std::uint16_t port, Millis connectTimeout, Watchdog& watchdog,
     bool fresh, const std::shared_ptr<const tls::UpstreamTlsContext>& tls, bool verifyIdle) {
-  makeKey(host, port, tls);
+  IdleList& list = listFor(host, port, tls);
   if (!fresh) {
-    if (auto c = takeIdle(keyScratch_, verifyIdle)) {
+    if (auto c = takeIdle(list, verifyIdle)) {
       co_return AcquireResult{std::move(c), ConnectError::kNone};
     }
   }
   auto conn = std::make_unique<UpstreamConnection>(ex_, options_.bufferBytes);
-  conn->key = keyScratch_;
+  conn->idleList = &list;
   tcp::socket& socket = conn->transport.socket();
   tcp::resolver resolver(ex_);
   watchdog.watchUpstream(&socket);
@@ -128,10 +139,10 @@ asio::awaitable<AcquireResult> UpstreamPool::acquire(
 }
 
 void UpstreamPool::release(std::unique_ptr<UpstreamConnection> conn) {
-  if (closed_) {
+  if (closed_ || conn->idleList == nullptr) {  // (null: not made by acquire(), no list)
     return;
   }
-  auto& list = idle_[conn->key];
+  IdleList& list = *conn->idleList;
   if (list.size() >= options_.maxIdlePerUpstream || conn->begin != conn->end) {
     return;  // over the bound, or leftover bytes: the connection is closed by its destructor
   }
@@ -143,6 +154,7 @@ void UpstreamPool::release(std::unique_ptr<UpstreamConnection> conn) {
 
 void UpstreamPool::closeAll() {
   closed_ = true;
+  lastList_ = nullptr;
   idle_.clear();
 }
 
