@@ -15,25 +15,42 @@
 # request, transforms, per-IP limit, JSON access log to a file), upstream + proxy pinned to
 # SUT_CPUS, wrk to WRK_CPUS, and the same RS256 bearer token on every request.
 #
-#   GW_BIN=$PWD/build-rel/bin/gw bench/load/paced_latency.sh
-#   RATES="2000 6000 10000" DURATION=10 ROUNDS=3 GW_BIN=... bench/load/paced_latency.sh
+# Two modes:
+# - MODE=concurrent (default; the one that settles a target on a noisy host): every round runs
+#   one paced wrk per target AT THE SAME TIME (each on its own CONNS connections, each offering
+#   RATE req/s; direct goes to the origin itself), so steal and other jobs hit all targets in
+#   the same seconds. Each wrk dumps its whole latency histogram; bench/load/paced_stats.py
+#   prints the pooled percentiles and, per round, TARGET minus direct at p50/p99/p99.9 with the
+#   median and spread over rounds, and the SUT core's steal and the load average per round.
+#   The SUT core serves all targets' traffic at once (plus the origin's share of each).
+# - MODE=serial: the targets run one after another in interleaved rounds (sessions 4-8).
 #
-# Knobs: RATES (offered req/s, default "2000 5000 8000"), CONNS=64, DURATION=8 s per run,
-# ROUNDS=3 (interleaved; medians reported), SUT_CPUS=0, WRK_CPUS=1, BASE_PORT=28080,
-# TARGETS="direct nginx nginx-gw gw", GW_ACCESS_LOG (see run-gw.sh), SHARED=../shared/bench.
+#   GW_BIN=$PWD/build-rel/bin/gw bench/load/paced_latency.sh       # concurrent, 2000 req/s
+#   MODE=concurrent RATES="1000 2500" ROUNDS=30 DURATION=4 GW_BIN=... bench/load/paced_latency.sh
+#   MODE=serial RATES="2000 6000 10000" DURATION=10 ROUNDS=3 GW_BIN=... bench/load/paced_latency.sh
+#
+# Knobs: MODE, RATES (offered req/s per target; default "2000" concurrent, "2000 5000 8000"
+# serial), CONNS=64, DURATION (s per run; 4 concurrent, 8 serial), ROUNDS (20 concurrent; 3
+# serial, medians reported), SUT_CPUS=0, WRK_CPUS=1, BASE_PORT=28080, TARGETS (concurrent:
+# "direct nginx gw", serial: "direct nginx nginx-gw gw"; direct must come first),
+# GW_ACCESS_LOG (see run-gw.sh), KEEP_RUNDIR=1 (keep the histograms), SHARED=../shared/bench.
 set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared/bench}"
 [[ -d $SHARED/peers ]] || SHARED=/work/shared/bench
-RATES="${RATES:-2000 5000 8000}"
+MODE="${MODE:-concurrent}"
+if [[ $MODE == concurrent ]]; then
+  RATES="${RATES:-2000}" DURATION="${DURATION:-4}" ROUNDS="${ROUNDS:-20}"
+  TARGETS="${TARGETS:-direct nginx gw}"
+else
+  RATES="${RATES:-2000 5000 8000}" DURATION="${DURATION:-8}" ROUNDS="${ROUNDS:-3}"
+  TARGETS="${TARGETS:-direct nginx nginx-gw gw}"
+fi
 CONNS="${CONNS:-64}"
-DURATION="${DURATION:-8}"
-ROUNDS="${ROUNDS:-3}"
 SUT_CPUS="${SUT_CPUS:-0}"
 WRK_CPUS="${WRK_CPUS:-1}"
 BASE_PORT="${BASE_PORT:-28080}"
-TARGETS="${TARGETS:-direct nginx nginx-gw gw}"
 export GW_BIN="${GW_BIN:-$ROOT/build/bin/gw}"
 
 UPSTREAM_PORT=$BASE_PORT
@@ -49,7 +66,9 @@ cleanup() {
 }
 trap cleanup EXIT
 die() { echo "paced_latency.sh: $*" >&2; exit 1; }
-for tool in nginx wrk curl taskset setsid openssl; do
+[[ $MODE == concurrent || $MODE == serial ]] || die "MODE must be concurrent or serial"
+[[ $TARGETS == direct* ]] || die "TARGETS must start with direct"
+for tool in nginx wrk curl taskset setsid openssl python3; do
   command -v "$tool" >/dev/null || die "needs $tool"
 done
 
@@ -103,13 +122,14 @@ for t in $TARGETS; do
 done
 
 # ---- measurement -------------------------------------------------------------------------
-# One paced wrk run; prints "req_s p50_us p99_us p999_us errors".
+# One paced wrk run; prints "req_s p50_us p99_us p999_us errors" (HIST_FILE: see paced.lua).
 run_wrk() {  # run_wrk TARGET RATE SECONDS
   local delay_ms out
   delay_ms=$(awk -v c="$CONNS" -v r="$2" 'BEGIN { printf "%d", c * 1000 / r }')
   out=$(DELAY_MS=$delay_ms taskset -c "$WRK_CPUS" wrk -t1 -c"$CONNS" -d"$3"s --latency \
           -s "$HERE/paced.lua" "http://127.0.0.1:${PORT[$1]}/" 2>&1 | grep PACED_RESULT) ||
     die "wrk against $1 failed"
+  [[ $out =~ errors=0$ ]] || echo "paced_latency.sh: $1: $out" >&2
   awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
          printf "%.0f %d %d %d %d\n", v["requests"] * 1e6 / v["duration_us"], v["p50_us"],
                 v["p99_us"], v["p999_us"], v["errors"] }' <<<"$out"
@@ -118,6 +138,31 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 read -ra T <<<"$TARGETS"
 for t in "${T[@]}"; do run_wrk "$t" 2000 2 >/dev/null; done  # warm-up
+# The SUT core's steal time in ticks, and its total: "steal total".
+steal_ticks() {
+  awk -v c="cpu${SUT_CPUS%%[,-]*}" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i;
+                                              print $9, t }' /proc/stat
+}
+if [[ $MODE == concurrent ]]; then
+  for rate in $RATES; do
+    for ((r = 0; r < ROUNDS; r++)); do
+      read -r s0 t0 < <(steal_ticks)
+      pids=()
+      for t in "${T[@]}"; do
+        HIST_FILE="$RUNDIR/$rate.$r.$t.hist" run_wrk "$t" "$rate" "$DURATION" >/dev/null &
+        pids+=($!)
+      done
+      for p in "${pids[@]}"; do wait "$p" || die "a wrk run failed"; done
+      read -r s1 t1 < <(steal_ticks)
+      awk -v r="$rate" -v n="$r" -v s=$((s1 - s0)) -v t=$((t1 - t0)) -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+        'BEGIN { printf "%s %s %.2f %s\n", r, n, (t > 0 ? 100 * s / t : 0), l }' >>"$RUNDIR/rounds.tsv"
+    done
+  done
+  echo "# paced load, concurrent: $CONNS connections per target, $ROUNDS rounds of ${DURATION}s;" \
+    "SUT on CPU $SUT_CPUS, wrk on CPU $WRK_CPUS; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 "$HERE/paced_stats.py" "$RUNDIR" "${T[@]}"
+  exit 0
+fi
 RAW="$RUNDIR/raw.tsv"
 for rate in $RATES; do
   for ((r = 0; r < ROUNDS; r++)); do

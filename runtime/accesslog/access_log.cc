@@ -9,6 +9,7 @@
 
 #include "runtime/accesslog/byte_ring.h"
 #include "runtime/accesslog/line_format.h"
+#include "runtime/base/thread_role.h"
 
 namespace gw::accesslog {
 
@@ -70,7 +71,11 @@ AccessLog::AccessLog(const AccessLogOptions& options, int fd, bool ownFd)
   for (std::size_t i = 0; i < std::max<std::size_t>(options.workers, 1); ++i) {
     lanes_.push_back(std::make_unique<Lane>(bytes));
   }
-  writer_ = std::thread([this] { run(); });
+  writer_ = std::thread([this] {
+    // Its wake-ups wait for the worker to block instead of preempting a request in flight.
+    enterBackground("gw-accesslog");
+    run();
+  });
 }
 
 AccessLog::~AccessLog() {

@@ -9,6 +9,9 @@ server::ServerOptions AdminServer::serverOptions(const AdminOptions& options) {
   o.address = options.address;
   o.port = options.port;
   o.threads = 1;
+  // Scrapes and reload requests wait for the proxy's workers to block rather than preempt them.
+  o.threadName = "gw-admin";
+  o.background = true;
   o.backlog = 64;
   o.drainTimeout = options.drainTimeout;
   o.defaultMaxBody = 1 << 20;  // POST /reload takes no body worth keeping

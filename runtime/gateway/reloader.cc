@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "runtime/base/thread_role.h"
 #include "runtime/gateway/dir_of.h"
 #include "runtime/gateway/log.h"
 #include "runtime/gateway/policy_loader.h"
@@ -101,7 +102,11 @@ bool Reloader::reloadOnce(std::string* error,
 bool Reloader::initial(std::string* error,
                        const std::function<void(const policy::CompiledPolicy&)>& beforeBuild) {
   if (!reloadOnce(error, beforeBuild)) return false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    // Compiles (and the gwc child, which inherits the policy) yield to the workers.
+    enterBackground("gw-reload");
+    run();
+  });
   return true;
 }
 

@@ -30,6 +30,10 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  ///< 0: the kernel picks one; Server::port() tells which
   std::size_t threads = 0;  ///< 0: std::thread::hardware_concurrency()
+  /// Worker threads are named `<threadName>-<index>` (runtime/base/thread_role.h).
+  std::string threadName = "gw-worker";
+  /// SCHED_BATCH workers (the admin listener's): their wake-ups never preempt the proxy's.
+  bool background = false;
   int backlog = 1024;
   /// TLS listener: called for every accepted connection (any worker thread) and returns the
   /// TLS context to handshake with, normally the current policy generation's, so a reload

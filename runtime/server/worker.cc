@@ -9,6 +9,7 @@
 #include <boost/asio/socket_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "runtime/base/thread_role.h"
 #include "runtime/net/inq_recv.h"
 #include "runtime/server/session.h"
 
@@ -56,7 +57,15 @@ std::uint16_t Worker::port() const {
 
 void Worker::start() {
   asio::co_spawn(ioc_, acceptLoop(), asio::detached);
-  thread_ = std::thread([this] { ioc_.run(); });
+  thread_ = std::thread([this] {
+    std::string name = options_.threadName + "-" + std::to_string(index_);
+    if (options_.background) {
+      enterBackground(name.c_str());
+    } else {
+      nameThisThread(name.c_str());
+    }
+    ioc_.run();
+  });
 }
 
 void Worker::join() {

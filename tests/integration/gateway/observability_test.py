@@ -223,6 +223,31 @@ def check_reopen(gw, log_path):
     check(gw.metrics().total("gw_accesslog_reopens_total") == 1, "reopen counted")
 
 
+def thread_policies(pid):
+    """{thread name: [scheduling policy, ...]} of a live process, from /proc (stat field 41)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            stat = f.read()
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        policy = int(stat[stat.rindex(")") + 1:].split()[38])
+        out.setdefault(name, []).append(policy)
+    return out
+
+
+def check_threads(gw):
+    # docs/operations.md "Threads": named workers under the normal policy; the access-log writer
+    # the reloader and the admin listener under SCHED_BATCH (3): their wake-ups never preempt a
+    # worker.
+    sched_other, sched_batch = 0, 3
+    threads = thread_policies(gw.pid)
+    want = {"gw-worker-0": [sched_other], "gw-worker-1": [sched_other],
+            "gw-accesslog": [sched_batch], "gw-reload": [sched_batch],
+            "gw-admin-0": [sched_batch]}
+    for name, policies in want.items():
+        check(threads.get(name) == policies, f"thread {name}: {threads}")
+
+
 def observability():
     a = Upstream()
     tmp = TempDir()
@@ -244,6 +269,7 @@ def observability():
         check_status_and_reloads(gw, tmp, a.port, dead_port, keys)
         check(len(read_log(log_path, n)) == n, "admin requests are not access-logged")
         check_reopen(gw, log_path)
+        check_threads(gw)
     finally:
         gw.stop()
         a.stop()

@@ -1,6 +1,7 @@
 #include "runtime/accesslog/access_log.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -91,6 +92,29 @@ TEST(AccessLog, TwoWorkersWriteEveryLineToTheFile) {
     EXPECT_GE(i, next[w]);
     next[w] = i + 1;
   }
+}
+
+// The writer runs under SCHED_BATCH so its wake-ups do not preempt a worker mid-request
+// (runtime/base/thread_role.h), and is named so perf/top can tell it from the workers. Both
+// are attributes of the thread, read back from the kernel.
+TEST(AccessLog, WriterIsANamedBatchThread) {
+  TempDir dir;
+  std::string error;
+  auto log = AccessLog::open({.path = dir.file("access.log"), .workers = 1}, &error);
+  ASSERT_NE(log, nullptr) << error;
+  log->append(0, record(0, 0));
+  log->flush();  // the writer has run a drain pass, so it set its attributes before it
+  std::vector<pid_t> writers;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::string comm = slurp(task.path().string() + "/comm");
+    if (comm == "gw-accesslog\n") {
+      writers.push_back(static_cast<pid_t>(std::stol(task.path().filename().string())));
+    }
+  }
+  ASSERT_EQ(writers.size(), 1u);
+  EXPECT_EQ(sched_getscheduler(writers[0]), SCHED_BATCH);
+  EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);  // the appending thread keeps its policy
+  EXPECT_EQ(readLines(slurp(dir.file("access.log"))).size(), 1u);
 }
 
 // The writer is stuck on a pipe nobody reads: appends must neither block nor grow memory;
