@@ -34,6 +34,9 @@
 # serial, medians reported), SUT_CPUS=0, WRK_CPUS=1, BASE_PORT=28080, TARGETS (concurrent:
 # "direct nginx gw", serial: "direct nginx nginx-gw gw"; direct must come first),
 # GW_ACCESS_LOG (see run-gw.sh), KEEP_RUNDIR=1 (keep the histograms), SHARED=../shared/bench.
+# A/B of two gw builds (or log modes) in the same seconds: add target gw-b, run with GW_BIN_B
+# (and GW_B_ACCESS_LOG=file|off, default GW_ACCESS_LOG's), e.g.
+#   TARGETS="direct gw gw-b" GW_BIN=new/gw GW_BIN_B=old/gw bench/load/paced_latency.sh
 set -Eeuo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -55,7 +58,7 @@ export GW_BIN="${GW_BIN:-$ROOT/build/bin/gw}"
 
 UPSTREAM_PORT=$BASE_PORT
 declare -A PORT=([direct]=$BASE_PORT [nginx]=$((BASE_PORT + 1)) [nginx-gw]=$((BASE_PORT + 2))
-                 [gw]=$((BASE_PORT + 9)))
+                 [gw]=$((BASE_PORT + 9)) [gw-b]=$((BASE_PORT + 10)))
 RUNDIR="$(mktemp -d /tmp/gw-paced.XXXXXX)"
 PGIDS=()
 cleanup() {
@@ -110,6 +113,11 @@ if [[ " $TARGETS " == *" gw "* ]]; then
   [[ -x $GW_BIN ]] || die "GW_BIN=$GW_BIN is not executable"
   GATEWAY_PORT=${PORT[gw]} UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_WORKERS=1 \
     start gw "$HERE/run-gw.sh"
+fi
+if [[ " $TARGETS " == *" gw-b "* ]]; then  # an A/B: a second gw, its own binary and log mode
+  [[ -x ${GW_BIN_B:-} ]] || die "target gw-b needs GW_BIN_B (an executable gw)"
+  GATEWAY_PORT=${PORT[gw-b]} UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_WORKERS=1 GW_BIN=$GW_BIN_B \
+    GW_ACCESS_LOG=${GW_B_ACCESS_LOG:-${GW_ACCESS_LOG:-file}} start gw-b "$HERE/run-gw.sh"
 fi
 for t in $TARGETS; do
   ok=0
