@@ -101,7 +101,23 @@ inline constexpr PositionKeys kPositionKeys{};
 inline uint64_t positionHash(uint64_t w0, uint64_t w1, uint64_t len, uint64_t tail, size_t pos) {
   return (w0 ^ len) * kPositionKeys.k[2 * pos] + (w1 ^ tail) * kPositionKeys.k[2 * pos + 1];
 }
-/// A template key's hash: the sum of its literal segments' position hashes, and its seed.
+/// A segment's key for the terminal index's literal check: its first min(len, 7) bytes, zero
+/// padded, and min(len, 255) in the top byte. For a segment of fewer than 8 bytes (`w0` then
+/// has its top byte zero) the key is the whole segment, so equal keys are equal segments; a
+/// longer one also compares its bytes (the key already holds its length below 255).
+inline uint64_t segmentKey(uint64_t w0, size_t len) {
+  constexpr uint64_t kLow7 = (uint64_t{1} << 56) - 1;
+  return (w0 & kLow7) | (static_cast<uint64_t>(len < 255 ? len : 255) << 56);
+}
+/// The position hash of a segment of fewer than 8 bytes from its key (one multiplication: the
+/// key holds all of the segment, and an odd multiplier keeps distinct keys distinct).
+inline uint64_t shortHash(uint64_t key, size_t pos) { return key * kPositionKeys.k[2 * pos]; }
+/// The position hash the index's split computes for a segment (shortHash() below 8 bytes,
+/// positionHash() from 8), here from its words; the build hashes literals with it.
+inline uint64_t indexHash(uint64_t w0, uint64_t w1, uint64_t len, uint64_t tail, size_t pos) {
+  return len < 8 ? shortHash(segmentKey(w0, len), pos) : positionHash(w0, w1, len, tail, pos);
+}
+/// A template key's hash: the sum of its literal segments' index hashes, and its seed.
 inline uint64_t shapeKey(uint64_t literalSum, uint64_t seed) { return mum(literalSum ^ seed, kK3); }
 
 /// Bit of `len` in a node's length mask (lengths of 63 and more share the top bit).

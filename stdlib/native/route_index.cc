@@ -65,9 +65,8 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   Segment s;
   segment(s, at, len);
   split.ptr[depth] = at;
-  split.len[depth] = len;
-  split.w0[depth] = s.w0;
-  split.hash[depth] = positionHash(s.w0, s.w1, s.len, s.tail, depth);
+  split.key[depth] = segmentKey(s.w0, len);
+  split.hash[depth] = positionHash(s.w0, s.w1, s.len, s.tail, depth);  // indexHash(), len >= 8
 }
 
 #if defined(__SSE2__) && defined(__x86_64__)
@@ -111,11 +110,10 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
       // The word at the segment, or near the end the path's last word shifted down to it (an
       // empty last segment, at == n, shifts by 0 & 63 and is masked to nothing).
       uint64_t w = at + 8 <= n ? load64(p + at) : last >> ((8 * (at - base)) & 63);
-      w &= kHeadMask.m[len];
-      uint64_t h = (w ^ len) * kPositionKeys.k[2 * depth];  // positionHash(), w1 = tail = 0
+      uint64_t key = (w & kHeadMask.m[len]) | (len << 56);  // segmentKey(), len < 8
+      uint64_t h = shortHash(key, depth);
       split.ptr[depth] = p + at;
-      split.len[depth] = len;
-      split.w0[depth] = w;
+      split.key[depth] = key;
       split.hash[depth] = h;
       sum += h;
     } else {
@@ -142,10 +140,9 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   // are never read: a long literal is compared byte for byte).
   uint64_t sum = 0;
   size_t depth = 0;
-  auto put = [&](size_t at, size_t len, uint64_t w0, uint64_t h) {
+  auto put = [&](size_t at, size_t len, uint64_t key, uint64_t h) {
     split.ptr[depth] = p + at;
-    split.len[depth] = len;
-    split.w0[depth] = w0;
+    split.key[depth] = key;
     split.hash[depth] = h;
     sum += h;
     ++depth;
@@ -159,10 +156,13 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
     size_t len;
     if (slash != 0) {
       len = firstSlash(slash);
-      w &= kHeadMask.m[len];
-      put(at, len, w, (w ^ len) * kPositionKeys.k[2 * depth]);  // positionHash(), w1 = tail = 0
+      uint64_t key = (w & kHeadMask.m[len]) | (len << 56);  // segmentKey(), len < 8
+      put(at, len, key, shortHash(key, depth));
     } else {
       len = longSegment(p + at, n - at, depth, split);
+      if (len >= kMaxKeyLength) {
+        return 0;  // its key cannot hold its length: the walk takes the path
+      }
       sum += split.hash[depth];
       ++depth;
       if (at + len == n) {
@@ -183,8 +183,8 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   for (;;) {
     uint64_t slash = slashBytes(w);
     size_t len = slash != 0 ? firstSlash(slash) : left;
-    uint64_t w0 = w & kHeadMask.m[len];
-    put(at, len, w0, (w0 ^ len) * kPositionKeys.k[2 * depth]);
+    uint64_t key = (w & kHeadMask.m[len]) | (len << 56);  // segmentKey(), len < 8
+    put(at, len, key, shortHash(key, depth));
     if (len == left) {
       total = sum;
       return depth;
@@ -198,29 +198,57 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   }
 }
 
+[[gnu::always_inline]] inline bool RouteTable::sameShape(const ShapeSlot& e, uint64_t h, uint64_t params, size_t depth,
+                                                         const Split& split) const {
+  // A free slot has depth 0, never a split's. The inline literals in one branch, no loop
+  // (unused entries compare key 0 with the split's 0 at kMaxShapeDepth); lits_ only for a
+  // spilled slot.
+  static_assert(kInlineLits == 3);
+  if (e.hash != h || e.params != params || e.depth != depth) {
+    return false;
+  }
+  uint64_t diff = (e.key[0] ^ split.key[e.pos[0]]) | (e.key[1] ^ split.key[e.pos[1]]) |
+                  (e.key[2] ^ split.key[e.pos[2]]);
+  return diff == 0 && (e.spill == 0 || spilledLiteralsMatch(e, split));
+}
+
 [[gnu::always_inline]] inline const RouteTable::ShapeSlot* RouteTable::shapeNode(uint64_t h, uint64_t params, size_t depth, const Split& split) const {
-  for (uint64_t i = h & shapeMask_;; i = (i + 1) & shapeMask_) {
+  // The home slot inline (load <= 1/4: usually the node or free); the rest of the probe out of
+  // line, so its loop does not take registers from the hit path.
+  uint64_t i = h & shapeMask_;
+  const ShapeSlot& e = shapes_[i];
+  if (sameShape(e, h, params, depth, split)) {
+    return &e;
+  }
+  return e.termCount == 0 ? nullptr : probeShapes(i, h, params, depth, split);
+}
+
+const RouteTable::ShapeSlot* RouteTable::probeShapes(uint64_t i, uint64_t h, uint64_t params, size_t depth,
+                                                     const Split& split) const {
+  for (i = (i + 1) & shapeMask_;; i = (i + 1) & shapeMask_) {
     const ShapeSlot& e = shapes_[i];
     if (e.termCount == 0) {
       return nullptr;
     }
-    if (e.hash != h || e.params != params || e.depth != depth) {
-      continue;
-    }
-    bool same = true;
-    for (const Lit* lit = lits_.data() + e.lit; lit != lits_.data() + e.lit + e.litCount; ++lit) {
-      // One branch for the length and the first 8 bytes; the bytes past 8 only when longer.
-      size_t pos = lit->pos;
-      uint64_t diff = (lit->len ^ split.len[pos]) | (lit->w0 ^ split.w0[pos]);
-      if (diff != 0 || (lit->len > 8 && !bytesEqual(bytes_.data() + lit->at, split.ptr[pos], lit->len))) {
-        same = false;
-        break;
-      }
-    }
-    if (same) {
+    if (sameShape(e, h, params, depth, split)) {
       return &e;
     }
   }
+}
+
+bool RouteTable::spilledLiteralsMatch(const ShapeSlot& e, const Split& split) const {
+  for (const Lit* lit = lits_.data() + e.lit; lit != lits_.data() + e.lit + e.litCount; ++lit) {
+    // The key holds the first 7 bytes and the length (the split's segments are shorter than
+    // 255 bytes, so equal keys have equal lengths); past that, the bytes.
+    size_t pos = lit->pos;
+    if (lit->key != split.key[pos]) {
+      return false;
+    }
+    if (lit->len >= 8 && !bytesEqual(bytes_.data() + lit->at, split.ptr[pos], lit->len)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 [[gnu::always_inline]] inline bool RouteTable::indexed(const gw_request& req, gw_eval_ctx& ctx, gw_match_result& out,
@@ -253,6 +281,7 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   Split split;  // not zero-filled: only [0, depth) is written and read
   uint64_t total = 0;
   size_t depth = splitHashed(rest, restLen, split, total);
+  split.key[kMaxShapeDepth] = 0;
   const MaskRange& range = depths_[depth];  // depth 0 (more than kMaxShapeDepth): no masks
   const ShapeMask* first = masks_.data() + range.first;
   const ShapeMask* last = first + range.count;
@@ -266,8 +295,9 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
     uint32_t capCount = 0;
     for (uint64_t b = m->params; b != 0; b &= b - 1, ++capCount) {
       auto i = static_cast<size_t>(__builtin_ctzll(b));
-      size_t len = split.len[i];
-      empty |= len == 0;  // a `{param}` never captures ""
+      uint64_t key = split.key[i];
+      empty |= key == 0;  // a `{param}` never captures "" (the only segment whose key is 0)
+      size_t len = key >> 56;  // segmentKey(): the split's segments are shorter than 255 bytes
       literal -= split.hash[i];
       caps[capCount] = gw_param{capCount, 0, gw_str{split.ptr[i], len}};
     }

@@ -201,7 +201,11 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
       continue;
     }
     // The same hash the match computes from the path's segments (RouteTable::splitHashed).
-    auto first = static_cast<uint32_t>(lits_.size());
+    ShapeSlot slot{};
+    slot.lit = static_cast<uint32_t>(lits_.size());
+    for (uint8_t& pos : slot.pos) {
+      pos = static_cast<uint8_t>(kMaxShapeDepth);  // the split's 0 key: an unused entry
+    }
     uint64_t sum = 0;
     for (uint32_t pos = 0; pos < d; ++pos) {
       if (segs[i][pos] < 0) {
@@ -210,19 +214,38 @@ void RouteTable::indexShapes(const std::vector<uint32_t>& nodes, const std::vect
       const Edge& e = edges_[static_cast<size_t>(segs[i][pos])];
       Segment s;
       segment(s, bytes_.data() + e.at, e.len);
-      sum += positionHash(s.w0, s.w1, s.len, s.tail, pos);
-      lits_.push_back(Lit{s.w0, s.w1, e.len, e.at, pos});
+      sum += indexHash(s.w0, s.w1, s.len, s.tail, pos);
+      uint64_t key = segmentKey(s.w0, s.len);
+      if (slot.litCount < kInlineLits) {
+        slot.key[slot.litCount] = key;
+        slot.pos[slot.litCount] = static_cast<uint8_t>(pos);
+      }
+      slot.spill |= slot.litCount >= kInlineLits || e.len >= 8 ? 1 : 0;
+      ++slot.litCount;
+      lits_.push_back(Lit{key, e.len, e.at, pos});
     }
-    uint64_t h = shapeKey(sum, shapeSeed(d, params[i]));
-    uint64_t slot = h & shapeMask_;
-    while (shapes_[slot].termCount != 0) {
-      slot = (slot + 1) & shapeMask_;
-    }
-    auto count = static_cast<uint32_t>(lits_.size()) - first;
+    slot.hash = shapeKey(sum, shapeSeed(d, params[i]));
+    slot.params = params[i];
+    slot.depth = static_cast<uint16_t>(d);
     const WalkNode& n = nodes_[nodes[i]].walk;
-    shapes_[slot] = ShapeSlot{h, params[i], n.termFirst, n.termCount, first,
-                              static_cast<uint16_t>(count), static_cast<uint16_t>(d)};
+    slot.termFirst = n.termFirst;
+    slot.termCount = n.termCount;
+    uint64_t at = slot.hash & shapeMask_;
+    while (shapes_[at].termCount != 0) {
+      at = (at + 1) & shapeMask_;
+    }
+    shapes_[at] = slot;
   }
+  // Only spilled slots read lits_: keep the others' entries out of memory.
+  std::vector<Lit> spilled;
+  for (ShapeSlot& slot : shapes_) {
+    if (slot.termCount != 0 && slot.spill != 0) {
+      auto first = static_cast<uint32_t>(spilled.size());
+      spilled.insert(spilled.end(), lits_.begin() + slot.lit, lits_.begin() + slot.lit + slot.litCount);
+      slot.lit = first;
+    }
+  }
+  lits_ = std::move(spilled);
 }
 
 size_t RouteTable::memoryBytes() const {

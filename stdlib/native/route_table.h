@@ -39,7 +39,10 @@
 //   arrays of only what the probe reads (Split), and a mask's key is that sum minus its param
 //   segments' hashes: one subtraction
 //   per param and one multiplication per mask. Both tables' slots hold the node's candidate
-//   range, so a hit reads no node.
+//   range, so a hit reads no node. A template slot is one 64-byte line that also holds its
+//   first three literals as keys (7 bytes and the length in a word, see segmentKey()), so a
+//   hit at the home slot reads nothing else; longer or more literals are also checked against
+//   lits_, and the rest of a probe sequence is out of line.
 // match() probes the index first (RouteTable::indexed, route_index.cc) and sets up a RouteWalk
 // only when no indexed node matched: a hit costs no walk state at all.
 //
@@ -136,19 +139,27 @@ class RouteTable {
     uint32_t len;  // kEmptySlot: free
     uint32_t at;
   };
-  /// A template node at `depth` with params at the bits of `params`; its literal
-  /// segments, in order, are lits_[lit ..). `hash` is shapeKey() of its literal segments.
-  struct ShapeSlot {
+  /// A template node at `depth` with params at the bits of `params`; `hash` is shapeKey() of
+  /// its literal segments. Its first kInlineLits literals' keys (segmentKey()) and positions are
+  /// held here, so a probe that hits reads one cache line: the slot is 64 bytes and aligned.
+  /// Unused entries have key 0 at position kMaxShapeDepth, where the split stores a 0 key.
+  /// `spill`: the literals must also be checked against lits_[lit .. lit + litCount) (more
+  /// than kInlineLits of them, or one of 8 bytes or more, whose key is not all of it).
+  static constexpr size_t kInlineLits = 3;
+  struct alignas(64) ShapeSlot {
     uint64_t hash;
     uint64_t params;
     uint32_t termFirst, termCount;  // the node's terminal candidates; termCount 0: free
-    uint32_t lit;                   // lits_[lit .. lit + litCount)
-    uint16_t litCount, depth;
+    uint32_t lit;
+    uint16_t depth;
+    uint8_t spill;
+    uint8_t pos[kInlineLits];
+    uint16_t litCount;
+    uint64_t key[kInlineLits];
   };
-  /// A template's literal segment at position `pos`: its first 16 bytes as Segment's words, the
-  /// whole at bytes_.
+  /// A template's literal segment at position `pos`: its key, length, and bytes at bytes_.
   struct Lit {
-    uint64_t w0, w1;
+    uint64_t key;
     uint32_t len, at;
     uint32_t pos;
   };
@@ -198,17 +209,19 @@ class RouteTable {
   /// The all-literal node whose segments joined by '/' are [p, p + n), if it has terminals.
   const PathSlot* wholePathNode(const char* p, size_t n) const;
   /// A path split for the index, one array per field, so the split stores only what the
-  /// probe reads (a literal check reads len and w0, a capture ptr and len): segment i is
-  /// [ptr[i], ptr[i] + len[i]), w0[i] its first min(len, 8) bytes zero padded (Segment's w0),
-  /// hash[i] its positionHash() at position i.
+  /// probe reads (a literal check reads key, a capture ptr and key): segment i starts at
+  /// ptr[i], key[i] is its segmentKey() (its length in the top byte: the index takes only
+  /// paths whose segments are shorter than kMaxKeyLength), hash[i] its indexHash() at position
+  /// i. key[kMaxShapeDepth] is 0: the position of a ShapeSlot's unused literal entries.
+  static constexpr size_t kMaxKeyLength = 255;
   struct Split {
     const char* ptr[kMaxShapeDepth];
-    size_t len[kMaxShapeDepth];
-    uint64_t w0[kMaxShapeDepth];
+    uint64_t key[kMaxShapeDepth + 1];
     uint64_t hash[kMaxShapeDepth];
   };
   /// Splits [p, p + n) at every '/' into `split`, with `total` the sum of its hashes; returns
-  /// the depth, 0 when the path has more than kMaxShapeDepth segments.
+  /// the depth, 0 when the path has more than kMaxShapeDepth segments or one of kMaxKeyLength
+  /// bytes or more.
   static size_t splitHashed(const char* p, size_t n, Split& split, uint64_t& total);
   /// Fills split at `depth` for the segment at `at` that has no '/' in its first 8 bytes
   /// (`left` >= 8 bytes to the path's end); returns its length. Out of line: rare (REST
@@ -221,11 +234,20 @@ class RouteTable {
   /// The template node at `depth` with params at `params` whose key hash is h and whose literal
   /// segments are those of `split`; null: none.
   const ShapeSlot* shapeNode(uint64_t h, uint64_t params, size_t depth, const Split& split) const;
+  /// Whether slot `e` is the node shapeNode() looks for.
+  bool sameShape(const ShapeSlot& e, uint64_t h, uint64_t params, size_t depth, const Split& split) const;
+  /// shapeNode() past the home slot `i`. Out of line: a collision is rare at load <= 1/4.
+  [[gnu::noinline]] const ShapeSlot* probeShapes(uint64_t i, uint64_t h, uint64_t params, size_t depth,
+                                                 const Split& split) const;
+  /// Whether every literal of a spilled slot (lits_) equals the split's segment at its position.
+  /// Out of line: only nodes with long or many literals get here.
+  [[gnu::noinline]] bool spilledLiteralsMatch(const ShapeSlot& e, const Split& split) const;
 
   void indexTerminals();
   void indexShapes(const std::vector<uint32_t>& nodes, const std::vector<uint32_t>& parentOf,
                    const std::vector<int64_t>& via, const std::vector<uint32_t>& depth);
   friend class TableTree;
+  friend class RouteTableTestPeer;  // tests/unit/stdlib/route_index_test.cc: the literal checks
 
   std::vector<Node> nodes_;
   std::vector<Cand> cands_;

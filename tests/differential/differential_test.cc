@@ -669,3 +669,89 @@ TEST(Differential, SplitBoundariesRouteTableMatchesLikeTheInterpreter) {
 
 }  // namespace
 }  // namespace gw::difftest
+
+namespace gw::difftest {
+namespace {
+
+/// Session 9's template slots: up to three literals of fewer than 8 bytes are checked from the
+/// slot itself (their keys: 7 bytes and the length in one word), more literals or a literal of
+/// 8 bytes or more also from lits_ ("spilled"), and a path with a segment of 255 bytes or more
+/// is left to the walk (a key holds lengths below 255). Templates with 0 to 5 literals of 6, 7
+/// and 8 bytes at every count boundary, literals of 254 and 255 bytes, values of 254 to 256
+/// bytes, and segments that share a literal's first 7 bytes with a length byte or a NUL after
+/// them; 1 200 templates of one shape so that many keys collide on a home slot. Every request
+/// the interpreter matches with segments under 255 bytes must come from the index.
+TEST(Differential, TemplateSlotsRouteTableMatchesLikeTheInterpreter) {
+  TreeLimit limit(0);
+  std::string source = kUpstreamU;
+  int n = 0;
+  auto route = [&](const std::string& match) {
+    source += routeToU("s" + std::to_string(n++), match);
+  };
+  const std::string six = "abcdef", seven = "abcdefg", eight = "abcdefgh";
+  std::vector<std::string> templates;
+  for (const std::string& lit : {six, seven, eight}) {
+    std::string path = "/{a}";
+    for (int lits = 1; lits <= 5; ++lits) {
+      path += "/" + lit.substr(0, lit.size() - 1) + std::to_string(lits);
+      templates.push_back(path + "/{z}");
+    }
+  }
+  const std::string l254(254, 'k'), l255(255, 'k');
+  templates.push_back("/big/" + l254 + "/{id}");
+  templates.push_back("/big/" + l255 + "/{id}");
+  templates.push_back("/big/{id}/x");
+  for (int i = 0; i < 1200; ++i) {
+    templates.push_back("/c" + std::to_string(i) + "/{id}/d" + std::to_string(i % 7));
+  }
+  for (const std::string& t : templates) {
+    route("path \"" + t + "\" method [GET]");
+  }
+  std::string why;
+  bool rejected = false;
+  auto subjects = Subjects::build(source, /*withAot=*/false, &why, &rejected);
+  ASSERT_TRUE(subjects) << why;
+  ASSERT_TRUE(subjects->jitUsesRouteTable());
+  std::vector<std::string> paths;
+  for (const std::string& t : templates) {
+    std::string p = t, off = t;
+    for (auto [from, to] : {std::pair<std::string, std::string>{"{a}", "1"}, {"{z}", "9"}, {"{id}", "77"}}) {
+      for (std::string* s : {&p, &off}) {
+        size_t at = s->find(from);
+        if (at != std::string::npos) s->replace(at, from.size(), to);
+      }
+    }
+    paths.push_back(p);
+    size_t last = off.rfind('/', off.size() - 3);  // one byte off the last literal
+    off[last + 1] = off[last + 1] == 'q' ? 'r' : 'q';
+    paths.push_back(off);
+  }
+  for (size_t len : {253, 254, 255, 256}) {
+    paths.push_back("/big/" + std::string(len, 'k') + "/1");
+    paths.push_back("/big/" + std::string(len, '7') + "/x");
+  }
+  // The first 7 bytes of "abcdefg1" style literals followed by a length byte or a NUL.
+  for (const std::string& tail : {std::string(1, '\0'), std::string(1, '\x07'), std::string("\x08"), std::string("\x01")}) {
+    paths.push_back("/1/abcdef" + tail + "/9");
+    paths.push_back("/1/abcde1" + tail + "/9");
+    paths.push_back("/1/abcdef1" + tail + "/9");
+    paths.push_back("/c1/1/d1" + tail);
+  }
+  size_t indexed = 0;
+  for (const std::string& path : paths) {
+    auto req = handRequest(GW_METHOD_GET, "h", path);
+    ASSERT_EQ(subjects->compare(*req), "");
+    gw_match_result want = subjects->interpreterMatch(*req);
+    if (want.route >= 0 && path.find(std::string(255, '7')) == std::string::npos &&
+        path.find(l255) == std::string::npos) {
+      ASSERT_EQ(subjects->indexAnswer(*req), "");
+      ++indexed;
+    } else if (want.route >= 0) {
+      ASSERT_NE(subjects->indexAnswer(*req), "") << "a segment of 255+ bytes was indexed: " << path;
+    }
+  }
+  EXPECT_GE(indexed, templates.size());
+}
+
+}  // namespace
+}  // namespace gw::difftest
