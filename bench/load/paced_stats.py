@@ -9,7 +9,8 @@ In a round every target ran at the same time, so the host's noise (steal, other 
 alike: the round's difference TARGET - direct cancels what they share. For each rate and target
 the script prints the percentiles of all rounds pooled, then the per-round differences against
 the direct row (the proxy's added latency) as median [min, lower quartile .. upper quartile,
-max] over rounds.
+max] over rounds, then each pair of proxies' per-round differences (gw - nginx: which one adds
+more, with the shared noise cancelled).
 """
 import collections
 import os
@@ -94,6 +95,17 @@ def main(run_dir, targets):
                                  f"{hi:+.3f}, {max(d):+.3f}]")
                 row += "   " + " / ".join(cells)
             print(row)
+        proxies = [t for t in targets if t != "direct"]
+        for i, a in enumerate(proxies):  # proxy against proxy, round by round (no direct term)
+            for b in proxies[i + 1:]:
+                cells = []
+                for p in ps:
+                    d = [(percentile(hists[k][a], p) - percentile(hists[k][b], p)) / 1000
+                         for k in keys]
+                    lo, hi = quartiles(d)
+                    cells.append(f"{statistics.median(d):+.3f} [{lo:+.3f}..{hi:+.3f}]")
+                print(f"{a} - {b}: p50 / p99 / p99.9 ms per round, median [q1..q3]: " +
+                      " / ".join(cells))
 
 
 if __name__ == "__main__":
