@@ -7,6 +7,7 @@
 // in session 7's profile). EditList keeps its elements, and their strings' capacity, across
 // clear(): a new element is assigned into the storage a previous request left behind.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -89,11 +90,23 @@ class EditList {
   const_iterator end() const noexcept { return slots_.data() + size_; }
 
  private:
-  static void assign(std::string& s, std::string_view v) { s.assign(v); }
+  /// s = v. Into a kept string whose capacity suffices (the steady state) this is a length
+  /// update and a copy: std::string::assign goes through _M_replace, whose overlap handling
+  /// cost ~40 instructions more per string, ~0.5 k per proxied request with rate-limit fields.
+  static void assign(std::string& s, std::string_view v) {
+    const std::less_equal<const char*> le;
+    const bool inside = le(s.data(), v.data()) && le(v.data(), s.data() + s.capacity());
+    if (v.size() > s.capacity() || inside) {
+      s.assign(v);
+      return;
+    }
+    s.clear();
+    s.append(v.data(), v.size());
+  }
   template <class N, class V>
   static void assign(std::pair<std::string, std::string>& f, N&& name, V&& value) {
-    f.first.assign(std::string_view(name));
-    f.second.assign(std::string_view(value));
+    assign(f.first, std::string_view(name));
+    assign(f.second, std::string_view(value));
   }
   static void assign(std::pair<std::string, std::string>& f,
                      const std::pair<std::string, std::string>& from) {

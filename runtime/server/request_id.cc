@@ -1,6 +1,6 @@
 #include "runtime/server/request_id.h"
 
-#include <array>
+#include <bit>
 #include <cstring>
 #include <random>
 
@@ -8,25 +8,27 @@ namespace gw::server {
 
 namespace {
 
-// "00".."ff": two digits per table read, eight reads per 64-bit value. A shift and mask per
-// digit was ~0.8 k instructions of every proxied request (an id and a traceparent each).
-constexpr std::array<char, 512> kHexPairs = [] {
-  constexpr char kHex[] = "0123456789abcdef";
-  std::array<char, 512> t{};
-  for (std::size_t b = 0; b < 256; ++b) {
-    t[2 * b] = kHex[b >> 4];
-    t[2 * b + 1] = kHex[b & 0xf];
-  }
-  return t;
-}();
+/// The eight hex digits of a 32-bit value, as bytes of a word, least significant digit in the
+/// lowest byte: the nibbles are spread one per byte in three shift-and-mask steps, then made
+/// digits all at once ('0' + n, plus 39 more where n >= 10, found by the carry of n + 6 into
+/// bit 4). A table read per digit pair took ~90 instructions per 16 digits; this, ~35.
+std::uint64_t hexDigits8(std::uint64_t x) {
+  x = ((x & 0xffff0000ull) << 16) | (x & 0x0000ffffull);
+  x = ((x & 0x0000ff000000ff00ull) << 8) | (x & 0x000000ff000000ffull);
+  x = ((x & 0x00f000f000f000f0ull) << 4) | (x & 0x000f000f000f000full);
+  const std::uint64_t letters = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+  return x + 0x3030303030303030ull + letters * 39;
+}
 
 /// Appends the 16 lowercase hex digits of `v`, most significant first.
 void appendHex16(std::uint64_t v, std::string& out) {
+  // Byte-swapped, the most significant digit comes first in memory.
+  static_assert(std::endian::native == std::endian::little);
+  const std::uint64_t hi = __builtin_bswap64(hexDigits8(v >> 32));
+  const std::uint64_t lo = __builtin_bswap64(hexDigits8(v & 0xffffffffull));
   char digits[16];
-  for (int i = 0; i < 8; ++i) {
-    const std::size_t byte = (v >> (56 - 8 * i)) & 0xff;
-    std::memcpy(digits + 2 * i, &kHexPairs[2 * byte], 2);
-  }
+  std::memcpy(digits, &hi, 8);
+  std::memcpy(digits + 8, &lo, 8);
   out.append(digits, sizeof(digits));
 }
 

@@ -53,6 +53,24 @@ TEST(EditList, RefillAfterClearAllocatesNothing) {
             std::vector<std::string>{"X-Internal-Long-Header-Name"});
 }
 
+// A new value that is part of the very string it is assigned into (a kept element's storage)
+// is copied as if from elsewhere, short (in place) and long (the heap buffer).
+TEST(EditList, ValueInsideTheReusedStringIsCopiedIntact) {
+  NameList names;
+  std::string& kept = names.emplace_back(std::string_view(kLong1));
+  std::string_view middle(kept.data() + 2, 30);  // "value longer than the small st"
+  const std::string want(middle);
+  names.clear();
+  names.emplace_back(middle);
+  EXPECT_EQ(names[0], want);
+  std::string& shortKept = names.emplace_back(std::string_view("abcdefgh"));
+  std::string_view tail(shortKept.data() + 3, 4);
+  names.clear();
+  names.emplace_back(std::string_view("x"));
+  names.emplace_back(tail);
+  EXPECT_EQ(names[1], "defg");
+}
+
 TEST(EditList, ReusedElementsHoldOnlyTheNewValue) {
   FieldList set;
   set.emplace_back("Long-Name-Of-A-Field-Here", kLong1);

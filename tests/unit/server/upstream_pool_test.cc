@@ -5,7 +5,10 @@
 //
 // System calls are counted by syscall_counter.cc, which defines recv(), recvmsg(), poll() and
 // epoll_ctl() in this executable: keep it a binary of its own.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <boost/asio/co_spawn.hpp>
@@ -87,11 +90,12 @@ struct PoolFixture : ::testing::Test {
   Watchdog watchdog{ioc.get_executor()};
 
   /// One request/response as the forwarder makes it; returns the connection's descriptor, or -1.
-  int exchange(int i) {
+  int exchange(int i) { return exchange(i, upstream.port()); }
+  int exchange(int i, std::uint16_t port) {
     int fd = -1;
     bool done = false;
     asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
-      AcquireResult acq = co_await pool.acquire("127.0.0.1", upstream.port(), 1000ms, watchdog);
+      AcquireResult acq = co_await pool.acquire("127.0.0.1", port, 1000ms, watchdog);
       done = true;
       if (!acq.conn) co_return;
       UpstreamConnection& c = *acq.conn;
@@ -180,6 +184,45 @@ TEST_F(PoolFixture, VerifyIdlePollsAndStillReuses) {
   }, asio::detached);
   while (!done) ioc.run_one_for(50ms);
   EXPECT_EQ(gCounts[first].polls, 1);
+}
+
+// The pool remembers the idle list it looked up last (listFor()): requests alternating between
+// two upstreams, and idle() asked for one while the other was the last, must each get back a
+// connection to their own upstream, and only reuse ones.
+TEST_F(PoolFixture, AlternatingUpstreamsEachReuseTheirOwnConnection) {
+  Upstream other{ioc};
+  auto remotePort = [](int fd) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    ::getpeername(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    return ntohs(a.sin_port);
+  };
+  int mine = exchange(0, upstream.port());
+  int theirs = exchange(0, other.port());
+  ASSERT_GE(mine, 0);
+  ASSERT_GE(theirs, 0);
+  ASSERT_NE(mine, theirs);
+  for (int i = 1; i <= 20; ++i) {
+    EXPECT_EQ(exchange(i, i % 2 == 0 ? upstream.port() : other.port()), i % 2 == 0 ? mine : theirs)
+        << "round " << i;
+  }
+  EXPECT_EQ(upstream.accepted, 1);
+  EXPECT_EQ(other.accepted, 1);
+  ASSERT_EQ(pool.idleCount(), 2u);
+  // idle(), acquire()'s first step without a frame, after the other upstream was the last one.
+  std::unique_ptr<UpstreamConnection> c = pool.idle("127.0.0.1", upstream.port());
+  ASSERT_TRUE(c);
+  EXPECT_EQ(remotePort(c->transport.socket().native_handle()), upstream.port());
+  EXPECT_EQ(pool.idle("127.0.0.1", upstream.port()), nullptr);  // the only one is taken
+  std::unique_ptr<UpstreamConnection> d = pool.idle("127.0.0.1", other.port());
+  ASSERT_TRUE(d);
+  EXPECT_EQ(remotePort(d->transport.socket().native_handle()), other.port());
+  pool.release(std::move(c));
+  pool.release(std::move(d));
+  EXPECT_EQ(pool.idleCount(), 2u);
+  pool.closeAll();  // forgets the remembered list with the others
+  EXPECT_EQ(pool.idle("127.0.0.1", upstream.port()), nullptr);
+  EXPECT_EQ(pool.idleCount(), 0u);
 }
 
 }  // namespace
