@@ -18,6 +18,8 @@ e2e_cleanup() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # nginx_conf DIR BLOCK: one nginx worker on $SUT_CPUS serving BLOCK inside `http { }`.
+# NGINX_WRAP: a command nginx runs under (e.g. valgrind); NGINX_GLOBAL: more global directives
+# for -g (e.g. "master_process off;", so the one process serves).
 nginx_conf() {
   mkdir -p "$RUN/$1"
   cat > "$RUN/$1/nginx.conf" <<NGINX
@@ -34,7 +36,8 @@ http {
   $2
 }
 NGINX
-  taskset -c "$SUT_CPUS" nginx -p "$RUN/$1" -c "$RUN/$1/nginx.conf" -g 'daemon off;' &
+  taskset -c "$SUT_CPUS" ${NGINX_WRAP:-} nginx -p "$RUN/$1" -c "$RUN/$1/nginx.conf" \
+    -g "daemon off; ${NGINX_GLOBAL:-}" &
   PIDS+=($!)
 }
 

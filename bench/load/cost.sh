@@ -33,8 +33,10 @@
 #        EPOLL=1: also an epoll pass (perf record of epoll_wait's entries and exits on the proxy
 #        and the origin), giving epoll_wait calls per request, events per call and the share of
 #        calls that block (timeout != 0), for both; in $OUT_DIR/epoll.txt
-#        IR=1: instead of the above, instructions per request of the gw targets under
-#        callgrind (REQUESTS=2000 WARMUP_REQS=500 CONNS, GW_BACKEND=jit|interpreter)
+#        IR=1: instead of the above, instructions per request of the targets under
+#        callgrind (REQUESTS=2000 WARMUP_REQS=500 CONNS, GW_BACKEND=jit|interpreter); nginx
+#        runs with master_process off there, so the process callgrind follows is the one that
+#        serves
 # Needs root (perf on other processes, uprobes), perf, nginx, wrk, openssl, curl.
 set -euo pipefail
 
@@ -91,7 +93,8 @@ start_target() {
           proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
       MASTER="${PIDS[-1]}"
       wait_http "http://127.0.0.1:$PORT/"
-      TPIDS="$(pgrep -P "$MASTER" | paste -sd,)"
+      TPIDS="$(pgrep -P "$MASTER" | paste -sd, || true)"
+      [[ -n $TPIDS ]] || TPIDS="$MASTER"  # master_process off: the one process serves
       ;;
     gw-min | gw-peers | gw-real)
       local tmpl="$HERE/minimal.gw" log=off
@@ -255,10 +258,10 @@ if [[ $IR == 1 ]]; then
     printf '%-9s %12s\n' target 'Ir/req'
   } | tee "$SUMMARY"
   for t in $TARGETS; do
-    [[ $t == gw* ]] || continue
     rm -f "$OUT_DIR/$t.callgrind"*
-    GW_WRAP="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$OUT_DIR/$t.callgrind" \
-      GW_START_WAIT=6000 start_target "$t"
+    wrap="valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$OUT_DIR/$t.callgrind"
+    GW_WRAP="$wrap" NGINX_WRAP="$wrap" NGINX_GLOBAL="master_process off;" GW_START_WAIT=6000 \
+      start_target "$t"
     callgrind_control -i on "$MASTER" > /dev/null
     python3 "$HERE/fixed_requests.py" 127.0.0.1 "$PORT" "$WARMUP_REQS" "$CONNS" \
       "Authorization: Bearer $TOKEN"
