@@ -1,5 +1,6 @@
 // The route table's terminal index, probed before any walk (route_table.h has the layout;
 // docs/compiler-backend.md "The terminal index" the reasoning). Built by route_table.cc.
+#include <cstddef>
 #include <cstring>
 
 #if defined(__SSE2__) && defined(__x86_64__)
@@ -14,6 +15,10 @@ namespace gw::native {
 using namespace route_hash;
 
 namespace {
+
+// indexed() writes a capture's name_index and reserved fields as one little-endian word.
+static_assert(offsetof(gw_param, name_index) == 0 && offsetof(gw_param, reserved) == 4 &&
+              __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
 
 constexpr uint64_t kSlashes = 0x2f2f2f2f2f2f2f2fULL;
 constexpr uint64_t kLow = 0x0101010101010101ULL;
@@ -103,7 +108,7 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   size_t depth = 0;
   size_t at = 0;
   do {
-    auto end = static_cast<size_t>(static_cast<unsigned>(__builtin_ctzll(bits)));
+    size_t end = static_cast<size_t>(__builtin_ctzll(bits)) & 63;  // & 63: no sign extension
     bits &= bits - 1;
     size_t len = end - at;
     if (len < 8) {
@@ -291,18 +296,20 @@ bool RouteTable::spilledLiteralsMatch(const ShapeSlot& e, const Split& split) co
     // The captures are taken in the same pass (stores only: a miss leaves them for the walk to
     // overwrite).
     uint64_t literal = total;
-    bool empty = false;
+    uint64_t least = UINT64_MAX;  // the smallest param key: 0 when one is empty
     uint32_t capCount = 0;
     for (uint64_t b = m->params; b != 0; b &= b - 1, ++capCount) {
       auto i = static_cast<size_t>(__builtin_ctzll(b));
       uint64_t key = split.key[i];
-      empty |= key == 0;  // a `{param}` never captures "" (the only segment whose key is 0)
-      size_t len = key >> 56;  // segmentKey(): the split's segments are shorter than 255 bytes
+      least = key < least ? key : least;
       literal -= split.hash[i];
-      caps[capCount] = gw_param{capCount, 0, gw_str{split.ptr[i], len}};
+      // name_index and reserved (0) in one store (little-endian: name_index is the low half).
+      uint64_t head = capCount;
+      std::memcpy(&caps[capCount], &head, sizeof head);
+      caps[capCount].value = gw_str{split.ptr[i], key >> 56};  // segmentKey()'s length byte
     }
-    if (empty) {
-      continue;
+    if (least == 0) {
+      continue;  // a `{param}` never captures "" (the only segment whose key is 0)
     }
     const ShapeSlot* node = shapeNode(shapeKey(literal, m->seed), m->params, depth, split);
     if (node == nullptr) {

@@ -204,12 +204,15 @@ inline bool walkHostMatches(const gw_request& req, const WalkCandidate& c) {
 /// whose host, method and condition (run with ctx->params = caps, restored afterwards) hold
 /// fills `out` with its route and the captures. `seen` accumulates the 404/405 evidence. Shared
 /// by RouteWalk and the table's terminal index, so the two test candidates identically.
+/// count >= 1 (every caller tests a node's range only when it has candidates).
 template <class Tree>
 [[gnu::always_inline]] inline bool walkCandidates(const Tree& t, uint32_t first, uint32_t count, const gw_request& req,
                            gw_eval_ctx& ctx, const gw_param* caps, uint32_t capCount,
                            WalkSeen& seen, gw_match_result& out) {
   constexpr uint32_t kAllMethods = (1u << GW_METHOD_COUNT) - 1;
-  for (uint32_t i = first; i < first + count; ++i) {
+  const uint32_t end = first + count;
+  uint32_t i = first;
+  do {  // count >= 1: no test before the first candidate; `continue` goes to the next one
     WalkCandidate c = t.candidate(i);
     if (!walkHostMatches(req, c)) {
       continue;
@@ -243,7 +246,7 @@ template <class Tree>
       }
     }
     return true;
-  }
+  } while (++i != end);
   return false;
 }
 
