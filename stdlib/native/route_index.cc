@@ -108,7 +108,7 @@ void RouteTable::putLong(const char* at, size_t len, size_t depth, Split& split)
   size_t depth = 0;
   size_t at = 0;
   do {
-    size_t end = static_cast<size_t>(__builtin_ctzll(bits)) & 63;  // & 63: no sign extension
+    auto end = static_cast<size_t>(static_cast<unsigned>(__builtin_ctzll(bits)));
     bits &= bits - 1;
     size_t len = end - at;
     if (len < 8) {
