@@ -55,7 +55,7 @@ struct ConnectionTokens {
 
   explicit ConnectionTokens(const http::HeaderList& headers) {
     for (const http::Header& h : headers) {
-      if (http::iequals(h.name, "connection")) {
+      if (http::classifyField(h.name) == http::KnownField::kConnection) {
         http::forEachListElement(h.value, [&](std::string_view t) {
           if (count < kMax) {
             tokens[count++] = t;
@@ -140,8 +140,6 @@ std::string_view statusText(int status) {
     default: return "Unknown";
   }
 }
-
-bool isHopByHop(std::string_view n) { return http::isHopByHop(http::classifyField(n)); }
 
 void appendLocalResponse(std::string& out, const LocalResponse& r, std::string_view requestId,
                          bool close) {

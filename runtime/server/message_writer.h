@@ -44,7 +44,4 @@ void appendClientResponseHead(std::string& out, const http::ResponseHead& up,
                               const HeaderEdits& edits, std::string_view requestId,
                               ClientBody body, bool close);
 
-/// True for the hop-by-hop fields of RFC 9110 7.6.1 (and Proxy-Connection, Keep-Alive).
-bool isHopByHop(std::string_view name);
-
 }  // namespace gw::server
