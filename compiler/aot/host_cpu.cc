@@ -126,6 +126,10 @@ std::map<std::string, bool> detect() {
     Leaf l = cpuid(b.leaf, b.subleaf);
     out[b.name] = ((l.r[b.reg] >> b.bit) & 1) && ok[static_cast<int>(b.needs)];
   }
+  // Not a CPUID bit: LLVM 19 reports "evex512" (512-bit EVEX vectors allowed) whenever avx512f
+  // is usable, and a CPU name such as sapphirerapids puts "+evex512" in an object's features,
+  // which the loader would otherwise refuse as unknown on the very host that compiled it.
+  out["evex512"] = out["avx512f"];
   Leaf seven1 = cpuid(7, 1);
   bool avx10 = ((seven1.r[kEdx] >> 19) & 1) && ok[static_cast<int>(Needs::kAvx512)];
   Leaf l24 = cpuid(0x24, 0);
