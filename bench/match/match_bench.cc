@@ -5,52 +5,18 @@
 // Add a back end: extend Backend and matchOnce(), and register it in the loop at the bottom.
 #include <benchmark/benchmark.h>
 
-#include <map>
-#include <memory>
-
+#include "bench/match/match_fixture.h"
 #include "bench/match/route_gen.h"
 #include "compiler/interp/interpreter.h"
-#include "compiler/interp/linear_matcher.h"
-#include "compiler/jit/native_policy.h"
-#include "compiler/parse/loader.h"
-#include "compiler/policy/build.h"
 #include "compiler/policy/request_builder.h"
 
 namespace {
 
 enum class Backend { Jit, Interpreter, Linear };
 
-struct Fixture {
-  std::shared_ptr<gw::policy::CompiledPolicy> policy;
-  std::unique_ptr<gw::interp::LinearMatcher> linear;
-  std::shared_ptr<gw::jit::NativeCode> native;
-};
-
-Fixture& fixture(uint32_t routes) {
-  static std::map<uint32_t, Fixture> cache;
-  auto it = cache.find(routes);
-  if (it != cache.end()) {
-    return it->second;
-  }
-  gw::SourceManager sources;
-  gw::DiagnosticSink diags;
-  gw::ast::Program program =
-      gw::loadProgramFromText(sources, "bench.gw", gw::bench::restPolicy(routes), diags);
-  Fixture f;
-  f.policy = gw::policy::buildPolicy(program, sources, diags);
-  if (!f.policy) {
-    std::abort();
-  }
-  f.linear = std::make_unique<gw::interp::LinearMatcher>(f.policy->ir());
-  if (!gw::jit::jitCompile(f.policy, diags, &f.native)) {
-    std::abort();
-  }
-  return cache.emplace(routes, std::move(f)).first->second;
-}
-
 void runMatch(benchmark::State& state, Backend backend, bool templated) {
   uint32_t routes = static_cast<uint32_t>(state.range(0));
-  Fixture& f = fixture(routes);
+  gw::bench::MatchFixture& f = gw::bench::matchFixture(routes);
   gw::policy::RequestBuilder b;
   b.setTarget("GET", "https://" + gw::bench::hostFor(routes) +
                          (templated ? gw::bench::templatedPath(routes)

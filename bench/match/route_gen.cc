@@ -37,4 +37,12 @@ std::string templatedPath(uint32_t routes) {
 
 std::string hostFor(uint32_t routes) { return host(routes / kPerResource / 2); }
 
+uint32_t resourceCount(uint32_t routes) { return (routes + kPerResource - 1) / kPerResource; }
+
+std::string resourcePath(uint32_t r, bool templated) {
+  return "/v1/r" + std::to_string(r) + (templated ? "/123/items/9" : "");
+}
+
+std::string resourceHost(uint32_t r) { return host(r); }
+
 }  // namespace gw::bench

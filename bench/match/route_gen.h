@@ -15,4 +15,10 @@ std::string staticPath(uint32_t routes);
 std::string templatedPath(uint32_t routes);
 std::string hostFor(uint32_t routes);
 
+/// The number of resources (kPerResource routes each) restPolicy(routes) defines, and the
+/// static or templated path and the host of resource `r` among them (match_growth's rotation).
+uint32_t resourceCount(uint32_t routes);
+std::string resourcePath(uint32_t r, bool templated);
+std::string resourceHost(uint32_t r);
+
 }  // namespace gw::bench
