@@ -18,8 +18,13 @@ uint32_t RouteTable::addNode(int32_t paramChild, uint32_t termFirst, uint32_t te
 
 void RouteTable::addCandidate(uint32_t route, Host kind, std::string_view host, uint32_t methodMask,
                               int32_t cond) {
-  auto at = static_cast<uint32_t>(bytes_.size());
-  bytes_.append(host);
+  // Hosts are interned: a route set names few hosts, so candidates share their bytes and a
+  // host test reads a line that other requests keep hot, not one of 100 000 scattered copies.
+  auto [it, added] = hostAt_.try_emplace(std::string(host), static_cast<uint32_t>(bytes_.size()));
+  if (added) {
+    bytes_.append(host);
+  }
+  uint32_t at = it->second;
   cands_.push_back(Cand{route, kind, at, static_cast<uint32_t>(host.size()), methodMask, cond});
 }
 
@@ -71,6 +76,7 @@ void RouteTable::finish() {
   indexTerminals();
   edges_.clear();
   edges_.shrink_to_fit();
+  hostAt_ = {};
 }
 
 void RouteTable::indexTerminals() {

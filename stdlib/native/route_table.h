@@ -50,6 +50,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "gw/abi.h"
@@ -252,6 +253,7 @@ class RouteTable {
   std::vector<Node> nodes_;
   std::vector<Cand> cands_;
   std::vector<Edge> edges_;  // build list, dropped by finish()
+  std::unordered_map<std::string, uint32_t> hostAt_;  // build: each host's bytes_ offset, dropped by finish()
   std::vector<Slot> small_;  // the children of nodes with at most kSmallFanout, by parent
   std::vector<Slot> slots_;  // the other edges: open addressing, linear probing, load <= 1/2
   uint64_t mask_ = 0;
