@@ -130,7 +130,7 @@ void addRequests(Row& row, int k) {
   uint32_t resources = gw::bench::resourceCount(row.routes);
   for (int i = 0; i < k; ++i) {
     auto n = static_cast<uint64_t>(i);
-    uint32_t r = k == 1                                 ? row.routes / 4 / 2
+    uint32_t r = k == 1                                 ? gw::bench::middleResource(row.routes)
                  : static_cast<uint32_t>(k) <= resources ? static_cast<uint32_t>(n * resources / k)
                                                          : static_cast<uint32_t>(n % resources);
     auto b = std::make_unique<gw::policy::RequestBuilder>();

@@ -28,16 +28,18 @@ std::string restPolicy(uint32_t routes) {
 }
 
 std::string staticPath(uint32_t routes) {
-  return "/v1/r" + std::to_string(routes / kPerResource / 2);
+  return "/v1/r" + std::to_string(middleResource(routes));
 }
 
 std::string templatedPath(uint32_t routes) {
-  return "/v1/r" + std::to_string(routes / kPerResource / 2) + "/123/items/9";
+  return "/v1/r" + std::to_string(middleResource(routes)) + "/123/items/9";
 }
 
-std::string hostFor(uint32_t routes) { return host(routes / kPerResource / 2); }
+std::string hostFor(uint32_t routes) { return host(middleResource(routes)); }
 
 uint32_t resourceCount(uint32_t routes) { return (routes + kPerResource - 1) / kPerResource; }
+
+uint32_t middleResource(uint32_t routes) { return routes / kPerResource / 2; }
 
 std::string resourcePath(uint32_t r, bool templated) {
   return "/v1/r" + std::to_string(r) + (templated ? "/123/items/9" : "");

@@ -18,6 +18,8 @@ std::string hostFor(uint32_t routes);
 /// The number of resources (kPerResource routes each) restPolicy(routes) defines, and the
 /// static or templated path and the host of resource `r` among them (match_growth's rotation).
 uint32_t resourceCount(uint32_t routes);
+/// The resource staticPath(), templatedPath() and hostFor() name.
+uint32_t middleResource(uint32_t routes);
 std::string resourcePath(uint32_t r, bool templated);
 std::string resourceHost(uint32_t r);
 
