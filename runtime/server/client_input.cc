@@ -22,23 +22,18 @@ void ClientInput::consume(std::size_t n) {
   }
 }
 
-asio::awaitable<boost::system::error_code> ClientInput::readHead() {
+asio::mutable_buffer ClientInput::headRoom() {
   if (headEnd_ == headCap_ && headBegin_ > 0) {
     std::memmove(head_.get(), head_.get() + headBegin_, headEnd_ - headBegin_);
     headEnd_ -= headBegin_;
     headBegin_ = 0;
   }
-  if (headEnd_ == headCap_) {
-    co_return asio::error::message_size;
-  }
-  // kDrainedWhenShort: the read after a keep-alive response waits for the next request's edge
-  // instead of first making a recv() that returns EAGAIN (one per request; ready_io.h). Not
-  // kDrainedPerInq: its recvmsg() costs more than recv() (bench/RESULTS.md, "Session 7 (io
-  // helper)"), a price every request would pay for a half-close seen before the idle timeout.
-  auto room = asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_);
-  auto [ec, n] = co_await stream_.readSome(room, net::ShortRead::kDrainedWhenShort);
-  headEnd_ += n;
-  co_return ec;
+  // The caller reads with kDrainedWhenShort: the read after a keep-alive response waits for the
+  // next request's edge instead of first making a recv() that returns EAGAIN (one per request;
+  // ready_io.h). Not kDrainedPerInq: its recvmsg() costs more than recv() (bench/RESULTS.md,
+  // "Session 7 (io helper)"), a price every request would pay for a half-close seen before the
+  // idle timeout.
+  return asio::buffer(head_.get() + headEnd_, headCap_ - headEnd_);
 }
 
 asio::awaitable<boost::system::error_code> ClientInput::readBody(std::size_t maxBytes) {

@@ -30,9 +30,14 @@ class ClientInput {
   }
   void consume(std::size_t n);
 
-  /// Head phase: appends more bytes to the head buffer (compacting it first). Fails with
-  /// message_size when the buffer is full (the parser reports 431/414 before that happens).
-  boost::asio::awaitable<boost::system::error_code> readHead();
+  /// Head phase, before a read: the free room at the end of the head buffer (compacted first
+  /// when it is full); empty when the buffer is full of unconsumed bytes (the parser reports
+  /// 431/414 before that happens). Read into it with kDrainedWhenShort (client_input.cc says
+  /// why), then addHead(). Not a coroutine of its own: the session awaits the read itself,
+  /// which saves a coroutine frame per request (Session::run).
+  boost::asio::mutable_buffer headRoom();
+  /// Head phase, after a read into headRoom(): its `n` bytes are buffered.
+  void addHead(std::size_t n) { headEnd_ += n; }
 
   /// Body phase, only when buffered() is empty: reads at most `maxBytes` into the body buffer.
   boost::asio::awaitable<boost::system::error_code> readBody(std::size_t maxBytes);

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 
 #include "runtime/server/message_writer.h"
 #include "runtime/server/timed_write.h"
@@ -146,7 +147,14 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
       step = co_await sendRequest(ex, conn);
     }
     if (step == Step::kOk) {
-      step = co_await readResponseHead(ex, conn);
+      // readResponseHead() written out: its read is awaited in this frame, which saves a
+      // coroutine frame, its start, resumption and end per request.
+      step = beginResponseHead(ex, conn);
+      while (step == Step::kReadMore) {
+        auto [ec, n] = co_await conn.transport.readSome(responseRoom(conn),
+                                                        net::ShortRead::kDrainedPerInq);
+        step = afterResponseRead(ex, conn, ec, n);
+      }
     }
     if (step == Step::kOk) {
       // The common response goes out without relayResponse()'s coroutine frame.
@@ -355,25 +363,52 @@ asio::awaitable<Forwarder::Step> Forwarder::sendChunkedBody(Exchange& ex,
 
 asio::awaitable<Forwarder::Step> Forwarder::readResponseHead(Exchange& ex,
                                                              UpstreamConnection& conn) {
+  Step step = beginResponseHead(ex, conn);
+  while (step == Step::kReadMore) {
+    auto [ec, n] = co_await conn.transport.readSome(responseRoom(conn),
+                                                    net::ShortRead::kDrainedPerInq);
+    step = afterResponseRead(ex, conn, ec, n);
+  }
+  co_return step;
+}
+
+Forwarder::Step Forwarder::beginResponseHead(Exchange& ex, UpstreamConnection& conn) {
   sawResponseBytes_ = false;
   badResponse_ = false;
   conn.begin = conn.end = 0;
   responseParser_.reset();
+  ex.watchdog.arm(upstreamTimeout(ex));  // nothing is buffered: the first step is a read
+  return Step::kReadMore;
+}
+
+Forwarder::Step Forwarder::afterResponseRead(Exchange& ex, UpstreamConnection& conn,
+                                             const boost::system::error_code& ec,
+                                             std::size_t n) {
+  ex.watchdog.disarm();
+  conn.end += n;
+  if (ec) {
+    return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
+  }
+  sawResponseBytes_ = true;
+  return parseResponseHead(ex, conn);
+}
+
+Forwarder::Step Forwarder::parseResponseHead(Exchange& ex, UpstreamConnection& conn) {
   bool isHead = ex.head.method == "HEAD";
   while (true) {
     http::ParseResult r = responseParser_.parse(conn.buffered(), isHead, response_);
     if (r.status == http::ParseStatus::kError) {
       badResponse_ = true;
-      co_return Step::kUpstreamFailed;
+      return Step::kUpstreamFailed;
     }
     if (r.status == http::ParseStatus::kComplete) {
       if (!response_.interim()) {
         responseHeadLength_ = r.consumed;
-        co_return Step::kOk;
+        return Step::kOk;
       }
       if (response_.status == 101) {
         badResponse_ = true;  // no protocol upgrades through this proxy
-        co_return Step::kUpstreamFailed;
+        return Step::kUpstreamFailed;
       }
       conn.begin += r.consumed;  // drop interim responses: the client got our own 100
       responseParser_.reset();
@@ -387,19 +422,10 @@ asio::awaitable<Forwarder::Step> Forwarder::readResponseHead(Exchange& ex,
     }
     if (conn.end == conn.capacity) {
       badResponse_ = true;
-      co_return Step::kUpstreamFailed;
+      return Step::kUpstreamFailed;
     }
-    // readUpstream(ex, conn, conn.capacity) written out: one coroutine frame less per request.
     ex.watchdog.arm(upstreamTimeout(ex));
-    auto [ec, n] = co_await conn.transport.readSome(
-        asio::buffer(conn.buffer.get() + conn.end, conn.capacity - conn.end),
-        net::ShortRead::kDrainedPerInq);
-    ex.watchdog.disarm();
-    conn.end += n;
-    if (ec) {
-      co_return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
-    }
-    sawResponseBytes_ = true;
+    return Step::kReadMore;
   }
 }
 

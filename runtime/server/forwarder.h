@@ -57,7 +57,8 @@ class Forwarder {
  private:
   enum class Step {
     kOk, kClientGone, kUpstreamFailed, kUpstreamTimeout, kBadBody, kTooLarge, kBadJson,
-    kLater  ///< sendHeadNow(): sendRequest() sends the request (or the rest of its head)
+    kLater,     ///< sendHeadNow(): sendRequest() sends the request (or the rest of its head)
+    kReadMore,  ///< the response head is not whole: read into responseRoom(), afterResponseRead()
   };
 
   /// forward() with a RetryHook for a bodyless request or one whose body is buffered in
@@ -87,7 +88,23 @@ class Forwarder {
   boost::asio::awaitable<Step> sendRequest(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> sendContentLengthBody(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> sendChunkedBody(Exchange& ex, UpstreamConnection& conn);
+  /// Reads the response head: kOk (response_ parsed, responseHeadLength_ its length),
+  /// kUpstreamFailed (badResponse_ when it was invalid) or kUpstreamTimeout. For the retry
+  /// path; forward() runs the same steps with the read awaited in its own frame.
   boost::asio::awaitable<Step> readResponseHead(Exchange& ex, UpstreamConnection& conn);
+  /// readResponseHead()'s steps, plain functions: beginResponseHead() starts a response on
+  /// `conn` (kReadMore); each read into responseRoom() (a kDrainedPerInq read, under the
+  /// upstream deadline, which this step arms) is followed by afterResponseRead(), which parses
+  /// what the connection holds: kOk, kReadMore, kUpstreamFailed or kUpstreamTimeout.
+  Step beginResponseHead(Exchange& ex, UpstreamConnection& conn);
+  boost::asio::mutable_buffer responseRoom(UpstreamConnection& conn) {
+    return {conn.buffer.get() + conn.end, conn.capacity - conn.end};
+  }
+  Step afterResponseRead(Exchange& ex, UpstreamConnection& conn,
+                         const boost::system::error_code& ec, std::size_t n);
+  /// Parses what `conn` holds (dropping interim responses): kOk, kReadMore (room made for
+  /// it, the deadline armed) or kUpstreamFailed.
+  Step parseResponseHead(Exchange& ex, UpstreamConnection& conn);
   /// How far relayNow() got with a response.
   enum class Relay : std::uint8_t {
     kNotNow,   ///< nothing done: a body to stream or transform; relayResponse() does it all

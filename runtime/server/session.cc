@@ -71,14 +71,55 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
       co_return;
     }
   }
-  while (!self->worker_.draining() || self->input_.hasBuffered()) {
-    if (co_await self->readHead() != HeadStatus::kOk) {
+  // The request loop. A request's steps that do not wait are plain functions, and the reads
+  // and writes that may wait are awaited here, in run()'s frame, which is made once per
+  // connection: a coroutine of its own per step (a head read, a request) would cost a frame
+  // from Asio's cache, its start, a resumption through the awaitable thread and its end on
+  // every request (bench/RESULTS.md, "Session 10 (coro helper)").
+  Session& s = *self;
+  while (!s.worker_.draining() || s.input_.hasBuffered()) {
+    HeadStatus head = s.beginHead();
+    while (head == HeadStatus::kMore) {
+      asio::mutable_buffer room = s.input_.headRoom();
+      if (room.size() == 0) {  // full of an unfinished head (the parser's limits come first)
+        head = s.afterHeadRead(asio::error::message_size, 0);
+        break;
+      }
+      auto [ec, n] = co_await s.client_.readSome(room, net::ShortRead::kDrainedWhenShort);
+      head = s.afterHeadRead(ec, n);
+    }
+    if (head == HeadStatus::kBad) {
+      co_await s.respondError(s.badStatus_, s.badReason_);
       break;
     }
-    bool keepAlive = co_await self->handleRequest();
-    self->input_.finishRequest();
-    self->parser_.reset();
-    if (!keepAlive || self->worker_.draining()) {
+    if (head == HeadStatus::kTimedOut) {
+      co_await s.respondError(408, "request header timeout");
+      break;
+    }
+    if (head != HeadStatus::kOk) {
+      break;
+    }
+    Next next = s.beginRequest();
+    bool keepAlive = false;
+    if (next == Next::kBadPath) {
+      keepAlive = co_await s.respondLocal(s.mustClose_);
+    } else {
+      if (next == Next::kDecide) {
+        co_await s.worker_.handler().decide(s.ctx_, s.decision_);
+      }
+      if (s.decision_.kind == Decision::Kind::kRespond) {
+        keepAlive = co_await s.answerLocally();
+      } else {
+        Exchange ex{s.client_,  s.input_,          s.watchdog_, s.ctx_,
+                    s.head_,    s.decision_.forward, s.worker_.drainingFlag()};
+        ForwardOutcome outcome = co_await s.forwarder_.forward(ex);
+        s.worker_.handler().onComplete(s.ctx_, s.decision_, s.forwarder_.completion());
+        keepAlive = outcome == ForwardOutcome::kKeepAlive && s.head_.keepAlive;
+      }
+    }
+    s.input_.finishRequest();
+    s.parser_.reset();
+    if (!keepAlive || s.worker_.draining()) {
       break;
     }
   }
@@ -149,33 +190,44 @@ asio::awaitable<void> Session::lingeringClose() {
   client_.socket().close(ec);
 }
 
-asio::awaitable<Session::HeadStatus> Session::readHead() {
+Session::HeadStatus Session::beginHead() {
   idle_ = !input_.hasBuffered();
   watchdog_.arm(idle_ ? worker_.options().idleTimeout : worker_.options().headerTimeout);
-  while (true) {
-    http::ParseResult r = parser_.parse(input_.buffered(), head_);
-    if (r.status == http::ParseStatus::kComplete) {
-      watchdog_.disarm();
-      input_.consume(r.consumed);
-      co_return HeadStatus::kOk;
-    }
-    if (r.status == http::ParseStatus::kError) {
-      co_await respondError(r.httpStatus, r.reason);
-      co_return HeadStatus::kClose;
-    }
-    boost::system::error_code ec = co_await input_.readHead();
-    if (idle_ && input_.hasBuffered()) {
-      idle_ = false;  // the header deadline starts with the first byte of the request
-      watchdog_.arm(worker_.options().headerTimeout);
-    }
-    if (ec) {
-      peerClosed_ = ec == asio::error::eof || ec == asio::error::connection_reset;
-      if (!idle_ && watchdog_.fired()) {
-        co_await respondError(408, "request header timeout");
-      }
-      co_return HeadStatus::kClose;
-    }
+  return idle_ ? HeadStatus::kMore : parseBuffered();
+}
+
+Session::HeadStatus Session::afterHeadRead(const boost::system::error_code& ec, std::size_t n) {
+  input_.addHead(n);
+  bool first = idle_ && input_.hasBuffered();
+  if (first) {
+    idle_ = false;  // the header deadline starts with the first byte of the request
   }
+  if (ec) {
+    peerClosed_ = ec == asio::error::eof || ec == asio::error::connection_reset;
+    return !idle_ && watchdog_.fired() ? HeadStatus::kTimedOut : HeadStatus::kClose;
+  }
+  HeadStatus status = parseBuffered();
+  if (first && status == HeadStatus::kMore) {
+    // Armed only for a head that did not come whole with its first bytes: the common one does,
+    // and a clock read per request is saved (the idle deadline was on until now).
+    watchdog_.arm(worker_.options().headerTimeout);
+  }
+  return status;
+}
+
+Session::HeadStatus Session::parseBuffered() {
+  http::ParseResult r = parser_.parse(input_.buffered(), head_);
+  if (r.status == http::ParseStatus::kComplete) {
+    watchdog_.disarm();
+    input_.consume(r.consumed);
+    return HeadStatus::kOk;
+  }
+  if (r.status == http::ParseStatus::kError) {
+    badStatus_ = r.httpStatus;
+    badReason_ = r.reason;
+    return HeadStatus::kBad;
+  }
+  return HeadStatus::kMore;
 }
 
 void Session::prepareContext() {
@@ -205,33 +257,27 @@ void Session::prepareContext() {
   ctx_.start = std::chrono::steady_clock::now();
 }
 
-asio::awaitable<bool> Session::handleRequest() {
+Session::Next Session::beginRequest() {
   http::NormalizeResult norm = http::normalizePath(head_.path, path_);
   prepareContext();
   // An unread body would be parsed as the next request: close instead.
-  bool mustClose = !head_.keepAlive || head_.hasBody() || worker_.draining();
-  if (!norm.ok) {
-    decision_.clear();
-    decision_.respondError(norm.httpStatus, norm.reason);
-    co_return co_await respondLocal(mustClose);
-  }
+  mustClose_ = !head_.keepAlive || head_.hasBody() || worker_.draining();
   decision_.clear();
-  if (!worker_.handler().decideNow(ctx_, decision_)) {
-    co_await worker_.handler().decide(ctx_, decision_);
+  if (!norm.ok) {
+    decision_.respondError(norm.httpStatus, norm.reason);
+    return Next::kBadPath;
   }
-  if (decision_.kind == Decision::Kind::kRespond) {
-    bool keep = co_await respondLocal(mustClose);
-    Completion done;
-    done.status = decision_.respond.status;
-    std::size_t headEnd = out_.find("\r\n\r\n");  // out_ still holds the response written
-    done.bytesOut = headEnd == std::string::npos ? 0 : out_.size() - headEnd - 4;
-    worker_.handler().onComplete(ctx_, decision_, done);
-    co_return keep;
-  }
-  Exchange ex{client_, input_, watchdog_, ctx_, head_, decision_.forward, worker_.drainingFlag()};
-  ForwardOutcome outcome = co_await forwarder_.forward(ex);
-  worker_.handler().onComplete(ctx_, decision_, forwarder_.completion());
-  co_return outcome == ForwardOutcome::kKeepAlive && head_.keepAlive;
+  return worker_.handler().decideNow(ctx_, decision_) ? Next::kDecided : Next::kDecide;
+}
+
+asio::awaitable<bool> Session::answerLocally() {
+  bool keep = co_await respondLocal(mustClose_);
+  Completion done;
+  done.status = decision_.respond.status;
+  std::size_t headEnd = out_.find("\r\n\r\n");  // out_ still holds the response written
+  done.bytesOut = headEnd == std::string::npos ? 0 : out_.size() - headEnd - 4;
+  worker_.handler().onComplete(ctx_, decision_, done);
+  co_return keep;
 }
 
 asio::awaitable<bool> Session::respondLocal(bool close) {

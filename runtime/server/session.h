@@ -45,11 +45,33 @@ class Session : public std::enable_shared_from_this<Session> {
   Session* next = nullptr;
 
  private:
-  enum class HeadStatus { kOk, kClose };
+  /// Where reading a request head stands; the steps are plain functions, run() awaits the reads.
+  enum class HeadStatus {
+    kOk,        ///< head_ is parsed, its bytes consumed
+    kMore,      ///< read into input_.headRoom(), then afterHeadRead()
+    kBad,       ///< malformed or over a limit: answer badStatus_/badReason_, then close
+    kTimedOut,  ///< the header deadline passed mid-head: answer 408, then close
+    kClose,     ///< the client closed, failed or idled out: close without an answer
+  };
+  /// What a parsed request needs next.
+  enum class Next {
+    kDecided,  ///< decision_ holds the answer (decideNow())
+    kDecide,   ///< the handler's decide() coroutine must decide (a step may wait)
+    kBadPath,  ///< the path does not normalize: decision_ holds the error, nothing is counted
+  };
 
   boost::asio::awaitable<bool> handshake();
-  boost::asio::awaitable<HeadStatus> readHead();
-  boost::asio::awaitable<bool> handleRequest();
+  /// Starts a request head: arms the idle (or, with bytes buffered, the header) deadline and
+  /// parses what is buffered.
+  HeadStatus beginHead();
+  /// After a read into input_.headRoom() that gave `ec` and `n` bytes.
+  HeadStatus afterHeadRead(const boost::system::error_code& ec, std::size_t n);
+  /// Parses what is buffered: kOk (deadline off, head consumed), kMore or kBad.
+  HeadStatus parseBuffered();
+  /// Normalizes the path, prepares ctx_ and asks the handler's decideNow().
+  Next beginRequest();
+  /// A decided local answer: writes it and reports the completion. Whether to keep alive.
+  boost::asio::awaitable<bool> answerLocally();
   boost::asio::awaitable<bool> respondLocal(bool close);
   boost::asio::awaitable<void> respondError(int status, std::string_view reason);
   void prepareContext();
@@ -71,6 +93,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Decision decision_;
   Forwarder forwarder_;
   std::string out_;
+  int badStatus_ = 0;           ///< HeadStatus::kBad's answer
+  const char* badReason_ = "";
+  bool mustClose_ = false;      ///< the current request's connection closes after its answer
   bool idle_ = true;
   bool peerClosed_ = false;
 };
