@@ -139,12 +139,19 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
         co_return ForwardOutcome::kClose;
       }
     }
-    if (gathersSends()) {
-      co_await batchEnd(conn);
-    }
-    step = sendHeadNow(ex, conn);
-    if (step == Step::kLater) {
-      step = co_await sendRequest(ex, conn);
+    // With other exchanges in progress the send waits for the end of the batch (batchEnd()
+    // says why): the common request hands it to the worker's SendBatch and goes on to await
+    // the response; the others await the batch's end, then send.
+    if (gathersSends() && deferHead(ex, conn)) {
+      step = Step::kOk;
+    } else {
+      if (gathersSends()) {
+        co_await batchEnd(conn);
+      }
+      step = sendHeadNow(ex, conn);
+      if (step == Step::kLater) {
+        step = co_await sendRequest(ex, conn);
+      }
     }
     if (step == Step::kOk) {
       // readResponseHead() written out: its read is awaited in this frame, which saves a
@@ -154,6 +161,12 @@ asio::awaitable<ForwardOutcome> Forwarder::forward(Exchange& ex) {
         auto [ec, n] = co_await conn.transport.readSome(responseRoom(conn),
                                                         net::ShortRead::kDrainedPerInq);
         step = afterResponseRead(ex, conn, ec, n);
+        if (step == Step::kLater) {  // the deferred send went out in part: the rest, then read
+          step = co_await sendRequest(ex, conn);
+          if (step == Step::kOk) {
+            step = beginResponseHead(ex, conn);
+          }
+        }
       }
     }
     if (step == Step::kOk) {
@@ -229,6 +242,34 @@ Forwarder::Step Forwarder::sendHeadNow(Exchange& ex, UpstreamConnection& conn) {
   return headSent_ == scratch_.size() ? Step::kOk : Step::kLater;
 }
 
+bool Forwarder::deferHead(Exchange& ex, UpstreamConnection& conn) {
+  if (requestBodyReady_ || ex.head.chunked || ex.head.hasContentLength ||
+      conn.transport.secure()) {
+    return false;  // a body to send, or TLS records (which writeNow() does not write)
+  }
+  scratch_.clear();
+  appendUpstreamRequestHead(scratch_, ex.ctx, ex.action, UpstreamBody::kNone, 0);
+  headSent_ = 0;
+  deferredConn_ = &conn;
+  deferredStep_ = Step::kOk;
+  pool_.sends().add(this);
+  return true;
+}
+
+void Forwarder::sendDeferred() {
+  UpstreamConnection& conn = *deferredConn_;
+  deferredConn_ = nullptr;
+  std::array<asio::const_buffer, 1> headBuf{asio::buffer(scratch_)};
+  boost::system::error_code ec;
+  headSent_ = conn.transport.writeNow(headBuf, ec);
+  if (!ec && headSent_ == scratch_.size()) {
+    return;
+  }
+  deferredStep_ = ec ? Step::kUpstreamFailed : Step::kLater;
+  boost::system::error_code ignored;
+  conn.transport.socket().cancel(ignored);  // wakes forward()'s response read to handle it
+}
+
 asio::awaitable<void> Forwarder::batchEnd(UpstreamConnection& conn) {
   // The send waits for the end of the worker's current run of ready handlers (a post goes
   // behind them; they are what one epoll_wait returned), so the requests read in one batch
@@ -239,6 +280,8 @@ asio::awaitable<void> Forwarder::batchEnd(UpstreamConnection& conn) {
   // costs a coroutine suspension, and an epoll_wait(0) when the request is the batch's only
   // work: so a request that is this worker's only exchange (no batch to gather) goes at once
   // (gathersSends()). Not a coroutine of its own: the caller awaits the post's awaitable.
+  // The common bodyless request does not come here: deferHead() hands its send to the
+  // worker's SendBatch, the same effect with one post per batch and no suspension.
   return asio::post(conn.transport.socket().get_executor(), asio::use_awaitable);
 }
 
@@ -386,6 +429,18 @@ Forwarder::Step Forwarder::afterResponseRead(Exchange& ex, UpstreamConnection& c
                                              std::size_t n) {
   ex.watchdog.disarm();
   conn.end += n;
+  if (deferredConn_ != nullptr) {
+    // The read ended before the batch's end made the send: the connection failed (a pooled
+    // one the peer had closed) or spoke out of turn. Nothing was sent, so a retry is safe.
+    pool_.sends().withdraw(this);
+    deferredConn_ = nullptr;
+    return ec && ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
+  }
+  if (deferredStep_ != Step::kOk) {  // sendDeferred() failed or sent part, and cancelled the read
+    Step why = deferredStep_;
+    deferredStep_ = Step::kOk;
+    return why;
+  }
   if (ec) {
     return ex.watchdog.fired() ? Step::kUpstreamTimeout : Step::kUpstreamFailed;
   }

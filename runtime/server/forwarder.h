@@ -45,9 +45,11 @@ enum class ForwardOutcome {
 /// truncated response) and 504 (connect or response timeout) with the JSON error body, 413 for
 /// oversized bodies, and sends `100 Continue` only once the upstream connection is up.
 /// One per session (it owns reused scratch buffers); single-threaded.
-class Forwarder {
+class Forwarder final : private SendBatch::Sender {
  public:
   Forwarder(UpstreamPool& pool, const ServerOptions& options) : pool_(pool), options_(options) {}
+  Forwarder(const Forwarder&) = delete;
+  Forwarder& operator=(const Forwarder&) = delete;
 
   boost::asio::awaitable<ForwardOutcome> forward(Exchange& ex);
 
@@ -84,6 +86,15 @@ class Forwarder {
   boost::asio::awaitable<void> batchEnd(UpstreamConnection& conn);
   /// Another upstream exchange of this worker is in progress, so a batch may gather.
   bool gathersSends() const { return pool_.exchanges() > 1; }
+  /// With gathersSends(): a bodyless request on a plaintext connection hands its head to the
+  /// worker's SendBatch, which sends it at the batch's end (sendDeferred()), and the caller
+  /// awaits the response at once: no suspension before the send. False for other requests
+  /// (then batchEnd() and the send).
+  bool deferHead(Exchange& ex, UpstreamConnection& conn);
+  /// SendBatch::Sender: the deferred head's send, one non-blocking write. If it fails or the
+  /// socket takes only part, cancels the response read, and afterResponseRead() reports it
+  /// (kUpstreamFailed, or kLater: sendRequest() writes the rest).
+  void sendDeferred() override;
   /// Sends the request after batchEnd() and a sendHeadNow() that returned kLater.
   boost::asio::awaitable<Step> sendRequest(Exchange& ex, UpstreamConnection& conn);
   boost::asio::awaitable<Step> sendContentLengthBody(Exchange& ex, UpstreamConnection& conn);
@@ -188,6 +199,8 @@ class Forwarder {
   std::uint64_t maxBody_ = 0;
   std::size_t responseHeadLength_ = 0;
   std::size_t headSent_ = 0;  ///< bytes of a bodyless request's head sendHeadNow() wrote
+  UpstreamConnection* deferredConn_ = nullptr;  ///< deferHead()'s connection until the send
+  Step deferredStep_ = Step::kOk;  ///< how sendDeferred() went, until afterResponseRead()
   std::size_t relayWhole_ = 0;  ///< relayNow(): the body bytes sent with the head
   std::size_t relaySent_ = 0;   ///< relayNow(): bytes its one write took
   bool relayClose_ = false;     ///< relayNow(): the client connection closes after it

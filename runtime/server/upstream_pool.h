@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/net/peer_watch.h"
+#include "runtime/server/send_batch.h"
 #include "runtime/server/server_options.h"
 #include "runtime/server/transport.h"
 #include "runtime/server/watchdog.h"
@@ -68,7 +69,7 @@ struct AcquireResult {
 class UpstreamPool {
  public:
   UpstreamPool(boost::asio::any_io_executor ex, PoolOptions options)
-      : ex_(std::move(ex)), options_(options) {}
+      : ex_(std::move(ex)), options_(options), sends_(ex_) {}
 
   /// An idle connection to host:port if a live one exists (unless `fresh`), else a new one.
   /// `verifyIdle`: also poll a reused connection (for a request that cannot be sent twice).
@@ -102,6 +103,9 @@ class UpstreamPool {
   /// an ExchangeCount): the forwarder gathers a batch's sends only when another one is.
   std::size_t exchanges() const { return exchanges_; }
 
+  /// The worker's batch of deferred upstream sends (the Forwarder's, send_batch.h).
+  SendBatch& sends() { return sends_; }
+
   /// Counts one exchange for as long as it lives.
   class ExchangeCount {
    public:
@@ -130,6 +134,7 @@ class UpstreamPool {
 
   boost::asio::any_io_executor ex_;
   PoolOptions options_;
+  SendBatch sends_;
   std::unordered_map<std::string, IdleList> idle_;  ///< no key is erased before closeAll()
   std::string keyScratch_;
   std::string lastHost_;  ///< listFor()'s memo: host, port and TLS context of lastList_
