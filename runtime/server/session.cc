@@ -71,11 +71,12 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
       co_return;
     }
   }
-  // The request loop. A request's steps that do not wait are plain functions, and the reads
-  // and writes that may wait are awaited here, in run()'s frame, which is made once per
-  // connection: a coroutine of its own per step (a head read, a request) would cost a frame
-  // from Asio's cache, its start, a resumption through the awaitable thread and its end on
-  // every request (bench/RESULTS.md, "Session 10 (coro helper)").
+  // The request loop. A request's steps that do not wait are plain functions, and the reads,
+  // decisions, writes and exchanges that may wait are awaited here, in run()'s frame, which is
+  // made once per connection: a coroutine of its own per step (a head read, a request, a local
+  // answer) would cost a frame from Asio's cache, its start, a resumption through the
+  // awaitable thread and its end on every request (bench/RESULTS.md, "Session 10 (coro
+  // helper)").
   Session& s = *self;
   while (!s.worker_.draining() || s.input_.hasBuffered()) {
     HeadStatus head = s.beginHead();
@@ -100,22 +101,25 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
       break;
     }
     Next next = s.beginRequest();
+    if (next == Next::kDecide) {
+      co_await s.worker_.handler().decide(s.ctx_, s.decision_);
+    }
     bool keepAlive = false;
-    if (next == Next::kBadPath) {
-      keepAlive = co_await s.respondLocal(s.mustClose_);
+    if (next == Next::kBadPath || s.decision_.kind == Decision::Kind::kRespond) {
+      Answer answer = s.answerNow();
+      keepAlive = answer == Answer::kSent && !s.mustClose_;
+      if (answer == Answer::kPartial) {
+        keepAlive = co_await s.answerRest();
+      }
+      if (next != Next::kBadPath) {  // a path that does not normalize is not counted or logged
+        s.reportAnswer();
+      }
     } else {
-      if (next == Next::kDecide) {
-        co_await s.worker_.handler().decide(s.ctx_, s.decision_);
-      }
-      if (s.decision_.kind == Decision::Kind::kRespond) {
-        keepAlive = co_await s.answerLocally();
-      } else {
-        Exchange ex{s.client_,  s.input_,          s.watchdog_, s.ctx_,
-                    s.head_,    s.decision_.forward, s.worker_.drainingFlag()};
-        ForwardOutcome outcome = co_await s.forwarder_.forward(ex);
-        s.worker_.handler().onComplete(s.ctx_, s.decision_, s.forwarder_.completion());
-        keepAlive = outcome == ForwardOutcome::kKeepAlive && s.head_.keepAlive;
-      }
+      Exchange ex{s.client_, s.input_, s.watchdog_, s.ctx_, s.head_, s.decision_.forward,
+                  s.worker_.drainingFlag()};
+      ForwardOutcome outcome = co_await s.forwarder_.forward(ex);
+      s.worker_.handler().onComplete(s.ctx_, s.decision_, s.forwarder_.completion());
+      keepAlive = outcome == ForwardOutcome::kKeepAlive && s.head_.keepAlive;
     }
     s.input_.finishRequest();
     s.parser_.reset();
@@ -270,27 +274,31 @@ Session::Next Session::beginRequest() {
   return worker_.handler().decideNow(ctx_, decision_) ? Next::kDecided : Next::kDecide;
 }
 
-asio::awaitable<bool> Session::answerLocally() {
-  bool keep = co_await respondLocal(mustClose_);
+Session::Answer Session::answerNow() {
+  out_.clear();
+  appendLocalResponse(out_, decision_.respond, requestId_, mustClose_);
+  std::array<asio::const_buffer, 1> bufs{asio::buffer(out_)};
+  boost::system::error_code ec;
+  answerSent_ = client_.writeNow(bufs, ec);
+  if (ec) {
+    return Answer::kFailed;
+  }
+  return answerSent_ == out_.size() ? Answer::kSent : Answer::kPartial;
+}
+
+asio::awaitable<bool> Session::answerRest() {
+  std::array<asio::const_buffer, 1> bufs{asio::buffer(out_)};
+  boost::system::error_code ec =
+      co_await finishWrite(client_, watchdog_, worker_.options().idleTimeout, bufs, answerSent_);
+  co_return !ec && !mustClose_;
+}
+
+void Session::reportAnswer() {
   Completion done;
   done.status = decision_.respond.status;
   std::size_t headEnd = out_.find("\r\n\r\n");  // out_ still holds the response written
   done.bytesOut = headEnd == std::string::npos ? 0 : out_.size() - headEnd - 4;
   worker_.handler().onComplete(ctx_, decision_, done);
-  co_return keep;
-}
-
-asio::awaitable<bool> Session::respondLocal(bool close) {
-  out_.clear();
-  appendLocalResponse(out_, decision_.respond, requestId_, close);
-  // Suspends (and needs the deadline) only when the socket does not take it all at once.
-  std::array<asio::const_buffer, 1> bufs{asio::buffer(out_)};
-  boost::system::error_code ec;
-  std::size_t n = client_.writeNow(bufs, ec);
-  if (!ec && n < out_.size()) {
-    ec = co_await finishWrite(client_, watchdog_, worker_.options().idleTimeout, bufs, n);
-  }
-  co_return !ec && !close;
 }
 
 asio::awaitable<void> Session::respondError(int status, std::string_view reason) {

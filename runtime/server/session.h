@@ -70,9 +70,15 @@ class Session : public std::enable_shared_from_this<Session> {
   HeadStatus parseBuffered();
   /// Normalizes the path, prepares ctx_ and asks the handler's decideNow().
   Next beginRequest();
-  /// A decided local answer: writes it and reports the completion. Whether to keep alive.
-  boost::asio::awaitable<bool> answerLocally();
-  boost::asio::awaitable<bool> respondLocal(bool close);
+  /// How far answerNow() got.
+  enum class Answer { kSent, kPartial, kFailed };
+  /// decision_'s local answer in one non-blocking write, which the socket almost always takes
+  /// whole; kPartial: answerRest() writes the rest (answerSent_ bytes went).
+  Answer answerNow();
+  /// The rest of answerNow()'s write, under the idle deadline. Whether to keep alive.
+  boost::asio::awaitable<bool> answerRest();
+  /// Reports the local answer written (status, body bytes) to the handler.
+  void reportAnswer();
   boost::asio::awaitable<void> respondError(int status, std::string_view reason);
   void prepareContext();
   boost::asio::awaitable<void> lingeringClose();
@@ -96,6 +102,7 @@ class Session : public std::enable_shared_from_this<Session> {
   int badStatus_ = 0;           ///< HeadStatus::kBad's answer
   const char* badReason_ = "";
   bool mustClose_ = false;      ///< the current request's connection closes after its answer
+  std::size_t answerSent_ = 0;  ///< bytes of out_ answerNow() wrote
   bool idle_ = true;
   bool peerClosed_ = false;
 };
