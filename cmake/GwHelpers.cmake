@@ -43,7 +43,11 @@ function(gw_add_fuzzer name)
     list(APPEND args -dict=${F_DICT})
   endif()
   set(workdir ${CMAKE_BINARY_DIR}/fuzz/${name}.corpus)
+  # One bash word per option: a CMake list quoted into the command would keep its ';', which
+  # bash takes as command separators (the fuzzer then ran without its limits, dictionary and
+  # corpus directories).
+  list(JOIN args " " argline)
   add_test(NAME fuzz_${name}
-    COMMAND ${CMAKE_COMMAND} -E env bash -c "mkdir -p ${workdir} && exec $<TARGET_FILE:${name}> ${args} ${workdir} ${F_CORPUS}")
+    COMMAND ${CMAKE_COMMAND} -E env bash -c "mkdir -p ${workdir} && exec $<TARGET_FILE:${name}> ${argline} ${workdir} ${F_CORPUS}")
   set_tests_properties(fuzz_${name} PROPERTIES LABELS fuzz TIMEOUT 900)
 endfunction()
