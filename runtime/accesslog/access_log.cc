@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <new>
 
 #include "runtime/accesslog/byte_ring.h"
 #include "runtime/accesslog/line_format.h"
@@ -16,6 +17,7 @@ namespace gw::accesslog {
 namespace {
 
 constexpr std::size_t kMinBufferBytes = 64 * 1024;
+constexpr std::size_t kInitialLineBytes = 8192;
 
 int openAppend(const std::string& path, std::string* error) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -33,9 +35,12 @@ void bumpOwned(std::atomic<std::uint64_t>& c) noexcept {
 }  // namespace
 
 struct alignas(64) AccessLog::Lane {
-  explicit Lane(std::size_t bytes) : ring(bytes) { scratch.reserve(4096); }
+  explicit Lane(std::size_t bytes) : ring(bytes), line(new char[kInitialLineBytes]) {}
   ByteRing ring;
-  std::string scratch;  // the line being formatted; keeps its capacity
+  // The line being formatted: a plain buffer written through a pointer (writeLine), grown
+  // (rarely: lineBound is a worst case) when a record's bound exceeds it.
+  std::unique_ptr<char[]> line;
+  std::size_t lineCapacity = kInitialLineBytes;
   TimeCache time;
   std::atomic<std::uint64_t> lines{0}, dropped{0}, oversize{0};
 };
@@ -101,12 +106,22 @@ void AccessLog::append(std::size_t worker, const AccessRecord& record) noexcept 
     return;
   }
   Lane& lane = *lanes_[worker];
-  formatLine(record, lane.time, lane.scratch);
-  if (lane.scratch.size() > lane.ring.capacity() / 2) {
+  if (const std::size_t bound = lineBound(record); bound > lane.lineCapacity) {
+    lane.line.reset(new (std::nothrow) char[bound]);
+    lane.lineCapacity = lane.line ? bound : 0;
+    if (!lane.line) {
+      bumpOwned(lane.dropped);
+      return;
+    }
+  }
+  const std::string_view line(lane.line.get(),
+                              static_cast<std::size_t>(
+                                  writeLine(record, lane.time, lane.line.get()) - lane.line.get()));
+  if (line.size() > lane.ring.capacity() / 2) {
     bumpOwned(lane.oversize);
     return;
   }
-  if (!lane.ring.push(lane.scratch)) {
+  if (!lane.ring.push(line)) {
     bumpOwned(lane.dropped);
   } else {
     bumpOwned(lane.lines);

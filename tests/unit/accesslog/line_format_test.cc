@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <climits>
+#include <cstdint>
+#include <vector>
+
 namespace gw::accesslog {
 namespace {
 
@@ -94,6 +98,38 @@ TEST(LineFormat, LatencyAndOutcomes) {
     formatLine(r, tc, line);
     EXPECT_EQ(nlohmann::json::parse(line)["decision"], std::string(outcomeName(o)));
   }
+}
+
+// writeLine writes through a raw pointer into a buffer of lineBound() bytes: with every field
+// at (and past) its limit and made of bytes that escape to six, it must stay inside the bound
+// and still be one valid JSON line.
+TEST(LineFormat, WriteLineStaysInsideLineBound) {
+  const std::string controls(5000, '\x01');
+  const std::string parts = "[{\"part\":\"a\"}]";
+  AccessRecord r = sample();
+  r.requestId = r.clientIp = r.method = r.host = r.path = r.route = r.upstream = r.upstreamAddr =
+      r.rule = r.subject = controls;
+  r.partsJson = parts;
+  r.status = 2147483647;
+  r.latency = nanoseconds(INT64_MAX);
+  r.bytesIn = r.bytesOut = UINT64_MAX;
+  r.decision = Outcome::kMethodNotAllowed;
+  TimeCache tc;
+  const std::size_t bound = lineBound(r);
+  std::vector<char> buf(bound + 64, '\x5a');
+  char* end = writeLine(r, tc, buf.data());
+  ASSERT_LE(static_cast<std::size_t>(end - buf.data()), bound);
+  for (std::size_t i = bound; i < buf.size(); ++i) {
+    ASSERT_EQ(buf[i], '\x5a') << "wrote past lineBound at +" << i - bound;
+  }
+  std::string line(buf.data(), end);
+  nlohmann::json j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["path"].get<std::string>().size(), 2048u + 3u);  // the limit, then "..."
+  EXPECT_EQ(j["bytes_out"].get<std::uint64_t>(), UINT64_MAX);
+  EXPECT_EQ(j["parts"][0]["part"], "a");
+  std::string viaString;
+  formatLine(r, tc, viaString);
+  EXPECT_EQ(viaString, line);
 }
 
 TEST(LineFormat, DefaultTimeIsNow) {
