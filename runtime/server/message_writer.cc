@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "runtime/http/known_field.h"
+#include "runtime/server/head_buffer.h"
 
 namespace gw::server {
 
@@ -47,33 +48,86 @@ void appendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-/// Lists the tokens of all Connection fields; those fields are hop-by-hop too.
-struct ConnectionTokens {
-  static constexpr int kMax = 16;
-  std::string_view tokens[kMax];
-  int count = 0;
-
-  explicit ConnectionTokens(const http::HeaderList& headers) {
-    for (const http::Header& h : headers) {
-      if (http::classifyField(h.name) == http::KnownField::kConnection) {
-        http::forEachListElement(h.value, [&](std::string_view t) {
-          if (count < kMax) {
-            tokens[count++] = t;
+/// Every field's KnownField, classified once, and the tokens of all Connection fields (those
+/// fields are hop-by-hop too): the Connection tokens must be known before the first field is
+/// copied, so the fields are looked at twice, and classifying them in both passes cost ~12
+/// instructions per field and pass.
+class ClassifiedFields {
+ public:
+  explicit ClassifiedFields(const http::HeaderList& headers) {
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      const http::KnownField f = http::classifyField(headers[i].name);
+      if (i < kInline) {
+        kinds_[i] = f;
+      }
+      if (f == http::KnownField::kConnection) {
+        http::forEachListElement(headers[i].value, [&](std::string_view t) {
+          if (tokenCount_ < kMaxTokens) {
+            tokens_[tokenCount_++] = Token{t.data(), t.size()};
           }
           return true;
         });
       }
     }
   }
-  bool contains(std::string_view name) const {
-    for (int i = 0; i < count; ++i) {
-      if (http::iequals(tokens[i], name)) {
+  /// The kind of field i (whose name is `name`).
+  http::KnownField kind(std::size_t i, std::string_view name) const {
+    return i < kInline ? kinds_[i] : http::classifyField(name);
+  }
+  /// True if a Connection field lists `name`.
+  bool connectionNames(std::string_view name) const {
+    for (int i = 0; i < tokenCount_; ++i) {
+      if (http::iequals(std::string_view(tokens_[i].data, tokens_[i].size), name)) {
         return true;
       }
     }
     return false;
   }
+
+ private:
+  static constexpr std::size_t kInline = 64;  ///< fields beyond are classified again
+  static constexpr int kMaxTokens = 16;
+  // Only [0, size) of each array is read, so neither is initialized: an array of string_view
+  // would be zeroed (256 bytes) on every head.
+  http::KnownField kinds_[kInline];
+  struct Token {
+    const char* data;
+    std::size_t size;
+  };
+  Token tokens_[kMaxTokens];
+  int tokenCount_ = 0;
 };
+
+/// Room for a head that copies `headers` and `set` (each field as "name: value\r\n") plus
+/// `extra` bytes: the estimate HeadBuffer starts with.
+std::size_t expectedSize(const http::HeaderList& headers, const FieldList& set,
+                         std::size_t extra) {
+  std::size_t n = extra;
+  for (const http::Header& h : headers) {
+    n += h.name.size() + h.value.size() + 4;
+  }
+  for (const auto& [name, value] : set) {
+    n += name.size() + value.size() + 4;
+  }
+  return n;
+}
+
+/// Writes "name: " followed by every value of the fields named `name` joined with ", " and a
+/// trailing ", " when there were any: the caller puts its own element and CRLF.
+void putJoined(HeadBuffer& out, std::string_view name, const http::HeaderList& headers,
+               bool any) {
+  out.put(name);
+  out.put(": ");
+  if (!any) {
+    return;
+  }
+  for (const http::Header& h : headers) {
+    if (!h.value.empty() && http::iequals(h.name, name)) {
+      out.put(h.value);
+      out.put(", ");
+    }
+  }
+}
 
 void appendStatusLine(std::string& out, int status) {
   out.append("HTTP/1.1 ");
@@ -81,25 +135,6 @@ void appendStatusLine(std::string& out, int status) {
   out.push_back(' ');
   out.append(statusText(status));
   out.append("\r\n");
-}
-
-void appendEdits(std::string& out, const HeaderEdits& edits) {
-  for (const auto& [name, value] : edits.set) {
-    appendField(out, name, value);
-  }
-}
-
-/// Writes "name: " followed by every earlier value of `name` joined with ", " and a trailing
-/// ", " when there were any: the caller appends its own element and CRLF.
-void appendJoined(std::string& out, std::string_view name, const http::HeaderList& headers) {
-  out.append(name);
-  out.append(": ");
-  for (const http::Header& h : headers) {
-    if (http::iequals(h.name, name) && !h.value.empty()) {
-      out.append(h.value);
-      out.append(", ");
-    }
-  }
 }
 
 }  // namespace
@@ -199,99 +234,137 @@ void appendUpstreamRequestHead(std::string& out, const RequestContext& req,
                                const ForwardAction& fwd, UpstreamBody body,
                                std::uint64_t contentLength) {
   const http::HeaderList& headers = req.head->headers;
-  ConnectionTokens conn(headers);
-  out.append(req.method);
-  out.push_back(' ');
-  out.append(fwd.path.empty() ? req.path : std::string_view(fwd.path));
+  const ClassifiedFields fields(headers);
+  const std::string_view path = fwd.path.empty() ? req.path : std::string_view(fwd.path);
+  const std::string_view host = req.host.empty() ? std::string_view(fwd.host) : req.host;
+  // The fixed text (~200 bytes) and each value written outside the copied fields.
+  HeadBuffer b(out, expectedSize(headers, fwd.requestHeaders.set,
+                                 256 + req.method.size() + path.size() + req.query.size() +
+                                     2 * req.clientIp.size() + 2 * host.size() +
+                                     req.requestId.size() + req.traceparent.size()));
+  b.put(req.method);
+  b.put(' ');
+  b.put(path);
   if (req.hasQuery) {
-    out.push_back('?');
-    out.append(req.query);
+    b.put('?');
+    b.put(req.query);
   }
-  out.append(" HTTP/1.1\r\n");
+  b.put(" HTTP/1.1\r\n");
   bool hasHost = false;
-  for (const http::Header& h : headers) {
-    const http::KnownField f = http::classifyField(h.name);
+  bool anyXff = false;
+  bool anyForwarded = false;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const http::Header& h = headers[i];
+    const http::KnownField f = fields.kind(i, h.name);
     switch (f) {
       case http::KnownField::kContentLength:  // framing and the fields regenerated below
       case http::KnownField::kExpect:
       case http::KnownField::kXRequestId:
       case http::KnownField::kTraceparent:
       case http::KnownField::kXForwardedProto:
+        continue;
       case http::KnownField::kXForwardedFor:  // re-emitted below as one field with our hop
-      case http::KnownField::kForwarded:      // appended
+        anyXff = true;
+        continue;
+      case http::KnownField::kForwarded:  // appended
+        anyForwarded = true;
         continue;
       default:
         break;
     }
-    if (http::isHopByHop(f) || conn.contains(h.name) || fwd.requestHeaders.overrides(h.name)) {
+    if (http::isHopByHop(f) || fields.connectionNames(h.name) ||
+        fwd.requestHeaders.overrides(h.name)) {
       continue;
     }
     hasHost = hasHost || f == http::KnownField::kHost;
-    appendField(out, h.name, h.value);
+    b.field(h.name, h.value);
   }
-  appendEdits(out, fwd.requestHeaders);
-  appendJoined(out, "X-Forwarded-For", headers);
-  out.append(req.clientIp);
-  out.append("\r\n");
-  appendField(out, "X-Forwarded-Proto", req.tls ? "https" : "http");
-  appendJoined(out, "Forwarded", headers);
-  out.append("for=");
-  bool v6 = req.clientIp.find(':') != std::string_view::npos;
-  out.append(v6 ? "\"[" : "");
-  out.append(req.clientIp);
-  out.append(v6 ? "]\"" : "");
-  out.append(req.tls ? ";proto=https" : ";proto=http");
+  for (const auto& [name, value] : fwd.requestHeaders.set) {
+    b.field(name, value);
+  }
+  putJoined(b, "X-Forwarded-For", headers, anyXff);
+  b.put(req.clientIp);
+  b.put("\r\n");
+  b.field("X-Forwarded-Proto", req.tls ? "https" : "http");
+  putJoined(b, "Forwarded", headers, anyForwarded);
+  b.put("for=");
+  const bool v6 = req.clientIp.find(':') != std::string_view::npos;
+  if (v6) {
+    b.put("\"[");
+  }
+  b.put(req.clientIp);
+  if (v6) {
+    b.put("]\"");
+  }
+  if (req.tls) {
+    b.put(";proto=https");
+  } else {
+    b.put(";proto=http");
+  }
   if (!req.host.empty()) {
-    out.append(";host=\"");
-    out.append(req.host);
-    out.push_back('"');
+    b.put(";host=\"");
+    b.put(req.host);
+    b.put('"');
   }
-  out.append("\r\n");
+  b.put("\r\n");
   if (!hasHost && !fwd.requestHeaders.overrides("host")) {
-    appendField(out, "Host", req.host.empty() ? std::string_view(fwd.host) : req.host);
+    b.field("Host", host);
   }
-  appendField(out, "X-Request-ID", req.requestId);
-  appendField(out, "traceparent", req.traceparent);
+  b.field("X-Request-ID", req.requestId);
+  b.field("traceparent", req.traceparent);
   if (body == UpstreamBody::kContentLength) {
-    out.append("Content-Length: ");
-    appendNumber(out, contentLength);
-    out.append("\r\n");
+    b.put("Content-Length: ");
+    b.number(contentLength);
+    b.put("\r\n");
   } else if (body == UpstreamBody::kChunked) {
-    out.append("Transfer-Encoding: chunked\r\n");
+    b.put("Transfer-Encoding: chunked\r\n");
   }
-  out.append("\r\n");
+  b.put("\r\n");
+  b.finish();
 }
 
 void appendClientResponseHead(std::string& out, const http::ResponseHead& up,
                               const HeaderEdits& edits, std::string_view requestId,
                               ClientBody body, bool close) {
-  ConnectionTokens conn(up.headers);
-  appendStatusLine(out, up.status);
-  for (const http::Header& h : up.headers) {
-    const http::KnownField f = http::classifyField(h.name);
+  const ClassifiedFields fields(up.headers);
+  HeadBuffer b(out, expectedSize(up.headers, edits.set, 160 + requestId.size()));
+  b.put("HTTP/1.1 ");
+  b.number(static_cast<std::uint64_t>(up.status));
+  b.put(' ');
+  b.put(statusText(up.status));
+  b.put("\r\n");
+  bool hasRequestId = false;
+  for (std::size_t i = 0; i < up.headers.size(); ++i) {
+    const http::Header& h = up.headers[i];
+    const http::KnownField f = fields.kind(i, h.name);
+    hasRequestId = hasRequestId || f == http::KnownField::kXRequestId;
     // Content-Length stays on bodiless responses (HEAD, 304) where it describes the entity.
     bool length = f == http::KnownField::kContentLength;
     bool framing = length && (body != ClientBody::kNone || up.status == 204);
-    if (framing || http::isHopByHop(f) || conn.contains(h.name) || edits.overrides(h.name)) {
+    if (framing || http::isHopByHop(f) || fields.connectionNames(h.name) ||
+        edits.overrides(h.name)) {
       continue;
     }
-    appendField(out, h.name, h.value);
+    b.field(h.name, h.value);
   }
-  appendEdits(out, edits);
-  if (!edits.overrides("x-request-id") && http::findHeader(up.headers, "x-request-id") == nullptr) {
-    appendField(out, "X-Request-ID", requestId);
+  for (const auto& [name, value] : edits.set) {
+    b.field(name, value);
+  }
+  if (!hasRequestId && !edits.overrides("x-request-id")) {
+    b.field("X-Request-ID", requestId);
   }
   if (body == ClientBody::kContentLength) {
-    out.append("Content-Length: ");
-    appendNumber(out, up.contentLength);
-    out.append("\r\n");
+    b.put("Content-Length: ");
+    b.number(up.contentLength);
+    b.put("\r\n");
   } else if (body == ClientBody::kChunked) {
-    out.append("Transfer-Encoding: chunked\r\n");
+    b.put("Transfer-Encoding: chunked\r\n");
   }
   if (close) {
-    out.append("Connection: close\r\n");
+    b.put("Connection: close\r\n");
   }
-  out.append("\r\n");
+  b.put("\r\n");
+  b.finish();
 }
 
 }  // namespace gw::server

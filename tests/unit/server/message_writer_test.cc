@@ -95,6 +95,41 @@ TEST(MessageWriter, HeadResponseKeepsContentLength) {
   EXPECT_NE(out.find("Content-Length: 99\r\n"), std::string::npos);
 }
 
+// The writers classify the first 64 fields once and the rest again: hop-by-hop fields, fields
+// named in Connection and the regenerated ones are dropped past that point too, and the head
+// is appended after what the buffer already holds.
+TEST(MessageWriter, UpstreamHeadBeyondSixtyFourFieldsAndAfterExistingBytes) {
+  std::string raw = "GET /x HTTP/1.1\r\nHost: h\r\n";
+  std::string kept;
+  for (int i = 0; i < 70; ++i) {
+    raw += "X-F" + std::to_string(i) + ": " + std::to_string(i) + "\r\n";
+    kept += "X-F" + std::to_string(i) + ": " + std::to_string(i) + "\r\n";
+  }
+  raw += "Connection: X-Late\r\nX-Late: 1\r\nKeep-Alive: 5\r\nX-Request-ID: old\r\n";
+  raw += "X-Forwarded-For: 10.0.0.9\r\n\r\n";
+  Fixture f(raw);
+  ForwardAction fwd;
+  std::string out = "earlier bytes|";
+  appendUpstreamRequestHead(out, f.ctx, fwd, UpstreamBody::kNone, 0);
+  EXPECT_EQ(out,
+            "earlier bytes|GET /norm HTTP/1.1\r\nHost: h\r\n" + kept +
+                "X-Forwarded-For: 10.0.0.9, 192.0.2.7\r\n"
+                "X-Forwarded-Proto: http\r\n"
+                "Forwarded: for=192.0.2.7;proto=http;host=\"h\"\r\n"
+                "X-Request-ID: rid-1\r\n"
+                "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n");
+}
+
+TEST(MessageWriter, ClientResponseHeadKeepsTheUpstreamsRequestId) {
+  http::ResponseParser parser;
+  http::ResponseHead up;
+  std::string raw = "HTTP/1.1 204 No Content\r\nx-request-id: theirs\r\nDate: d\r\n\r\n";
+  ASSERT_TRUE(parser.parse(raw, false, up).ok());
+  std::string out = "|";
+  appendClientResponseHead(out, up, HeaderEdits{}, "ours", ClientBody::kNone, false);
+  EXPECT_EQ(out, "|HTTP/1.1 204 No Content\r\nx-request-id: theirs\r\nDate: d\r\n\r\n");
+}
+
 TEST(MessageWriter, LocalErrorBodyIsJsonWithRequestId) {
   std::string out;
   appendErrorResponse(out, 404, "no route for `/x\"`", "rid-9", false);
