@@ -73,7 +73,14 @@ const char* skipFieldValue(const char* p, const char* end) {
                                      _mm_cmpeq_epi8(v, kDel));
     if (const int mask = _mm_movemask_epi8(bad); mask != 0) {
       p += __builtin_ctz(static_cast<unsigned>(mask));
-      break;
+      // The first byte the mask flags is the answer unless it is an HTAB (allowed in values):
+      // a value's end (its CR) is found here without the word and byte loops below starting
+      // on it (~25 instructions per field).
+      if (*p != '\t') {
+        return p;
+      }
+      ++p;
+      continue;
     }
     p += 16;
   }
@@ -100,13 +107,22 @@ const char* skipFieldValue(const char* p, const char* end) {
 ParseResult parseFieldLines(std::string_view block, std::size_t maxCount, HeaderList& out) {
   const char* p = block.data();
   const char* const end = p + block.size();
+  // The parsers pass blocks whose every line ends in CRLF: a name scan then stops at the latest
+  // on the final LF (not a tchar) and needs no bounds check per byte (~2 of its 5 instructions).
+  const bool lfTerminated = !block.empty() && block.back() == '\n';
   while (p < end) {
     if (*p == ' ' || *p == '\t') {
       return ParseResult::error(400, "obsolete line folding");
     }
     const char* nameStart = p;
-    while (p < end && isTchar(static_cast<unsigned char>(*p))) {
-      ++p;
+    if (lfTerminated) {
+      while (isTchar(static_cast<unsigned char>(*p))) {
+        ++p;
+      }
+    } else {
+      while (p < end && isTchar(static_cast<unsigned char>(*p))) {
+        ++p;
+      }
     }
     if (p == end || *p != ':') {
       if (p < end && (*p == ' ' || *p == '\t') && p != nameStart) {

@@ -195,6 +195,27 @@ TEST(RequestParser, ControlByteAfterHtabAtEveryOffset) {
   }
 }
 
+// The block scan steps over each HTAB and goes on in blocks: two of them anywhere, with the
+// value kept whole, and a bad byte after both still caught.
+TEST(RequestParser, TwoHtabsAtEveryOffsetPair) {
+  for (std::size_t a = 1; a < 42; ++a) {
+    for (std::size_t b = a + 1; b < 42; ++b) {
+      std::string value = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH";
+      value[a] = '\t';
+      value[b] = '\t';
+      std::string buf = "GET / HTTP/1.1\r\nHost: a\r\nX-V: " + value + "\r\n\r\n";
+      RequestParser parser;
+      RequestHead head;
+      ASSERT_TRUE(parser.parse(buf, head).ok()) << a << " " << b;
+      EXPECT_EQ(head.headers[1].value, value) << a << " " << b;
+      value.back() = '\x7f';
+      buf = "GET / HTTP/1.1\r\nHost: a\r\nX-V: " + value + "\r\n\r\n";
+      parser.reset();
+      ASSERT_EQ(parser.parse(buf, head).status, ParseStatus::kError) << a << " " << b;
+    }
+  }
+}
+
 TEST(RequestParser, IncrementalByteByByte) {
   std::string buf =
       "\r\nGET /p?q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
