@@ -20,16 +20,22 @@ std::uint64_t hexDigits8(std::uint64_t x) {
   return x + 0x3030303030303030ull + letters * 39;
 }
 
-/// Appends the 16 lowercase hex digits of `v`, most significant first.
-void appendHex16(std::uint64_t v, std::string& out) {
+/// Writes the 16 lowercase hex digits of `v`, most significant first, at `dst`. The callers
+/// build the whole id in a local buffer and append it once: an append per 16 digits cost more
+/// than making them (session 10's profile: ~95 instructions per call, 5 calls per request).
+void writeHex16(std::uint64_t v, char* dst) {
   // Byte-swapped, the most significant digit comes first in memory.
   static_assert(std::endian::native == std::endian::little);
   const std::uint64_t hi = __builtin_bswap64(hexDigits8(v >> 32));
   const std::uint64_t lo = __builtin_bswap64(hexDigits8(v & 0xffffffffull));
-  char digits[16];
-  std::memcpy(digits, &hi, 8);
-  std::memcpy(digits + 8, &lo, 8);
-  out.append(digits, sizeof(digits));
+  std::memcpy(dst, &hi, 8);
+  std::memcpy(dst + 8, &lo, 8);
+}
+
+/// Replaces `out`'s contents with `n` bytes at `s`, keeping its capacity.
+void replaceWith(std::string& out, const char* s, std::size_t n) {
+  out.clear();
+  out.append(s, n);
 }
 
 bool isLowerHex(std::string_view s) {
@@ -65,9 +71,10 @@ bool isValidRequestId(std::string_view id) {
 }
 
 void generateRequestId(Random& rng, std::string& out) {
-  out.clear();
-  appendHex16(rng.next(), out);
-  appendHex16(rng.next(), out);
+  char id[32];
+  writeHex16(rng.next(), id);
+  writeHex16(rng.next(), id + 16);
+  replaceWith(out, id, sizeof(id));
 }
 
 bool isValidTraceparent(std::string_view tp) {
@@ -90,18 +97,21 @@ bool isValidTraceparent(std::string_view tp) {
 }
 
 void makeTraceparent(std::string_view incoming, Random& rng, std::string& out) {
-  out.clear();
-  out.append("00-");
-  if (isValidTraceparent(incoming)) {
-    out.append(incoming.substr(3, 32));
+  // "00-" trace-id(32) "-" parent-id(16) "-" flags(2)
+  char tp[55];
+  std::memcpy(tp, "00-", 3);
+  const bool keep = isValidTraceparent(incoming);
+  if (keep) {
+    std::memcpy(tp + 3, incoming.data() + 3, 32);
   } else {
-    appendHex16(rng.next() | 1, out);
-    appendHex16(rng.next(), out);
+    writeHex16(rng.next() | 1, tp + 3);
+    writeHex16(rng.next(), tp + 19);
   }
-  out.push_back('-');
-  appendHex16(rng.next() | 1, out);
-  out.push_back('-');
-  out.append(isValidTraceparent(incoming) ? incoming.substr(53, 2) : std::string_view("00"));
+  tp[35] = '-';
+  writeHex16(rng.next() | 1, tp + 36);
+  tp[52] = '-';
+  std::memcpy(tp + 53, keep ? incoming.data() + 53 : "00", 2);
+  replaceWith(out, tp, sizeof(tp));
 }
 
 }  // namespace gw::server
