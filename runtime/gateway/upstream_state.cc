@@ -47,6 +47,7 @@ UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
     rt->port = s.port;
     rt->weight = s.weight;
     rt->backup = s.backup;
+    rt->hostPort = rt->address();
     if (config.breaker.enabled) {
       std::string label = name_ + " " + s.host + ":" + std::to_string(s.port);
       rt->breaker = std::make_unique<resilience::CircuitBreaker>(
