@@ -216,6 +216,39 @@ TEST(RequestParser, TwoHtabsAtEveryOffsetPair) {
   }
 }
 
+// A bare LF anywhere in a head of any length, and the head's end at every offset, whole or in
+// two reads, give the verdict of the byte-wise rules (kept while trying a vector scan for the
+// LFs in session 10: it saved too little over memchr to stay).
+TEST(RequestParser, BareLfAndHeadEndAtEveryOffset) {
+  const std::string start = "GET / HTTP/1.1\r\nHost: a\r\n";
+  for (std::size_t pad = 0; pad < 70; ++pad) {
+    std::string good = start + "X-P: " + std::string(pad, 'p') + "\r\n\r\n";
+    for (std::size_t split = 0; split <= good.size(); split += 7) {
+      RequestParser parser;
+      RequestHead head;
+      ParseResult r = parser.parse(std::string_view(good).substr(0, split), head);
+      if (split < good.size()) {
+        ASSERT_EQ(r.status, ParseStatus::kNeedMore) << pad << " " << split;
+        r = parser.parse(good, head);
+      }
+      ASSERT_TRUE(r.ok()) << pad << " " << split << ": " << r.reason;
+      EXPECT_EQ(r.consumed, good.size());
+      EXPECT_EQ(head.headers[1].value, std::string(pad, 'p'));
+    }
+    for (std::size_t at = start.size(); at < good.size() - 2; ++at) {
+      if (good[at] == '\n') continue;
+      std::string bad = good;
+      bad[at] = '\n';  // an LF without its CR
+      if (at > 0 && bad[at - 1] == '\r') bad[at - 1] = 'q';
+      RequestParser parser;
+      RequestHead head;
+      ParseResult r = parser.parse(bad, head);
+      ASSERT_EQ(r.status, ParseStatus::kError) << pad << " " << at;
+      EXPECT_EQ(r.httpStatus, 400);
+    }
+  }
+}
+
 TEST(RequestParser, IncrementalByteByByte) {
   std::string buf =
       "\r\nGET /p?q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
