@@ -87,6 +87,27 @@ TEST(EditList, ReusedElementsHoldOnlyTheNewValue) {
   EXPECT_EQ(set[1].second, kLong2);
 }
 
+// A value of the kept string's length is copied over it in place: every length around the
+// short-copy cases, with the old bytes all replaced and the storage kept.
+TEST(EditList, SameLengthValueOverwritesInPlace) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    FieldList set;
+    set.emplace_back(std::string(n, 'a'), std::string(n, 'b'));
+    const char* nameStorage = set[0].first.data();
+    set.clear();
+    std::string name;
+    std::string value;
+    for (std::size_t i = 0; i < n; ++i) {
+      name += static_cast<char>('A' + i % 26);
+      value += static_cast<char>('0' + i % 10);
+    }
+    set.emplace_back(name, value);
+    EXPECT_EQ(set[0].first, name) << n;
+    EXPECT_EQ(set[0].second, value) << n;
+    EXPECT_EQ(set[0].first.data(), nameStorage) << n;
+  }
+}
+
 TEST(EditList, EraseIfKeepsOrderAndTheStorage) {
   FieldList set;
   set.emplace_back("A", "1");
