@@ -4,10 +4,15 @@
 #include <cstring>
 #include <random>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace gw::server {
 
 namespace {
 
+#if !defined(__SSE2__)
 /// The eight hex digits of a 32-bit value, as bytes of a word, least significant digit in the
 /// lowest byte: the nibbles are spread one per byte in three shift-and-mask steps, then made
 /// digits all at once ('0' + n, plus 39 more where n >= 10, found by the carry of n + 6 into
@@ -19,17 +24,32 @@ std::uint64_t hexDigits8(std::uint64_t x) {
   const std::uint64_t letters = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
   return x + 0x3030303030303030ull + letters * 39;
 }
+#endif
 
 /// Writes the 16 lowercase hex digits of `v`, most significant first, at `dst`. The callers
 /// build the whole id in a local buffer and append it once: an append per 16 digits cost more
 /// than making them (session 10's profile: ~95 instructions per call, 5 calls per request).
 void writeHex16(std::uint64_t v, char* dst) {
+#if defined(__SSE2__)
+  // Sixteen nibbles at once: the bytes most significant first, each split into its high and
+  // low nibble (interleaved, high first), '0' added, and 39 more where a nibble is >= 10.
+  const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(__builtin_bswap64(v)));
+  const __m128i low4 = _mm_set1_epi8(0x0f);
+  const __m128i hi = _mm_and_si128(_mm_srli_epi16(bytes, 4), low4);
+  const __m128i lo = _mm_and_si128(bytes, low4);
+  const __m128i nibbles = _mm_unpacklo_epi8(hi, lo);
+  const __m128i letters =
+      _mm_and_si128(_mm_cmpgt_epi8(nibbles, _mm_set1_epi8(9)), _mm_set1_epi8(39));
+  const __m128i digits = _mm_add_epi8(_mm_add_epi8(nibbles, _mm_set1_epi8('0')), letters);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), digits);
+#else
   // Byte-swapped, the most significant digit comes first in memory.
   static_assert(std::endian::native == std::endian::little);
   const std::uint64_t hi = __builtin_bswap64(hexDigits8(v >> 32));
   const std::uint64_t lo = __builtin_bswap64(hexDigits8(v & 0xffffffffull));
   std::memcpy(dst, &hi, 8);
   std::memcpy(dst + 8, &lo, 8);
+#endif
 }
 
 /// Replaces `out`'s contents with `n` bytes at `s`, keeping its capacity.
