@@ -71,14 +71,15 @@ void RateLimitHeaders::finish(std::string_view name, bool ok) noexcept {
     used_ = valueStart_;  // never emit a truncated value
     return;
   }
-  fields_[count_++] = Field{name, static_cast<std::uint16_t>(valueStart_),
+  fields_[count_++] = Field{name.data(), static_cast<std::uint16_t>(name.size()),
+                            static_cast<std::uint16_t>(valueStart_),
                             static_cast<std::uint16_t>(used_ - valueStart_)};
   valueStart_ = used_;
 }
 
 std::string_view RateLimitHeaders::find(std::string_view wanted) const noexcept {
   for (std::size_t i = 0; i < count_; ++i) {
-    if (fields_[i].name == wanted) {
+    if (name(i) == wanted) {
       return value(i);
     }
   }

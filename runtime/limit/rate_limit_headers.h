@@ -31,7 +31,9 @@ class RateLimitHeaders {
   [[nodiscard]] static RateLimitHeaders build(std::span<const Decision> decisions) noexcept;
 
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
-  [[nodiscard]] std::string_view name(std::size_t i) const noexcept { return fields_[i].name; }
+  [[nodiscard]] std::string_view name(std::size_t i) const noexcept {
+    return std::string_view(fields_[i].name, fields_[i].nameLength);
+  }
   [[nodiscard]] std::string_view value(std::size_t i) const noexcept {
     return std::string_view(buf_.data() + fields_[i].offset, fields_[i].length);
   }
@@ -50,10 +52,13 @@ class RateLimitHeaders {
   }
 
  private:
+  // Only [0, count_) of fields_ is ever read: neither the array nor a Field is initialized
+  // (zeroing the seven fields cost ~25 instructions per limited request).
   struct Field {
-    std::string_view name;
-    std::uint16_t offset = 0;
-    std::uint16_t length = 0;
+    const char* name;
+    std::uint16_t nameLength;
+    std::uint16_t offset;
+    std::uint16_t length;
   };
   /// Appends to the value being built (begun by the last finish()); false once out of room.
   bool put(std::string_view text) noexcept;
@@ -62,7 +67,7 @@ class RateLimitHeaders {
   /// room (cannot happen with the bounded inputs) is dropped rather than emitted truncated.
   void finish(std::string_view name, bool ok) noexcept;
 
-  std::array<Field, kMaxFields> fields_{};
+  std::array<Field, kMaxFields> fields_;
   std::array<char, 512> buf_;  ///< only [0, used_) is ever read: no zero-fill per request
   std::size_t count_ = 0;
   std::size_t used_ = 0;
