@@ -5,6 +5,24 @@
 namespace gw::http {
 
 bool parseContentLengthValue(std::string_view value, std::uint64_t& out) {
+  // The usual value, 1 to 19 digits and nothing else (19 digits always fit in 64 bits): one
+  // loop. The list form below scanned for commas and ran find_first_not_of over a 13-byte set
+  // (~50 instructions for "100", on every response).
+  if (!value.empty() && value.size() <= 19) {
+    std::uint64_t v = 0;
+    std::size_t i = 0;
+    for (; i < value.size(); ++i) {
+      const auto digit = static_cast<unsigned>(static_cast<unsigned char>(value[i]) - '0');
+      if (digit > 9) {
+        break;
+      }
+      v = v * 10 + digit;
+    }
+    if (i == value.size()) {
+      out = v;
+      return true;
+    }
+  }
   bool any = false;
   bool ok = forEachListElement(value, [&](std::string_view item) {
     std::uint64_t v = 0;

@@ -1,3 +1,4 @@
+#include "runtime/http/framing.h"
 #include "runtime/http/request_parser.h"
 
 #include <gtest/gtest.h>
@@ -246,6 +247,42 @@ TEST(RequestParser, BareLfAndHeadEndAtEveryOffset) {
       ASSERT_EQ(r.status, ParseStatus::kError) << pad << " " << at;
       EXPECT_EQ(r.httpStatus, 400);
     }
+  }
+}
+
+// Content-Length values of plain digits take a short path up to 19 digits, the list form
+// beyond: the same numbers, and the same refusals past 2^64 - 1, on both sides of the switch.
+TEST(ContentLengthValue, DigitsOfEveryLength) {
+  for (std::size_t len = 1; len <= 21; ++len) {
+    for (char d : {'0', '1', '9'}) {
+      std::string value(len, d);
+      value[0] = d == '0' ? '0' : '1';
+      std::uint64_t got = 12345;
+      bool ok = parseContentLengthValue(value, got);
+      unsigned long long want = 0;
+      bool fits = true;
+      for (char c : value) {
+        unsigned long long digit = static_cast<unsigned long long>(c - '0');
+        if (want > (UINT64_MAX - digit) / 10) {
+          fits = false;
+          break;
+        }
+        want = want * 10 + digit;
+      }
+      ASSERT_EQ(ok, fits) << value;
+      if (fits) {
+        EXPECT_EQ(got, want) << value;
+      }
+    }
+  }
+  std::uint64_t v = 0;
+  EXPECT_TRUE(parseContentLengthValue("18446744073709551615", v));
+  EXPECT_EQ(v, UINT64_MAX);
+  EXPECT_FALSE(parseContentLengthValue("18446744073709551616", v));
+  EXPECT_TRUE(parseContentLengthValue("7, 7", v));
+  EXPECT_EQ(v, 7u);
+  for (std::string_view bad : {"", "1a", "a1", "1 2", "+1", "-1", "1.0", ",", "0x1", "1\t2"}) {
+    EXPECT_FALSE(parseContentLengthValue(bad, v)) << bad;
   }
 }
 
