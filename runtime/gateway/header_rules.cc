@@ -50,8 +50,17 @@ bool headerGlobMatch(std::string_view pattern, std::string_view name) noexcept {
   return p == pattern.size();
 }
 
-HeaderRules::HeaderRules(std::vector<std::string> stripGlobs, std::vector<std::string> policy)
-    : globs_(std::move(stripGlobs)) {
+HeaderRules::HeaderRules(std::vector<std::string> stripGlobs, std::vector<std::string> policy) {
+  for (std::string& pattern : stripGlobs) {
+    Glob g;
+    g.minLength = static_cast<std::size_t>(
+        std::count_if(pattern.begin(), pattern.end(), [](char c) { return c != '*'; }));
+    if (!pattern.empty() && pattern[0] != '*' && pattern[0] != '?') {
+      g.first = fold(pattern[0]);
+    }
+    g.pattern = std::move(pattern);
+    globs_.push_back(std::move(g));
+  }
   // One entry per folded name: a policy sets the same header on many routes (X-Service on a
   // quarter of peers.gw's 100), and mustStrip runs for every header of every request.
   for (const std::string& name : policy) {
@@ -71,8 +80,11 @@ bool HeaderRules::mustStrip(std::string_view name) const noexcept {
       return true;
     }
   }
-  for (const std::string& g : globs_) {
-    if (headerGlobMatch(g, name)) {
+  for (const Glob& g : globs_) {
+    if (name.size() < g.minLength || (g.first != 0 && fold(name[0]) != g.first)) {
+      continue;  // cannot match
+    }
+    if (headerGlobMatch(g.pattern, name)) {
       return true;
     }
   }

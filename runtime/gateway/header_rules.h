@@ -29,7 +29,14 @@ class HeaderRules {
   bool empty() const { return globs_.empty() && exact_.empty(); }
 
  private:
-  std::vector<std::string> globs_;
+  /// A strip glob and what any name it matches must have, checked before the matcher runs
+  /// (each request header is tested against every glob; most fail both checks at once).
+  struct Glob {
+    std::string pattern;
+    std::size_t minLength = 0;  ///< its characters other than `*`: each takes one name byte
+    char first = 0;             ///< its first character, folded, when a literal; else 0
+  };
+  std::vector<Glob> globs_;
   std::vector<std::string> exact_;  ///< policy header names, folded, each once
 };
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "runtime/gateway/generation.h"
 
 namespace gw::gateway {
@@ -35,6 +39,32 @@ TEST(HeaderRules, PolicyHeadersAndGlobs) {
   rules.collect(headers, out);
   EXPECT_EQ(std::vector<std::string>(out.begin(), out.end()),
             (std::vector<std::string>{"X_User_ID", "x-internal-a"}));
+}
+
+// mustStrip skips a glob when the name is shorter than the glob's non-`*` characters or its
+// first byte differs from the glob's literal first character: only names the matcher would
+// refuse. Random globs and names over a small alphabet (case, `_`/`-`, `*`, `?`) must get the
+// matcher's own verdict.
+TEST(HeaderRules, GlobPrefilterAgreesWithTheMatcher) {
+  std::mt19937 rng(7);
+  const std::string_view patternBytes = "aAbB-_*?";
+  const std::string_view nameBytes = "aAbB-_";
+  auto draw = [&](std::string_view from, std::size_t maxLen) {
+    std::string s(rng() % (maxLen + 1), ' ');
+    for (char& c : s) c = from[rng() % from.size()];
+    return s;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<std::string> globs;
+    for (std::size_t i = rng() % 3; i > 0; --i) globs.push_back(draw(patternBytes, 5));
+    HeaderRules rules(globs, {});
+    for (int n = 0; n < 20; ++n) {
+      const std::string name = draw(nameBytes, 6);
+      bool want = false;
+      for (const std::string& g : globs) want = want || headerGlobMatch(g, name);
+      ASSERT_EQ(rules.mustStrip(name), want) << "name " << name << " round " << round;
+    }
+  }
 }
 
 TEST(HeaderRules, RepeatedPolicyHeadersInAnySpellingAreKeptOnce) {
