@@ -60,9 +60,21 @@ struct GwoError {
 /// Serializes `contents` into the container format (checksum included).
 std::string encodeGwo(const GwoContents& contents);
 
+/// The TABLES and OBJECT sections in place: views into the bytes given to decodeGwo, valid
+/// while those are. Together they are nearly all of a .gwo (12.8 MB at 10 000 routes), so the
+/// loader reads them where they lie instead of copying them first.
+struct GwoPayloads {
+  std::string_view tables;
+  std::string_view object;
+};
+
 /// Parses and verifies a container. Checks, in order: magic, format version, checksum,
-/// section bounds, required sections, ABI version (against `expectedAbi`).
-std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAbi, GwoError* error);
+/// section bounds, required sections, ABI version (against `expectedAbi`). With `inPlace`,
+/// the tables and the object are returned there and `tables`/`object` stay empty. `fileHash`
+/// (optional) receives sha256(bytes), computed in the checksum's pass; it is set once the
+/// checksum has been computed (the container passed the magic, size and version checks).
+std::optional<GwoContents> decodeGwo(std::string_view bytes, uint32_t expectedAbi, GwoError* error,
+                                     GwoPayloads* inPlace = nullptr, Sha256* fileHash = nullptr);
 
 /// SHA-256 of `text` (OpenSSL: SHA-NI or AVX2 where the CPU has them).
 Sha256 sha256(std::string_view text);

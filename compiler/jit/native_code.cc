@@ -103,23 +103,29 @@ policy::PolicyCode NativeCode::policyCode() const {
 
 std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
                                        const NativeObject& object, std::string* error) {
+  return linkObject(policy, object.object, object.symbols, object.shared, error);
+}
+
+std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy, std::string_view objectBytes,
+                                       const std::vector<std::string>& symbols,
+                                       const codegen::SharedPrograms& sharing, std::string* error) {
   auto fail = [&](std::string message) -> std::unique_ptr<NativeCode> {
     if (error) *error = std::move(message);
     return nullptr;
   };
   // The object says how it matches: with a compiled gw_match, or through the route table.
-  bool compiledMatch = !object.symbols.empty() && object.symbols[0] == codegen::matchSymbol();
+  bool compiledMatch = !symbols.empty() && symbols[0] == codegen::matchSymbol();
   std::string why;
-  if (!codegen::validSharing(policy, object.shared, &why)) {
+  if (!codegen::validSharing(policy, sharing, &why)) {
     return fail("the object's " + why);
   }
-  std::vector<std::string> expected = codegen::entrySymbols(object.shared, compiledMatch);
-  if (object.symbols != expected) {
+  std::vector<std::string> expected = codegen::entrySymbols(sharing, compiledMatch);
+  if (symbols != expected) {
     return fail("the object's entry points do not match its policy tables");
   }
   std::unique_ptr<NativeCode> code(new NativeCode());
-  code->objectSize_ = object.object.size();
-  code->image_ = linkImage(object.object, expected, &why);
+  code->objectSize_ = objectBytes.size();
+  code->image_ = linkImage(objectBytes, expected, &why);
   if (!code->image_) {
     return fail("cannot link the policy's native code: " + why);
   }
@@ -129,7 +135,7 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
     code->table_ = buildRouteTable(policy.ir());
   }
   const ir::Program& ir = policy.ir();
-  const codegen::SharedPrograms& shared = object.shared;
+  const codegen::SharedPrograms& shared = sharing;
   size_t fns = ir.functions.size();
   code->functions_.resize(fns);
   code->constants_.assign(fns, gw_str{"", 0});

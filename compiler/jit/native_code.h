@@ -10,6 +10,7 @@
 // reentrant (all state lives in the request, ctx and result passed in).
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/codegen/shared_programs.h"
@@ -64,7 +65,8 @@ class NativeCode {
   const codegen::SharedPrograms& sharing() const { return shared_; }
 
  private:
-  friend std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy&, const NativeObject&,
+  friend std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy&, std::string_view,
+                                                const std::vector<std::string>&, const codegen::SharedPrograms&,
                                                 std::string*);
   NativeCode() = default;
 
@@ -83,6 +85,11 @@ class NativeCode {
 /// of `policy`. nullptr and `error` on failure.
 std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy,
                                        const NativeObject& object, std::string* error);
+/// The same from the object's bytes in place (a .gwo's OBJECT section inside the file's
+/// bytes): the linker copies what it maps, so the loader need not copy the object first.
+std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy, std::string_view objectBytes,
+                                       const std::vector<std::string>& symbols,
+                                       const codegen::SharedPrograms& shared, std::string* error);
 
 /// Installs `code` into `policy` and returns a pointer to it that also owns `code`.
 std::shared_ptr<const policy::CompiledPolicy> attachNative(std::shared_ptr<policy::CompiledPolicy> policy,
