@@ -42,6 +42,29 @@ TEST(GwoFormat, RoundTripsEveryField) {
   EXPECT_EQ(out->sharedAuthz, in.sharedAuthz);
 }
 
+// The loader's path: the two big sections as views into the input (no copies), and the file's
+// SHA-256 from the checksum's pass; same bytes and hash as the copying decode and sha256().
+TEST(GwoFormat, InPlaceDecodeGivesTheSameSectionsAndTheFileHash) {
+  GwoContents in = sample();
+  std::string bytes = encodeGwo(in);
+  GwoError error;
+  GwoPayloads payloads;
+  Sha256 fileHash{};
+  auto out = decodeGwo(bytes, 7, &error, &payloads, &fileHash);
+  ASSERT_TRUE(out.has_value()) << error.message;
+  EXPECT_EQ(payloads.tables, in.tables);
+  EXPECT_EQ(payloads.object, in.object);
+  EXPECT_TRUE(out->tables.empty() && out->object.empty());
+  EXPECT_GE(payloads.object.data(), bytes.data());
+  EXPECT_LE(payloads.object.data() + payloads.object.size(), bytes.data() + bytes.size());
+  EXPECT_EQ(fileHash, sha256(bytes));
+  EXPECT_EQ(out->symbols, in.symbols);
+  bytes[bytes.size() / 2] ^= 1;
+  EXPECT_FALSE(decodeGwo(bytes, 7, &error, &payloads, &fileHash).has_value());
+  EXPECT_EQ(error.kind, GwoError::Kind::Corrupt);
+  EXPECT_EQ(fileHash, sha256(bytes)) << "the hash is of the bytes given, checksum or not";
+}
+
 TEST(GwoFormat, Sha256MatchesTheStandardVector) {
   EXPECT_EQ(toHex(sha256("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
