@@ -14,18 +14,23 @@ namespace gw::jit {
 namespace {
 
 /// Parses and links `bytes`; every name of `entries` must be defined by the object, so a
-/// missing entry point is a link error here rather than a null call later.
+/// missing entry point is a link error here rather than a null call later. `addresses`
+/// receives each entry's address, in `entries` order.
 std::unique_ptr<link::CodeImage> linkImage(std::string_view bytes, const std::vector<std::string>& entries,
-                                           std::string* error) {
+                                           std::vector<uint64_t>* addresses, std::string* error) {
   auto elf = link::ElfObject::parse(bytes, error);
   if (!elf) return nullptr;
   auto image = link::CodeImage::link(*elf, nativeSymbolAddress, error);
   if (!image) return nullptr;
+  addresses->clear();
+  addresses->reserve(entries.size());
   for (const std::string& name : entries) {
-    if (image->address(name) == 0) {
+    uint64_t address = image->address(name);
+    if (address == 0) {
       *error = "the policy's code does not define `" + name + "`";
       return nullptr;
     }
+    addresses->push_back(address);
   }
   link::recordPerfMap(*image);
   return image;
@@ -125,26 +130,36 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy, std
   }
   std::unique_ptr<NativeCode> code(new NativeCode());
   code->objectSize_ = objectBytes.size();
-  code->image_ = linkImage(objectBytes, expected, &why);
+  std::vector<uint64_t> entryAddresses;
+  code->image_ = linkImage(objectBytes, expected, &entryAddresses, &why);
   if (!code->image_) {
     return fail("cannot link the policy's native code: " + why);
-  }
-  if (compiledMatch) {
-    code->match_ = reinterpret_cast<gw_match_fn>(code->image_->address(codegen::matchSymbol()));
-  } else {
-    code->table_ = buildRouteTable(policy.ir());
   }
   const ir::Program& ir = policy.ir();
   const codegen::SharedPrograms& shared = sharing;
   size_t fns = ir.functions.size();
+  // Each canonical program's and route's address, read off `entryAddresses` in entrySymbols'
+  // order, so that no symbol name is built or looked up again per program and route.
+  std::vector<uint64_t> canonicalFn(fns, 0), canonicalAuthz(policy.routes().size(), 0);
+  size_t next = 0;
+  if (compiledMatch) {
+    code->match_ = reinterpret_cast<gw_match_fn>(entryAddresses[next++]);
+  } else {
+    code->table_ = buildRouteTable(policy.ir());
+  }
+  for (uint32_t i = 0; i < fns; ++i) {
+    if (shared.functions[i] == i) canonicalFn[i] = entryAddresses[next++];
+  }
+  for (uint32_t r = 0; r < canonicalAuthz.size(); ++r) {
+    if (shared.authz[r] == r) canonicalAuthz[r] = entryAddresses[next++];
+  }
   code->functions_.resize(fns);
   code->constants_.assign(fns, gw_str{"", 0});
   for (uint32_t i = 0; i < fns; ++i) {
     const ir::Function& f = ir.functions[i];
     if (shared.functions[i] != codegen::SharedPrograms::kNone) {
       // A repeat runs its canonical copy's code (validSharing: same result kind).
-      code->functions_[i] =
-          reinterpret_cast<void*>(code->image_->address(codegen::functionSymbol(shared.functions[i])));
+      code->functions_[i] = reinterpret_cast<void*>(canonicalFn[shared.functions[i]]);
     } else if (f.nodes[0].imm >= 0 && static_cast<size_t>(f.nodes[0].imm) < ir.strings.size()) {
       // Points into the policy's pool: the policy outlives every call through this code.
       const std::string& value = ir.strings[static_cast<size_t>(f.nodes[0].imm)];
@@ -154,7 +169,7 @@ std::unique_ptr<NativeCode> linkObject(const policy::CompiledPolicy& policy, std
   code->authz_.assign(policy.routes().size(), nullptr);
   for (uint32_t r = 0; r < policy.routes().size(); ++r) {
     if (shared.authz[r] != codegen::SharedPrograms::kNone) {
-      code->authz_[r] = reinterpret_cast<void*>(code->image_->address(codegen::authzSymbol(shared.authz[r])));
+      code->authz_[r] = reinterpret_cast<void*>(canonicalAuthz[shared.authz[r]]);
     }
   }
   code->shared_ = shared;
