@@ -755,12 +755,7 @@ void GatewayHandler::logRequest(const server::RequestContext& req, const State& 
     rec.upstream = plan.config->name;
     if (st.server >= 0) {
       const ServerRuntime& srv = *plan.runtime->servers()[static_cast<size_t>(st.server)];
-      if (srv.hostPort.empty()) {
-        addr_.assign(srv.host).append(":").append(std::to_string(srv.port));
-        rec.upstreamAddr = addr_;
-      } else {
-        rec.upstreamAddr = srv.hostPort;
-      }
+      rec.upstreamAddr = srv.address();
     }
   }
   rec.bytesIn = done.bytesIn;

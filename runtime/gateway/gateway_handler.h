@@ -122,7 +122,6 @@ class GatewayHandler final : public server::Handler {
   accesslog::AccessLog* log_;
   stats::Shard& shard_;
   size_t lane_;
-  std::string addr_;  // the access log's upstream_addr, formatted per request in place
   RequestView view_;
   std::vector<char> scratch_;
   std::vector<State*> free_;

@@ -47,9 +47,9 @@ UpstreamRuntime::UpstreamRuntime(const policy::UpstreamConfig& config)
     rt->port = s.port;
     rt->weight = s.weight;
     rt->backup = s.backup;
-    rt->hostPort = rt->address();
+    rt->hostPort = s.host + ":" + std::to_string(s.port);
     if (config.breaker.enabled) {
-      std::string label = name_ + " " + s.host + ":" + std::to_string(s.port);
+      std::string label = name_ + " " + rt->hostPort;
       rt->breaker = std::make_unique<resilience::CircuitBreaker>(
           breakerConfig(config.breaker), clock,
           [label](const resilience::BreakerTransition& t) {

@@ -28,13 +28,12 @@ struct ServerRuntime {
   std::unique_ptr<resilience::CircuitBreaker> breaker;
   std::atomic<uint32_t> inflight{0};  ///< process-wide, for least_request
 
-  /// address(), made once with the server (UpstreamRuntime) for the access log, which wants it
-  /// on every request: building it per request cost ~150 instructions. Empty if not made.
+  /// "host:port" as the policy names the server, made once with the server (UpstreamRuntime):
+  /// the `server` label of metrics and /status, and the access log's upstream address, which
+  /// wants it on every request (building it per request cost ~150 instructions).
   std::string hostPort;
 
-  /// "host:port" as the policy names the server: the `server` label of metrics and /status,
-  /// and the access log's upstream address.
-  std::string address() const { return host + ":" + std::to_string(port); }
+  const std::string& address() const { return hostPort; }
 };
 
 /// Thread-safe: immutable apart from atomics, the breakers and the tracker (all thread-safe).
