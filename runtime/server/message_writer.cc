@@ -16,21 +16,6 @@ void appendNumber(std::string& out, std::uint64_t v) {
   out.append(buf, res.ptr);
 }
 
-void appendField(std::string& out, std::string_view name, std::string_view value) {
-  // One growth check and length update per field instead of four appends' (~20 fields per
-  // proxied request, head up and head down); the two separators are fixed-size stores.
-  const std::size_t at = out.size();
-  out.resize(at + name.size() + value.size() + 4);
-  char* p = out.data() + at;
-  std::memcpy(p, name.data(), name.size());
-  p += name.size();
-  std::memcpy(p, ": ", 2);
-  p += 2;
-  std::memcpy(p, value.data(), value.size());
-  p += value.size();
-  std::memcpy(p, "\r\n", 2);
-}
-
 void appendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
@@ -129,12 +114,12 @@ void putJoined(HeadBuffer& out, std::string_view name, const http::HeaderList& h
   }
 }
 
-void appendStatusLine(std::string& out, int status) {
-  out.append("HTTP/1.1 ");
-  appendNumber(out, static_cast<std::uint64_t>(status));
-  out.push_back(' ');
-  out.append(statusText(status));
-  out.append("\r\n");
+void putStatusLine(HeadBuffer& b, int status) {
+  b.put("HTTP/1.1 ");
+  b.number(static_cast<std::uint64_t>(status));
+  b.put(' ');
+  b.put(statusText(status));
+  b.put("\r\n");
 }
 
 }  // namespace
@@ -178,16 +163,12 @@ std::string_view statusText(int status) {
 
 void appendLocalResponse(std::string& out, const LocalResponse& r, std::string_view requestId,
                          bool close) {
-  appendStatusLine(out, r.status);
-  for (const auto& [name, value] : r.headers) {
-    appendField(out, name, value);
-  }
-  std::size_t bodyLen = r.body.size();
-  bool generated = r.body.empty() && r.status >= 400;
-  if (generated) {
-    // Build the JSON body after the head, then patch Content-Length: write it in place.
+  std::string_view body = r.body;
+  std::string_view contentType = r.contentType;
+  std::string json;
+  if (r.body.empty() && r.status >= 400) {
+    // The generated JSON body, built first: the head states its length.
     std::string_view msg = r.error.empty() ? statusText(r.status) : std::string_view(r.error);
-    std::string json;
     json.reserve(96 + msg.size() + requestId.size());
     json.append("{\"error\":");
     appendJsonString(json, msg);
@@ -196,30 +177,28 @@ void appendLocalResponse(std::string& out, const LocalResponse& r, std::string_v
     json.append(",\"request_id\":");
     appendJsonString(json, requestId);
     json.append("}\n");
-    appendField(out, "Content-Type", "application/json");
-    out.append("Content-Length: ");
-    appendNumber(out, json.size());
-    out.append("\r\n");
-    appendField(out, "X-Request-ID", requestId);
-    if (close) {
-      appendField(out, "Connection", "close");
-    }
-    out.append("\r\n");
-    out.append(json);
-    return;
+    body = json;
+    contentType = "application/json";
   }
-  if (!r.body.empty()) {
-    appendField(out, "Content-Type", r.contentType);
+  HeadBuffer b(out, expectedSize({}, r.headers,
+                                 160 + contentType.size() + requestId.size() + body.size()));
+  putStatusLine(b, r.status);
+  for (const auto& [name, value] : r.headers) {
+    b.field(name, value);
   }
-  out.append("Content-Length: ");
-  appendNumber(out, bodyLen);
-  out.append("\r\n");
-  appendField(out, "X-Request-ID", requestId);
+  if (!body.empty()) {
+    b.field("Content-Type", contentType);
+  }
+  b.put("Content-Length: ");
+  b.number(body.size());
+  b.put("\r\n");
+  b.field("X-Request-ID", requestId);
   if (close) {
-    appendField(out, "Connection", "close");
+    b.field("Connection", "close");
   }
-  out.append("\r\n");
-  out.append(r.body);
+  b.put("\r\n");
+  b.put(body);
+  b.finish();
 }
 
 void appendErrorResponse(std::string& out, int status, std::string_view message,
@@ -328,11 +307,7 @@ void appendClientResponseHead(std::string& out, const http::ResponseHead& up,
                               ClientBody body, bool close) {
   const ClassifiedFields fields(up.headers);
   HeadBuffer b(out, expectedSize(up.headers, edits.set, 160 + requestId.size()));
-  b.put("HTTP/1.1 ");
-  b.number(static_cast<std::uint64_t>(up.status));
-  b.put(' ');
-  b.put(statusText(up.status));
-  b.put("\r\n");
+  putStatusLine(b, up.status);
   bool hasRequestId = false;
   for (std::size_t i = 0; i < up.headers.size(); ++i) {
     const http::Header& h = up.headers[i];
